@@ -1,0 +1,223 @@
+//! Problems found in an edition, and how they are shown.
+//!
+//! Every stage collects `Diagnostic`s instead of stopping at the first problem; the
+//! command line prints them all at once, as text (codespan-reporting: the file, the
+//! line, the offending source line, a hint) or as JSON for editors and CI. Nothing
+//! here decides what is wrong: the stages do.
+
+use std::io::Write;
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, termcolor};
+use serde::Serialize;
+
+use crate::model::SourceFile;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The file and the byte range the problem is at, when it is in a file.
+    pub location: Option<(Arc<SourceFile>, Range<usize>)>,
+    /// A file the problem concerns when its text could not be read or quoted.
+    pub path: Option<PathBuf>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            hint: None,
+            location: None,
+            path: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Points at a byte range of a source file.
+    pub fn at(mut self, source: &Arc<SourceFile>, span: Range<usize>) -> Self {
+        let end = span.end.min(source.text.len());
+        let start = span.start.min(end);
+        self.location = Some((source.clone(), start..end));
+        self
+    }
+
+    /// Points at a whole 1-based line of a source file.
+    pub fn at_line(self, source: &Arc<SourceFile>, line: usize) -> Self {
+        let span = line_span(&source.text, line);
+        self.at(source, span)
+    }
+
+    /// Names a file that could not be quoted (unreadable, not UTF-8).
+    pub fn in_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    pub fn file(&self) -> Option<PathBuf> {
+        match &self.location {
+            Some((source, _)) => Some(source.path.clone()),
+            None => self.path.clone(),
+        }
+    }
+
+    /// The 1-based line and column, when the problem has a location.
+    pub fn line_column(&self) -> Option<(usize, usize)> {
+        let (source, span) = self.location.as_ref()?;
+        let before = &source.text[..span.start];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Some((line, column))
+    }
+
+    /// `file:line: message`, for tests and logs.
+    pub fn short(&self) -> String {
+        let place = match (self.file(), self.line_column()) {
+            (Some(file), Some((line, _))) => format!("{}:{line}: ", file.display()),
+            (Some(file), None) => format!("{}: ", file.display()),
+            _ => String::new(),
+        };
+        format!("{place}{}", self.message)
+    }
+}
+
+/// The byte range of a 1-based line, without its newline.
+pub fn line_span(text: &str, line: usize) -> Range<usize> {
+    let mut start = 0;
+    for _ in 1..line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len()..text.len(),
+        }
+    }
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    start..end
+}
+
+/// Whether to colour the output.
+#[derive(Clone, Copy, Debug)]
+pub enum Colour {
+    Auto,
+    Never,
+}
+
+/// Prints diagnostics as text to standard error, errors after warnings, with a
+/// closing count.
+pub fn print_text(diagnostics: &[Diagnostic], colour: Colour) {
+    let choice = match colour {
+        Colour::Auto if std::io::IsTerminal::is_terminal(&std::io::stderr()) => {
+            termcolor::ColorChoice::Auto
+        }
+        _ => termcolor::ColorChoice::Never,
+    };
+    let stream = termcolor::StandardStream::stderr(choice);
+    let mut out = stream.lock();
+    let config = term::Config::default();
+    let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
+    sorted.sort_by_key(|d| (d.severity == Severity::Error, d.file(), d.line_column()));
+    for diagnostic in sorted {
+        let mut report = match diagnostic.severity {
+            Severity::Error => Report::error(),
+            Severity::Warning => Report::warning(),
+        }
+        .with_message(&diagnostic.message);
+        if let Some(hint) = &diagnostic.hint {
+            report = report.with_notes(vec![format!("hint: {hint}")]);
+        }
+        let result = match &diagnostic.location {
+            Some((source, span)) => {
+                let file = SimpleFile::new(source.path.display().to_string(), source.text.as_str());
+                let report = report.with_labels(vec![Label::primary((), span.clone())]);
+                term::emit_to_write_style(&mut out, &config, &file, &report)
+            }
+            None => {
+                let name = diagnostic.path.as_ref().map(|p| p.display().to_string());
+                let report = match name {
+                    Some(name) => report.with_message(format!("{}: {}", name, diagnostic.message)),
+                    None => report,
+                };
+                let file = SimpleFile::new(String::new(), "");
+                term::emit_to_write_style(&mut out, &config, &file, &report)
+            }
+        };
+        if result.is_err() {
+            // Standard error is gone; there is nobody left to tell.
+            return;
+        }
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    if errors + warnings > 0 {
+        let _ = writeln!(out, "{errors} error(s), {warnings} warning(s)");
+    }
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic {
+    severity: Severity,
+    file: Option<String>,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: String,
+    hint: Option<String>,
+}
+
+/// The diagnostics as a JSON array, one object each.
+pub fn to_json(diagnostics: &[Diagnostic]) -> String {
+    let items: Vec<JsonDiagnostic> = diagnostics
+        .iter()
+        .map(|d| {
+            let position = d.line_column();
+            JsonDiagnostic {
+                severity: d.severity,
+                file: d.file().map(|f| f.display().to_string()),
+                line: position.map(|p| p.0),
+                column: position.map(|p| p.1),
+                message: d.message.clone(),
+                hint: d.hint.clone(),
+            }
+        })
+        .collect();
+    serde_json::to_string_pretty(&items).expect("diagnostics serialise")
+}
+
+/// The closest of `candidates` to `word`, if one is close enough to be a typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}

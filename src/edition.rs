@@ -1,0 +1,427 @@
+//! Load stage: an edition folder into its merged settings and its ordered layers.
+//!
+//! An edition is a folder with `handbook.yaml`. `extends:` names a parent edition;
+//! the chain resolves to layers, base first. For every relative path under
+//! `content/`, `templates/`, `theme/` and `data/`, the nearest layer's file wins, and a
+//! layer's `exclude:` hides files of the layers below it. Settings merge key by key,
+//! the child winning. Nothing after this stage needs to know that layers exist: it
+//! asks `Edition::files` for a folder and gets one file per relative path.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::{Deserialize, Serialize};
+use serde_yaml_ng::{Mapping, Value};
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{Sector, Size, SourceFile};
+use crate::parse::{decode, find_key, yaml_error};
+
+pub const EDITION_FILE: &str = "handbook.yaml";
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    Fr,
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Fr => "fr",
+            Language::En => "en",
+        }
+    }
+}
+
+/// `handbook.yaml`, as one layer writes it (every key optional, so that a child
+/// edition can say only what differs).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditionFile {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub language: Option<Language>,
+    #[serde(default)]
+    pub extends: Option<String>,
+    #[serde(default)]
+    pub base_url: Option<String>,
+    #[serde(default, alias = "organisation")]
+    pub org: Option<Org>,
+    #[serde(default)]
+    pub variables: BTreeMap<String, String>,
+    #[serde(default)]
+    pub branding: Option<Branding>,
+    #[serde(default)]
+    pub search: Option<SearchSettings>,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+/// The organisation the edition is for.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Org {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub size: Option<Size>,
+    #[serde(default)]
+    pub headcount: Option<u32>,
+    #[serde(default)]
+    pub sector: Option<Sector>,
+    #[serde(default)]
+    pub contacts: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Branding {
+    /// A file under `theme/`.
+    #[serde(default)]
+    pub logo: Option<String>,
+    #[serde(default)]
+    pub colors: Colours,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Colours {
+    #[serde(default)]
+    pub primary: Option<String>,
+    #[serde(default)]
+    pub accent: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchSettings {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The merged settings of an edition.
+#[derive(Clone, Debug, Serialize)]
+pub struct Settings {
+    pub title: String,
+    pub language: Language,
+    pub base_url: String,
+    pub org: Org,
+    pub variables: BTreeMap<String, String>,
+    pub branding: Branding,
+    pub search_enabled: bool,
+    pub labels: BTreeMap<String, String>,
+}
+
+/// One folder of the `extends` chain.
+#[derive(Debug)]
+pub struct Layer {
+    pub root: PathBuf,
+    /// Hides files of the layers below this one (paths under `content/`).
+    pub exclude: GlobSet,
+}
+
+#[derive(Debug)]
+pub struct Edition {
+    /// The folder the edition was loaded from (the nearest layer).
+    pub root: PathBuf,
+    pub settings: Settings,
+    /// Base first.
+    pub layers: Vec<Layer>,
+    pub size: Option<Size>,
+    pub sector: Option<Sector>,
+}
+
+impl Edition {
+    /// Loads the edition in `dir` and the editions it extends.
+    pub fn load(dir: &Path) -> Result<Edition, Vec<Diagnostic>> {
+        let mut chain: Vec<(PathBuf, EditionFile, Value)> = Vec::new();
+        let mut problems = Vec::new();
+        let mut next = Some((dir.to_path_buf(), None::<(Arc<SourceFile>, usize)>));
+        while let Some((folder, extended_from)) = next.take() {
+            let file = folder.join(EDITION_FILE);
+            let canonical = folder.canonicalize().ok();
+            if let Some(canonical) = &canonical {
+                if let Some(i) = chain.iter().position(|(root, ..)| root == canonical) {
+                    let cycle: Vec<String> = chain[i..]
+                        .iter()
+                        .map(|(root, ..)| root.display().to_string())
+                        .chain([canonical.display().to_string()])
+                        .collect();
+                    let mut d = Diagnostic::error(format!("`extends` makes a cycle: {}", cycle.join(" → ")))
+                        .hint("an edition cannot extend itself or one of the editions that extend it; remove one `extends:`");
+                    if let Some((source, line)) = &extended_from {
+                        d = d.at_line(source, *line);
+                    }
+                    problems.push(d);
+                    break;
+                }
+            }
+            let bytes = match std::fs::read(&file) {
+                Ok(bytes) => bytes,
+                Err(_) => {
+                    let d = match &extended_from {
+                        None => Diagnostic::error(format!("no {EDITION_FILE} in {}", display_dir(&folder)))
+                            .in_file(&file)
+                            .hint(format!(
+                                "run gouvernail in an edition folder, or name one (`gouvernail build path/to/edition`); \
+                                 to start a new edition, create {EDITION_FILE} with a line `title: Mon guide` and a content/ folder"
+                            )),
+                        Some((source, line)) => Diagnostic::error(format!(
+                            "`extends` names {}, which has no {EDITION_FILE}",
+                            display_dir(&folder)
+                        ))
+                        .at_line(source, *line)
+                        .hint("the path is relative to the folder of this handbook.yaml; check it names the parent edition's folder"),
+                    };
+                    problems.push(d);
+                    break;
+                }
+            };
+            let source = match decode(file.clone(), bytes) {
+                Ok(source) => source,
+                Err(d) => {
+                    problems.push(d);
+                    break;
+                }
+            };
+            let (parsed, value) = match parse_edition_file(&source) {
+                Ok(parsed) => parsed,
+                Err(d) => {
+                    problems.push(d);
+                    break;
+                }
+            };
+            next = parsed.extends.as_ref().map(|parent| {
+                let line = find_key(&source.text, "extends")
+                    .map_or(1, |r| crate::model::line_of(&source.text, r.start));
+                (folder.join(parent), Some((source.clone(), line)))
+            });
+            chain.push((canonical.unwrap_or_else(|| folder.clone()), parsed, value));
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+
+        chain.reverse(); // base first
+        let mut merged = Value::Mapping(Mapping::new());
+        for (_, _, value) in &chain {
+            merge(&mut merged, value.clone());
+        }
+        let merged: EditionFile = match serde_yaml_ng::from_value(merged) {
+            Ok(merged) => merged,
+            Err(err) => {
+                return Err(vec![Diagnostic::error(format!(
+                    "the merged edition settings are invalid: {err}"
+                ))])
+            }
+        };
+        let Some(title) = merged.title.clone() else {
+            return Err(vec![Diagnostic::error("the edition has no title")
+                .in_file(dir.join(EDITION_FILE))
+                .hint(
+                    "add `title: …` to handbook.yaml (or to the edition it extends)",
+                )]);
+        };
+        let layers = chain
+            .into_iter()
+            .map(|(root, file, _)| {
+                let mut globs = GlobSetBuilder::new();
+                for pattern in &file.exclude {
+                    match Glob::new(pattern) {
+                        Ok(glob) => {
+                            globs.add(glob);
+                        }
+                        Err(err) => problems.push(
+                            Diagnostic::error(format!(
+                                "`exclude` has an invalid pattern `{pattern}`: {err}"
+                            ))
+                            .in_file(root.join(EDITION_FILE))
+                            .hint("patterns are paths under content/, with * and ** wildcards"),
+                        ),
+                    }
+                }
+                Layer {
+                    root,
+                    exclude: globs.build().unwrap_or_else(|_| GlobSet::empty()),
+                }
+            })
+            .collect();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+
+        let org = merged.org.clone().unwrap_or_default();
+        let size = org.size.or(org.headcount.map(Size::from_headcount));
+        let sector = org.sector;
+        let settings = Settings {
+            title,
+            language: merged.language.unwrap_or_default(),
+            base_url: merged.base_url.unwrap_or_default(),
+            org,
+            variables: merged.variables,
+            branding: merged.branding.unwrap_or_default(),
+            search_enabled: merged.search.map_or(true, |s| s.enabled),
+            labels: merged.labels,
+        };
+        Ok(Edition {
+            root: dir.to_path_buf(),
+            settings,
+            layers,
+            size,
+            sector,
+        })
+    }
+
+    /// Every file under `folder` of any layer, by path relative to `folder` (with `/`
+    /// separators): the nearest layer's file wins, and files that a nearer layer's
+    /// `exclude` names are left out.
+    pub fn files(&self, folder: &str) -> BTreeMap<String, PathBuf> {
+        let mut files = BTreeMap::new();
+        for (i, layer) in self.layers.iter().enumerate() {
+            let base = layer.root.join(folder);
+            if !base.is_dir() {
+                continue;
+            }
+            for entry in walkdir::WalkDir::new(&base)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let Ok(rel) = entry.path().strip_prefix(&base) else {
+                    continue;
+                };
+                let rel = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                if rel.split('/').any(|part| part.starts_with('.')) {
+                    continue;
+                }
+                let excluded = folder == "content"
+                    && self.layers[i + 1..]
+                        .iter()
+                        .any(|nearer| nearer.exclude.is_match(&rel));
+                if excluded {
+                    files.remove(&rel);
+                } else {
+                    files.insert(rel, entry.path().to_path_buf());
+                }
+            }
+        }
+        files
+    }
+}
+
+fn display_dir(dir: &Path) -> String {
+    let shown = dir.display().to_string();
+    if shown.is_empty() {
+        ".".into()
+    } else {
+        shown
+    }
+}
+
+/// Parses one layer's `handbook.yaml`, typed (for errors with their lines) and as a
+/// YAML value (for merging).
+fn parse_edition_file(source: &Arc<SourceFile>) -> Result<(EditionFile, Value), Diagnostic> {
+    let text = if source.text.trim().is_empty() {
+        "{}"
+    } else {
+        source.text.as_str()
+    };
+    let value: Value = serde_yaml_ng::from_str(text).map_err(|e| yaml_error(source, 0, &e, ""))?;
+    let parsed: EditionFile =
+        serde_yaml_ng::from_str(text).map_err(|e| yaml_error(source, 0, &e, ""))?;
+    let check_colour = |colour: &Option<String>, key: &str| -> Result<(), Diagnostic> {
+        match colour {
+            Some(c) if !is_hex_colour(c) => {
+                Err(Diagnostic::error(format!("`{c}` is not a colour"))
+                    .at(source, find_key(&source.text, key).unwrap_or(0..0))
+                    .hint("write colours as hexadecimal, such as \"#1f4e79\" (with the quotes)"))
+            }
+            _ => Ok(()),
+        }
+    };
+    if let Some(branding) = &parsed.branding {
+        check_colour(&branding.colors.primary, "primary")?;
+        check_colour(&branding.colors.accent, "accent")?;
+    }
+    let mut value = value;
+    if let Value::Mapping(map) = &mut value {
+        // Per-layer keys: they do not pass to the editions that extend this one.
+        map.remove("extends");
+        map.remove("exclude");
+    }
+    Ok((parsed, value))
+}
+
+fn is_hex_colour(text: &str) -> bool {
+    let digits = text.strip_prefix('#').unwrap_or("");
+    matches!(digits.len(), 3 | 6) && digits.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// Merges `child` into `base`: maps key by key, anything else replaced.
+fn merge(base: &mut Value, child: Value) {
+    match (base, child) {
+        (Value::Mapping(base), Value::Mapping(child)) => {
+            for (key, value) in child {
+                match base.get_mut(&key) {
+                    Some(existing) => merge(existing, value),
+                    None => {
+                        base.insert(key, value);
+                    }
+                }
+            }
+        }
+        (base, child) => *base = child,
+    }
+}
+
+/// Reads the data files (`data/*.yaml`) of an edition, by stem.
+pub fn load_data(edition: &Edition) -> (HashMap<String, Value>, Vec<Diagnostic>) {
+    let mut data = HashMap::new();
+    let mut problems = Vec::new();
+    for (rel, path) in edition.files("data") {
+        let Some(stem) = rel
+            .strip_suffix(".yaml")
+            .or_else(|| rel.strip_suffix(".yml"))
+        else {
+            continue;
+        };
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                problems.push(
+                    Diagnostic::error(format!("cannot read the data file: {err}")).in_file(&path),
+                );
+                continue;
+            }
+        };
+        match decode(path, bytes) {
+            Ok(source) => match serde_yaml_ng::from_str::<Value>(&source.text) {
+                Ok(value) => {
+                    data.insert(stem.to_string(), value);
+                }
+                Err(err) => problems.push(yaml_error(&source, 0, &err, "")),
+            },
+            Err(d) => problems.push(d),
+        }
+    }
+    (data, problems)
+}

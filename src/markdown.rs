@@ -1,0 +1,332 @@
+//! Markdown to HTML, for one page body.
+//!
+//! pulldown-cmark with tables, footnotes, strikethrough, task lists and heading
+//! attributes; stable accent-folded heading ids (« Sécurité des données » →
+//! `securite-des-donnees`); links to other pages rewritten through a resolver the
+//! caller gives; code blocks highlighted by syntect with CSS classes, so the theme
+//! owns the colours. It knows nothing of the site: the resolver does.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+use syntect::highlighting::ThemeSet;
+use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+use crate::tailor::{html_escape, TailoredBody};
+
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// A heading of a page, for its table of contents.
+#[derive(Clone, Debug, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// What a link destination becomes.
+pub enum LinkTarget {
+    /// Not ours (external, or a plain file): left as written.
+    Keep,
+    /// A page of the site: this relative URL.
+    Rewrite(String),
+    /// A page that exists but is not in this edition: the text stays, unlinked.
+    Unlinked,
+    /// A page or anchor that does not exist: (message, hint).
+    Broken(String, String),
+}
+
+/// A problem found while rendering, at a line of the source file.
+pub struct Problem {
+    pub line: usize,
+    pub message: String,
+    pub hint: String,
+}
+
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub problems: Vec<Problem>,
+}
+
+/// Assigns unique heading ids in document order.
+#[derive(Default)]
+struct HeadingIds {
+    used: HashSet<String>,
+}
+
+impl HeadingIds {
+    fn assign(&mut self, text: &str, explicit: Option<&str>) -> String {
+        let base = match explicit {
+            Some(id) => id.to_string(),
+            None => {
+                let slug = slug::slugify(text);
+                if slug.is_empty() {
+                    "section".to_string()
+                } else {
+                    slug
+                }
+            }
+        };
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.used.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+}
+
+/// The heading ids a body will have once rendered (for checking anchors before
+/// rendering the pages that link to it).
+pub fn heading_ids(text: &str) -> Vec<String> {
+    let mut ids = HeadingIds::default();
+    let mut found = Vec::new();
+    let mut current: Option<(String, Option<String>)> = None;
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Start(Tag::Heading { id, .. }) => {
+                current = Some((String::new(), id.map(|i| i.to_string())))
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((text, _)) = &mut current {
+                    text.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((text, explicit)) = current.take() {
+                    found.push(ids.assign(&text, explicit.as_deref()));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Renders a tailored body. `resolve` decides what each link destination becomes.
+pub fn render(body: &TailoredBody, resolve: &dyn Fn(&str) -> LinkTarget) -> Rendered {
+    let mut events: Vec<Event> = Vec::new();
+    let mut headings = Vec::new();
+    let mut problems = Vec::new();
+    let mut ids = HeadingIds::default();
+    let mut heading: Option<(usize, Vec<Event>)> = None;
+    let mut code: Option<(Option<String>, String)> = None;
+    let mut skipping_link = false;
+
+    for (event, range) in Parser::new_ext(&body.text, options()).into_offset_iter() {
+        // Code blocks: gather the text, then highlight it whole.
+        if let Some((_, text)) = &mut code {
+            match event {
+                Event::Text(t) => text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, text) = code.take().expect("inside a code block");
+                    events.push(Event::Html(highlight(lang.as_deref(), &text).into()));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        let event = match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().map(str::to_string)
+                    }
+                    CodeBlockKind::Indented => None,
+                };
+                code = Some((lang, String::new()));
+                continue;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => match resolve(&dest_url) {
+                LinkTarget::Keep => Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }),
+                LinkTarget::Rewrite(url) => Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: url.into(),
+                    title,
+                    id,
+                }),
+                LinkTarget::Unlinked => {
+                    skipping_link = true;
+                    continue;
+                }
+                LinkTarget::Broken(message, hint) => {
+                    problems.push(Problem {
+                        line: body.source_line(range.start),
+                        message,
+                        hint,
+                    });
+                    skipping_link = true;
+                    continue;
+                }
+            },
+            Event::End(TagEnd::Link) if skipping_link => {
+                skipping_link = false;
+                continue;
+            }
+            other => other,
+        };
+        match (&mut heading, event) {
+            (
+                None,
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }),
+            ) => {
+                let explicit = id.map(|i| i.to_string());
+                let start = Event::Start(Tag::Heading {
+                    level,
+                    id: explicit.map(CowStr::from),
+                    classes,
+                    attrs,
+                });
+                heading = Some((level_number(level), vec![start]));
+            }
+            (Some((level, inner)), Event::End(TagEnd::Heading(end_level))) => {
+                let text: String = inner
+                    .iter()
+                    .filter_map(|e| match e {
+                        Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                let explicit = match &inner[0] {
+                    Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+                    _ => None,
+                };
+                let id = ids.assign(&text, explicit.as_deref());
+                if let Event::Start(Tag::Heading { id: slot, .. }) = &mut inner[0] {
+                    *slot = Some(id.clone().into());
+                }
+                headings.push(Heading {
+                    level: *level as u8,
+                    id,
+                    text,
+                });
+                events.append(inner);
+                events.push(Event::End(TagEnd::Heading(end_level)));
+                heading = None;
+            }
+            (Some((_, inner)), event) => inner.push(event),
+            (None, event) => events.push(event),
+        }
+    }
+    let mut html = String::with_capacity(body.text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Rendered {
+        html,
+        headings,
+        problems,
+    }
+}
+
+/// Renders a short text from front matter (a clause, an action) as inline HTML:
+/// emphasis, code and links, without the surrounding paragraph.
+pub fn render_inline(text: &str) -> String {
+    if !text.contains(['*', '_', '`', '[', '<', '&', '~', '\\']) {
+        return html_escape(text);
+    }
+    let mut html = String::with_capacity(text.len() + 16);
+    pulldown_cmark::html::push_html(
+        &mut html,
+        Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH),
+    );
+    let trimmed = html.trim_end();
+    let inner = trimmed
+        .strip_prefix("<p>")
+        .and_then(|t| t.strip_suffix("</p>"))
+        .unwrap_or(trimmed);
+    inner.to_string()
+}
+
+fn level_number(level: HeadingLevel) -> usize {
+    level as usize
+}
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
+    SYNTAXES.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// A code block as HTML, highlighted with classes when the language is known.
+pub fn highlight(lang: Option<&str>, code: &str) -> String {
+    let lang_attr = lang
+        .map(|l| format!(" data-lang=\"{}\"", html_escape(l)))
+        .unwrap_or_default();
+    let syntax = lang.and_then(|l| syntaxes().find_syntax_by_token(l));
+    let Some(syntax) = syntax else {
+        return format!(
+            "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
+            html_escape(code)
+        );
+    };
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
+    for line in LinesWithEndings::from(code) {
+        if generator
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
+            return format!(
+                "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
+                html_escape(code)
+            );
+        }
+    }
+    format!(
+        "<pre class=\"code hl\"{lang_attr}><code>{}</code></pre>\n",
+        generator.finalize()
+    )
+}
+
+/// The highlighting stylesheet: a light theme, and a dark one for the dark scheme.
+pub fn highlight_css() -> String {
+    let themes = ThemeSet::load_defaults();
+    let light = css_for_theme_with_class_style(&themes.themes["InspiredGitHub"], CLASS_STYLE)
+        .unwrap_or_default();
+    let dark = css_for_theme_with_class_style(&themes.themes["base16-ocean.dark"], CLASS_STYLE)
+        .unwrap_or_default();
+    let scope = |css: &str, prefix: &str| -> String {
+        css.lines()
+            .map(|line| {
+                if line.starts_with('.') {
+                    format!("{prefix} {line}")
+                } else {
+                    line.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    format!(
+        "/* Generated by gouvernail from syntect's themes. */\n{}\n@media (prefers-color-scheme: dark) {{\n{}\n}}\n{}\n",
+        light,
+        scope(&dark, ":root:not([data-theme=light])"),
+        scope(&dark, ":root[data-theme=dark]")
+    )
+}

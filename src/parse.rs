@@ -1,0 +1,390 @@
+//! Parse stage: one content file's bytes into a typed `Document`.
+//!
+//! It checks the encoding, splits the YAML front matter from the Markdown body, and
+//! deserialises the front matter into the common fields and the kind's own struct,
+//! reporting every problem of the file (syntax, types, unknown fields) with its line.
+//! It does not look at other files: cross-references are the validate stage's job.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde_yaml_ng::Value;
+
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::model::*;
+
+/// Text read from disk: UTF-8 without BOM, with LF line endings.
+pub fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Diagnostic> {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.as_bytes();
+            let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() + 1;
+            return Err(Diagnostic::error(format!(
+                "line {line}: the file is not valid UTF-8 (byte 0x{:02x} at offset {valid})",
+                bytes[valid]
+            ))
+            .in_file(path)
+            .hint("save the file as UTF-8 (in most editors: « Save with encoding » → UTF-8)"));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    };
+    Ok(Arc::new(SourceFile { path, text }))
+}
+
+/// Where the front matter and the body are in a file's text.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split {
+    /// Byte range of the YAML between the two `---` lines.
+    pub front_matter: std::ops::Range<usize>,
+    /// Byte offset where the body starts.
+    pub body_start: usize,
+}
+
+/// Why a file could not be split.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SplitError {
+    Empty,
+    NoFrontMatter,
+    NeverClosed,
+}
+
+/// Splits front matter (between a first line `---` and the next `---` line) from
+/// the body. The text has LF line endings.
+pub fn split_front_matter(text: &str) -> Result<Split, SplitError> {
+    if text.trim().is_empty() {
+        return Err(SplitError::Empty);
+    }
+    let is_fence = |line: &str| line.trim_end() == "---";
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if !is_fence(&text[..first_end]) {
+        return Err(SplitError::NoFrontMatter);
+    }
+    let fm_start = (first_end + 1).min(text.len());
+    let mut offset = fm_start;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        if is_fence(&text[offset..end]) {
+            return Ok(Split {
+                front_matter: fm_start..offset,
+                body_start: (end + 1).min(text.len()),
+            });
+        }
+        offset = end + 1;
+    }
+    Err(SplitError::NeverClosed)
+}
+
+/// Parses one content file. `rel_path` is its path under `content/`.
+pub fn parse_document(
+    kind: Kind,
+    rel_path: &str,
+    source: Arc<SourceFile>,
+) -> Result<Document, Vec<Diagnostic>> {
+    let split = split_front_matter(&source.text).map_err(|err| {
+        let (message, hint) = match err {
+            SplitError::Empty => (
+                "the file is empty",
+                "start it with front matter: a line `---`, `title: …`, `summary: …`, and a closing `---`",
+            ),
+            SplitError::NoFrontMatter => (
+                "the file does not start with front matter",
+                "put a line `---` first, then `title: …` and `summary: …`, then a closing `---`",
+            ),
+            SplitError::NeverClosed => (
+                "the front matter is never closed",
+                "add a line `---` after the last front matter field, before the body",
+            ),
+        };
+        vec![Diagnostic::error(message).at_line(&source, 1).hint(hint)]
+    })?;
+    let yaml = &source.text[split.front_matter.clone()];
+    let mut problems = Vec::new();
+
+    // Syntax first: nothing else can be said of a file YAML cannot read.
+    let value: Value = match serde_yaml_ng::from_str(yaml) {
+        Ok(value) => value,
+        Err(err) => {
+            return Err(vec![yaml_error(
+                &source,
+                split.front_matter.start,
+                &err,
+                "",
+            )])
+        }
+    };
+    let mapping = match value {
+        Value::Mapping(mapping) => mapping,
+        Value::Null => Default::default(),
+        _ => {
+            return Err(vec![Diagnostic::error(
+                "the front matter is not a map of fields",
+            )
+            .at_line(&source, 2)
+            .hint("write one `field: value` per line")])
+        }
+    };
+
+    let common_fields = serde_aux::serde_introspection::serde_introspect::<Common>();
+    let kind_fields = kind_field_names(kind);
+    for key in mapping.keys() {
+        let Some(key) = key.as_str() else { continue };
+        if common_fields.contains(&key) || kind_fields.contains(&key) {
+            continue;
+        }
+        let span = find_key(yaml, key)
+            .map_or(split.front_matter.start..split.front_matter.start, |r| {
+                r.start + split.front_matter.start..r.end + split.front_matter.start
+            });
+        let candidates = common_fields.iter().chain(kind_fields.iter()).copied();
+        let hint = match did_you_mean(key, candidates) {
+            Some(known) => format!("did you mean `{known}`?"),
+            None => format!(
+                "a {} has the common fields ({}) and its own ({}); see docs/content-model.md",
+                kind.id(),
+                common_fields.join(", "),
+                kind_fields.join(", ")
+            ),
+        };
+        problems.push(
+            Diagnostic::error(format!("unknown field `{key}` in a {}", kind.id()))
+                .at(&source, span)
+                .hint(hint),
+        );
+    }
+
+    if kind != Kind::Comms {
+        if let Some(phases) = mapping.get("phases") {
+            let names = match phases {
+                Value::Sequence(items) => items.iter().all(Value::is_string),
+                Value::String(_) => true,
+                _ => false,
+            };
+            if !names {
+                let span = offset_span(find_key(yaml, "phases"), split.front_matter.start);
+                problems.push(
+                    Diagnostic::error("`phases` must be a list of project phase names")
+                        .at(&source, span)
+                        .hint("write `phases: [cadrage, pilote]`; only a communication plan has phases with `when`, `owner`…"),
+                );
+            }
+        }
+    }
+    let empty_hint = if mapping.is_empty() {
+        "the front matter is empty: "
+    } else {
+        ""
+    };
+    let common: Option<Common> = deserialize(
+        yaml,
+        &source,
+        split.front_matter.start,
+        empty_hint,
+        &mut problems,
+    );
+    let data = deserialize_kind(kind, yaml, &source, split.front_matter.start, &mut problems);
+
+    let (Some(common), Some(data)) = (common, data) else {
+        return Err(problems);
+    };
+    let stem = rel_path
+        .rsplit('/')
+        .next()
+        .unwrap_or(rel_path)
+        .trim_end_matches(".md");
+    let id = common.id.clone().unwrap_or_else(|| stem.to_string());
+    if !is_valid_id(&id) {
+        let span = match &common.id {
+            Some(_) => offset_span(find_key(yaml, "id"), split.front_matter.start),
+            None => 0..0,
+        };
+        problems.push(
+            Diagnostic::error(format!("`{id}` is not a valid id"))
+                .at(&source, span)
+                .hint("ids are lowercase ASCII letters, digits and hyphens (`mener-pilote`); rename the file or set `id:`"),
+        );
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Document {
+        kind,
+        id,
+        rel_path: rel_path.to_string(),
+        front_matter: split.front_matter,
+        body_start: split.body_start,
+        source,
+        common,
+        data,
+    })
+}
+
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn offset_span(span: Option<std::ops::Range<usize>>, offset: usize) -> std::ops::Range<usize> {
+    span.map_or(offset..offset, |r| r.start + offset..r.end + offset)
+}
+
+/// The field names of a kind's own struct.
+fn kind_field_names(kind: Kind) -> &'static [&'static str] {
+    use serde_aux::serde_introspection::serde_introspect as fields;
+    match kind {
+        Kind::Playbook => fields::<Playbook>(),
+        Kind::Charter => fields::<Charter>(),
+        Kind::Role => fields::<Role>(),
+        Kind::Myth => fields::<Myth>(),
+        Kind::Comms => fields::<Comms>(),
+        Kind::Case => fields::<Case>(),
+        Kind::Assessment => fields::<Assessment>(),
+        Kind::Page => &[],
+    }
+}
+
+fn deserialize_kind(
+    kind: Kind,
+    yaml: &str,
+    source: &Arc<SourceFile>,
+    offset: usize,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<KindData> {
+    let p = problems;
+    Some(match kind {
+        Kind::Playbook => KindData::Playbook(deserialize(yaml, source, offset, "", p)?),
+        Kind::Charter => KindData::Charter(deserialize(yaml, source, offset, "", p)?),
+        Kind::Role => KindData::Role(deserialize(yaml, source, offset, "", p)?),
+        Kind::Myth => KindData::Myth(deserialize(yaml, source, offset, "", p)?),
+        Kind::Comms => KindData::Comms(deserialize(yaml, source, offset, "", p)?),
+        Kind::Case => KindData::Case(deserialize(yaml, source, offset, "", p)?),
+        Kind::Assessment => KindData::Assessment(deserialize(yaml, source, offset, "", p)?),
+        Kind::Page => KindData::Page(Page {}),
+    })
+}
+
+/// Deserialises typed data from the YAML text (so that errors keep their position),
+/// ignoring fields of other structs: unknown fields are checked separately.
+fn deserialize<T: DeserializeOwned>(
+    yaml: &str,
+    source: &Arc<SourceFile>,
+    offset: usize,
+    prefix: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    // An empty document is null to YAML; read it as an empty map so that the message
+    // names the missing field.
+    let result = if yaml.trim().is_empty() {
+        serde_yaml_ng::from_str("{}")
+    } else {
+        serde_yaml_ng::from_str(yaml)
+    };
+    match result {
+        Ok(value) => Some(value),
+        Err(err) => {
+            problems.push(yaml_error(source, offset, &err, prefix));
+            None
+        }
+    }
+}
+
+/// A YAML or type error, placed in the file, with a hint drawn from its message.
+pub fn yaml_error(
+    source: &Arc<SourceFile>,
+    offset: usize,
+    err: &serde_yaml_ng::Error,
+    prefix: &str,
+) -> Diagnostic {
+    let message = strip_position(&err.to_string());
+    let span = match err.location() {
+        Some(location) => {
+            let start = offset + location.index();
+            // Point at the rest of the line from the error's column.
+            let end = source.text[start.min(source.text.len())..]
+                .find('\n')
+                .map_or(source.text.len(), |i| start + i);
+            start..end.max(start)
+        }
+        None => offset..offset,
+    };
+    let hint = hint_for(&message);
+    let diagnostic = Diagnostic::error(format!("{prefix}{message}")).at(source, span);
+    match hint {
+        Some(hint) => diagnostic.hint(hint),
+        None => diagnostic,
+    }
+}
+
+/// serde_yaml appends " at line L column C" to messages; the diagnostic shows the
+/// position itself.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// A hint for the common serde messages.
+fn hint_for(message: &str) -> Option<String> {
+    if let Some(rest) = message.split("unknown field `").nth(1) {
+        let field = rest.split('`').next().unwrap_or_default();
+        let expected: Vec<&str> = rest
+            .split("expected one of ")
+            .nth(1)
+            .or_else(|| rest.split("expected ").nth(1))
+            .unwrap_or_default()
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .collect();
+        return Some(match did_you_mean(field, expected.iter().copied()) {
+            Some(known) => format!("did you mean `{known}`?"),
+            None => format!("the fields here are: {}", expected.join(", ")),
+        });
+    }
+    if let Some(rest) = message.split("missing field `").nth(1) {
+        let field = rest.split('`').next().unwrap_or_default();
+        return Some(format!("add `{field}: …` (see docs/content-model.md)"));
+    }
+    if message.contains("invalid type") {
+        return Some("check the field's type in docs/content-model.md: text, a list (`[a, b]` or `- a` lines), a number or a date".into());
+    }
+    if message.contains("mapping values are not allowed")
+        || message.contains("did not find expected")
+    {
+        return Some(
+            "a value containing `: ` or starting with a special character needs quotes (\"…\")"
+                .into(),
+        );
+    }
+    None
+}
+
+/// The byte range of `key:` at the start of a line of the YAML text.
+pub fn find_key(yaml: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n') {
+        let trimmed = line.trim_start_matches([' ', '-']);
+        let indent = line.len() - trimmed.len();
+        let unquoted = trimmed.trim_start_matches(['"', '\'']);
+        let quote = trimmed.len() - unquoted.len();
+        if let Some(rest) = unquoted.strip_prefix(key) {
+            if rest.trim_start_matches(['"', '\'']).starts_with(':') {
+                let start = offset + indent + quote;
+                return Some(start..start + key.len());
+            }
+        }
+        offset += line.len();
+    }
+    None
+}

@@ -1,0 +1,857 @@
+//! Render stage: the typed data each template receives, and the pages generated from
+//! the corpus (home, an index per kind, tags, the RACI matrix, the print book, 404).
+//!
+//! Every URL here is relative to the site's root ("procedures/mener-pilote.html");
+//! templates prefix it with `root`, the way back to the root from the current page,
+//! so links work from file://, from any sub-path and from any static server.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::edition::Settings;
+use crate::i18n::{self, Labels};
+use crate::markdown::Heading;
+use crate::model::*;
+use crate::tailor::{Audience, TailoredBody};
+
+/// A page of the edition after tailoring, with its place in the site.
+pub struct Page {
+    pub doc: Document,
+    pub body: TailoredBody,
+    /// Relative to the site's root.
+    pub url: String,
+    /// Heading ids and generated anchors (`step-…`, `clause-…`, `q-…`).
+    pub anchors: HashSet<String>,
+}
+
+/// A reference to a page as templates show it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Link {
+    pub id: String,
+    pub title: String,
+    /// None when the page is not part of this edition.
+    pub url: Option<String>,
+    pub kind: Option<Kind>,
+}
+
+/// A page as a card in a list.
+#[derive(Clone, Debug, Serialize)]
+pub struct Card {
+    pub id: String,
+    pub kind: Kind,
+    pub title: String,
+    pub summary: String,
+    pub url: String,
+    /// Empty when the page applies to every size (or sector).
+    pub sizes: Vec<&'static str>,
+    pub sectors: Vec<&'static str>,
+    pub tags: Vec<String>,
+    pub claim: Option<String>,
+    pub verdict: Option<Verdict>,
+    pub fact: Option<String>,
+}
+
+/// What every template receives about the site.
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub language: &'static str,
+    pub org: OrgView<'a>,
+    /// The size and sector the edition is tailored to; none means every variant is in
+    /// the pages, marked, for the reader to choose.
+    pub size: Option<&'static str>,
+    pub sector: Option<&'static str>,
+    pub sizes: Vec<Choice>,
+    pub sectors: Vec<Choice>,
+    pub nav: Vec<NavItem>,
+    pub search_enabled: bool,
+    pub logo: Option<String>,
+    pub raci_url: &'static str,
+    pub print_url: &'static str,
+    pub tags_url: String,
+    pub base_url: &'a str,
+    pub version: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct OrgView<'a> {
+    pub name: Option<&'a str>,
+    pub contacts: &'a BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+pub struct Choice {
+    pub id: &'static str,
+    pub label: String,
+}
+
+#[derive(Serialize)]
+pub struct NavItem {
+    pub kind: Kind,
+    pub label: String,
+    pub url: String,
+    pub count: usize,
+}
+
+/// A content page, as its template receives it.
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub id: &'a str,
+    pub kind: Kind,
+    pub kind_label: String,
+    pub section_url: String,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub url: &'a str,
+    pub content: String,
+    pub toc: Vec<Heading>,
+    pub sizes: Vec<&'static str>,
+    pub sectors: Vec<&'static str>,
+    pub tags: Vec<TagLink>,
+    pub phases: &'a [String],
+    pub owner: Option<Link>,
+    pub reviewed: Option<String>,
+    pub next_review: Option<String>,
+    pub overdue: bool,
+    pub sources: &'a [Source],
+    pub related: Vec<Link>,
+    pub previous: Option<Link>,
+    pub next: Option<Link>,
+    pub playbook: Option<PlaybookView<'a>>,
+    pub charter: Option<CharterView<'a>>,
+    pub role: Option<RoleView<'a>>,
+    pub myth: Option<&'a Myth>,
+    pub comms: Option<CommsView<'a>>,
+    pub case: Option<&'a Case>,
+    pub assessment: Option<AssessmentView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct TagLink {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct PlaybookView<'a> {
+    pub audience: Vec<Link>,
+    pub duration: Option<&'a str>,
+    pub prerequisites: Vec<Link>,
+    pub steps: Vec<StepView<'a>>,
+    /// Roles of the playbook, in RACI order of first appearance, with their letters per step.
+    pub raci_roles: Vec<Link>,
+    pub raci_rows: Vec<RaciRow>,
+}
+
+#[derive(Serialize)]
+pub struct StepView<'a> {
+    pub id: &'a str,
+    pub anchor: String,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub duration: Option<&'a str>,
+    pub actions: &'a [String],
+    pub responsible: Vec<Link>,
+    pub accountable: Vec<Link>,
+    pub consulted: Vec<Link>,
+    pub informed: Vec<Link>,
+    pub deliverables: Vec<Link>,
+    pub gate: Option<&'a str>,
+    pub sizes: Vec<&'static str>,
+    pub sectors: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+pub struct RaciRow {
+    pub label: String,
+    pub anchor: Option<String>,
+    pub link: Option<Link>,
+    /// One cell per role column: its letters ("R", "A C"…), empty when none.
+    pub cells: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct CharterView<'a> {
+    pub clauses: Vec<ClauseView<'a>>,
+    pub variables: Vec<VariableView<'a>>,
+    pub signatories: Vec<Link>,
+    pub approved_by: Vec<Link>,
+    pub consulted: Vec<Link>,
+    pub download_url: String,
+}
+
+#[derive(Serialize)]
+pub struct ClauseView<'a> {
+    pub anchor: Option<String>,
+    pub rule: Rule,
+    pub text: &'a str,
+    pub condition: Option<&'a str>,
+    pub sizes: Vec<&'static str>,
+    pub sectors: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+pub struct VariableView<'a> {
+    pub name: &'a str,
+    pub label: &'a str,
+    pub example: Option<&'a str>,
+    pub value: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct RoleView<'a> {
+    pub short: Option<&'a str>,
+    pub mission: &'a str,
+    pub responsibilities: &'a [String],
+    pub skills: &'a [String],
+    pub reports_to: Option<Link>,
+    pub by_size: Vec<SizeHolder<'a>>,
+    pub legal_basis: &'a [String],
+    pub involvement: Vec<Involvement>,
+}
+
+#[derive(Serialize)]
+pub struct SizeHolder<'a> {
+    pub size: &'static str,
+    pub label: &'a str,
+    pub holder: &'a str,
+    pub time: Option<&'a str>,
+}
+
+/// A step where a role is R, A, C or I.
+#[derive(Clone, Serialize)]
+pub struct Involvement {
+    pub playbook: Link,
+    pub step_title: String,
+    pub step_url: String,
+    pub letters: String,
+}
+
+#[derive(Serialize)]
+pub struct CommsView<'a> {
+    pub objective: &'a str,
+    pub trigger: Option<&'a str>,
+    pub audiences: Vec<Link>,
+    pub phases: Vec<CommsPhaseView<'a>>,
+    pub kpis: &'a [String],
+    pub holding_statement: Option<&'a str>,
+    /// The audience × phase matrix: one row per audience, one cell per phase.
+    pub matrix: Vec<MatrixRow>,
+}
+
+#[derive(Serialize)]
+pub struct CommsPhaseView<'a> {
+    pub when: &'a str,
+    pub title: Option<&'a str>,
+    pub owner: Option<Link>,
+    pub audiences: Vec<Link>,
+    pub channels: &'a [String],
+    pub messages: &'a [String],
+}
+
+#[derive(Serialize)]
+pub struct MatrixRow {
+    pub audience: Link,
+    pub cells: Vec<bool>,
+}
+
+#[derive(Serialize)]
+pub struct AssessmentView<'a> {
+    pub questions: &'a [Question],
+    pub bands: Vec<BandView<'a>>,
+    pub max_score: i64,
+}
+
+#[derive(Serialize)]
+pub struct BandView<'a> {
+    pub min: i64,
+    pub max: i64,
+    pub verdict: &'a str,
+    pub advice: Option<&'a str>,
+    pub recommended: Vec<Link>,
+}
+
+/// The corpus of one edition, indexed for building views.
+pub struct Site<'a> {
+    pub settings: &'a Settings,
+    pub labels: &'a Labels,
+    pub audience: Audience,
+    pub pages: Vec<Page>,
+    /// Built pages by id.
+    pub by_id: HashMap<String, usize>,
+    /// Every parsed page by id, built or not: title and kind.
+    pub known: HashMap<String, (String, Kind)>,
+    /// Built pages of each kind, in display order (weight, then title).
+    pub by_kind: BTreeMap<Kind, Vec<usize>>,
+    pub involvement: HashMap<String, Vec<Involvement>>,
+}
+
+impl<'a> Site<'a> {
+    pub fn new(
+        settings: &'a Settings,
+        labels: &'a Labels,
+        audience: Audience,
+        pages: Vec<Page>,
+        known: HashMap<String, (String, Kind)>,
+    ) -> Self {
+        let by_id = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.doc.id.clone(), i))
+            .collect();
+        let mut by_kind: BTreeMap<Kind, Vec<usize>> = BTreeMap::new();
+        for (i, page) in pages.iter().enumerate() {
+            by_kind.entry(page.doc.kind).or_default().push(i);
+        }
+        for list in by_kind.values_mut() {
+            list.sort_by(|a, b| {
+                let (a, b) = (&pages[*a].doc.common, &pages[*b].doc.common);
+                a.weight.cmp(&b.weight).then_with(|| a.title.cmp(&b.title))
+            });
+        }
+        let mut site = Site {
+            settings,
+            labels,
+            audience,
+            pages,
+            by_id,
+            known,
+            by_kind,
+            involvement: HashMap::new(),
+        };
+        site.involvement = site.compute_involvement();
+        site
+    }
+
+    pub fn language(&self) -> crate::edition::Language {
+        self.settings.language
+    }
+
+    pub fn link(&self, id: &str) -> Link {
+        match self.by_id.get(id) {
+            Some(&i) => {
+                let page = &self.pages[i];
+                Link {
+                    id: id.to_string(),
+                    title: page.doc.common.title.clone(),
+                    url: Some(page.url.clone()),
+                    kind: Some(page.doc.kind),
+                }
+            }
+            None => {
+                let (title, kind) = self
+                    .known
+                    .get(id)
+                    .cloned()
+                    .map_or((id.to_string(), None), |(t, k)| (t, Some(k)));
+                Link {
+                    id: id.to_string(),
+                    title,
+                    url: None,
+                    kind,
+                }
+            }
+        }
+    }
+
+    fn links(&self, ids: &[String]) -> Vec<Link> {
+        ids.iter().map(|id| self.link(id)).collect()
+    }
+
+    /// A role id or a free label (« médias ») as a link when it names a page.
+    fn label_link(&self, text: &str) -> Link {
+        if self.known.contains_key(text) {
+            self.link(text)
+        } else {
+            Link {
+                id: String::new(),
+                title: text.to_string(),
+                url: None,
+                kind: None,
+            }
+        }
+    }
+
+    pub fn section_url(&self, kind: Kind) -> String {
+        format!("{}/index.html", i18n::segment(self.language(), kind))
+    }
+
+    pub fn tag_url(&self, tag: &str) -> String {
+        format!(
+            "{}/{}.html",
+            i18n::tags_segment(self.language()),
+            tag_slug(tag)
+        )
+    }
+
+    fn marks<T: Member>(&self, set: Set<T>) -> Vec<&'static str> {
+        if set.is_all() {
+            Vec::new()
+        } else {
+            set.members().map(Member::id).collect()
+        }
+    }
+
+    pub fn card(&self, i: usize) -> Card {
+        let page = &self.pages[i];
+        let common = &page.doc.common;
+        let myth = match &page.doc.data {
+            KindData::Myth(m) => Some(m),
+            _ => None,
+        };
+        Card {
+            id: page.doc.id.clone(),
+            kind: page.doc.kind,
+            title: common.title.clone(),
+            summary: common.summary.clone(),
+            url: page.url.clone(),
+            sizes: self.marks(common.sizes),
+            sectors: self.marks(common.sectors),
+            tags: common.tags.clone(),
+            claim: myth.map(|m| m.claim.clone()),
+            verdict: myth.map(|m| m.verdict),
+            fact: myth.map(|m| m.fact.clone()),
+        }
+    }
+
+    pub fn site_view(&self) -> SiteView<'_> {
+        let settings = self.settings;
+        let language = self.language();
+        SiteView {
+            title: &settings.title,
+            language: language.code(),
+            org: OrgView {
+                name: settings.org.name.as_deref(),
+                contacts: &settings.org.contacts,
+            },
+            size: self.audience.size.map(Member::id),
+            sector: self.audience.sector.map(Member::id),
+            sizes: Size::ALL
+                .iter()
+                .map(|s| Choice {
+                    id: s.id(),
+                    label: self.labels.get(&format!("size_{}", s.id())).to_string(),
+                })
+                .collect(),
+            sectors: Sector::ALL
+                .iter()
+                .map(|s| Choice {
+                    id: s.id(),
+                    label: self.labels.get(&format!("sector_{}", s.id())).to_string(),
+                })
+                .collect(),
+            nav: self
+                .by_kind
+                .iter()
+                .map(|(kind, pages)| NavItem {
+                    kind: *kind,
+                    label: self.labels.get(&format!("kinds_{}", kind.id())).to_string(),
+                    url: self.section_url(*kind),
+                    count: pages.len(),
+                })
+                .collect(),
+            search_enabled: settings.search_enabled,
+            logo: settings
+                .branding
+                .logo
+                .as_ref()
+                .map(|l| format!("assets/{l}")),
+            raci_url: i18n::raci_page(language),
+            print_url: i18n::print_page(language),
+            tags_url: format!("{}/index.html", i18n::tags_segment(language)),
+            base_url: &settings.base_url,
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+
+    /// The view of page `i`, with its rendered body.
+    pub fn page_view(
+        &self,
+        i: usize,
+        content: String,
+        toc: Vec<Heading>,
+        today: chrono::NaiveDate,
+    ) -> PageView<'_> {
+        let page = &self.pages[i];
+        let doc = &page.doc;
+        let common = &doc.common;
+        let siblings = &self.by_kind[&doc.kind];
+        let position = siblings
+            .iter()
+            .position(|&j| j == i)
+            .expect("a page is in its kind's list");
+        let neighbour = |j: Option<&usize>| j.map(|&j| self.link(&self.pages[j].doc.id));
+        let next_review = common
+            .reviewed
+            .zip(common.review_every)
+            .and_then(|(date, months)| date.checked_add_months(chrono::Months::new(months)));
+        PageView {
+            id: &doc.id,
+            kind: doc.kind,
+            kind_label: self
+                .labels
+                .get(&format!("kind_{}", doc.kind.id()))
+                .to_string(),
+            section_url: self.section_url(doc.kind),
+            title: &common.title,
+            summary: &common.summary,
+            url: &page.url,
+            content,
+            toc,
+            sizes: self.marks(common.sizes),
+            sectors: self.marks(common.sectors),
+            tags: common
+                .tags
+                .iter()
+                .map(|t| TagLink {
+                    name: t.clone(),
+                    url: self.tag_url(t),
+                })
+                .collect(),
+            phases: &common.phases,
+            owner: common.owner.as_deref().map(|o| self.link(o)),
+            reviewed: common.reviewed.map(|d| d.to_string()),
+            next_review: next_review.map(|d| d.to_string()),
+            overdue: next_review.is_some_and(|d| d < today),
+            sources: &common.sources,
+            related: common
+                .related
+                .iter()
+                .map(|id| self.link(id))
+                .filter(|l| l.url.is_some())
+                .collect(),
+            previous: neighbour(position.checked_sub(1).and_then(|p| siblings.get(p))),
+            next: neighbour(siblings.get(position + 1)),
+            playbook: match &doc.data {
+                KindData::Playbook(p) => Some(self.playbook_view(p)),
+                _ => None,
+            },
+            charter: match &doc.data {
+                KindData::Charter(c) => Some(self.charter_view(c, &page.url)),
+                _ => None,
+            },
+            role: match &doc.data {
+                KindData::Role(r) => Some(self.role_view(&doc.id, r)),
+                _ => None,
+            },
+            myth: match &doc.data {
+                KindData::Myth(m) => Some(m),
+                _ => None,
+            },
+            comms: match &doc.data {
+                KindData::Comms(c) => Some(self.comms_view(c)),
+                _ => None,
+            },
+            case: match &doc.data {
+                KindData::Case(c) => Some(c),
+                _ => None,
+            },
+            assessment: match &doc.data {
+                KindData::Assessment(a) => Some(self.assessment_view(a)),
+                _ => None,
+            },
+        }
+    }
+
+    fn playbook_view<'p>(&self, playbook: &'p Playbook) -> PlaybookView<'p> {
+        let steps: Vec<StepView> = playbook
+            .steps
+            .iter()
+            .map(|s| StepView {
+                id: &s.id,
+                anchor: format!("step-{}", s.id),
+                title: &s.title,
+                description: s.description.as_deref(),
+                duration: s.duration.as_deref(),
+                actions: &s.actions,
+                responsible: self.links(&s.responsible),
+                accountable: self.links(&s.accountable),
+                consulted: self.links(&s.consulted),
+                informed: self.links(&s.informed),
+                deliverables: self.links(&s.deliverables),
+                gate: s.gate.as_deref(),
+                sizes: self.marks(s.sizes),
+                sectors: self.marks(s.sectors),
+            })
+            .collect();
+        let mut role_ids: Vec<&str> = Vec::new();
+        for step in &playbook.steps {
+            for (_, id) in step_roles(step) {
+                if !role_ids.contains(&id) {
+                    role_ids.push(id);
+                }
+            }
+        }
+        let raci_rows = playbook
+            .steps
+            .iter()
+            .map(|step| {
+                let letters = step_roles(step);
+                RaciRow {
+                    label: step.title.clone(),
+                    anchor: Some(format!("step-{}", step.id)),
+                    link: None,
+                    cells: role_ids
+                        .iter()
+                        .map(|role| letters_of(&letters, role))
+                        .collect(),
+                }
+            })
+            .collect();
+        PlaybookView {
+            audience: self.links(&playbook.audience),
+            duration: playbook.duration.as_deref(),
+            prerequisites: self.links(&playbook.prerequisites),
+            steps,
+            raci_roles: role_ids.iter().map(|id| self.link(id)).collect(),
+            raci_rows,
+        }
+    }
+
+    fn charter_view<'c>(&self, charter: &'c Charter, url: &str) -> CharterView<'c> {
+        CharterView {
+            clauses: charter
+                .clauses
+                .iter()
+                .map(|c| ClauseView {
+                    anchor: c.id.as_ref().map(|id| format!("clause-{id}")),
+                    rule: c.rule,
+                    text: &c.text,
+                    condition: c.condition.as_deref(),
+                    sizes: self.marks(c.sizes),
+                    sectors: self.marks(c.sectors),
+                })
+                .collect(),
+            variables: charter
+                .variables
+                .iter()
+                .map(|v| VariableView {
+                    name: &v.name,
+                    label: &v.label,
+                    example: v.example.as_deref(),
+                    value: self.settings.variables.get(&v.name).cloned(),
+                })
+                .collect(),
+            signatories: self.links(&charter.signatories),
+            approved_by: self.links(&charter.adoption.approved_by),
+            consulted: self.links(&charter.adoption.consulted),
+            download_url: download_url(url),
+        }
+    }
+
+    fn role_view<'r>(&'r self, id: &str, role: &'r Role) -> RoleView<'r> {
+        RoleView {
+            short: role.short.as_deref(),
+            mission: &role.mission,
+            responsibilities: &role.responsibilities,
+            skills: &role.skills,
+            reports_to: role.reports_to.as_deref().map(|r| self.link(r)),
+            by_size: role
+                .by_size
+                .iter()
+                .filter(|(size, _)| self.audience.size.is_none_or(|s| s == **size))
+                .map(|(size, holder)| SizeHolder {
+                    size: size.id(),
+                    label: self.labels.get(match size {
+                        Size::Micro => "size_micro",
+                        Size::Small => "size_small",
+                        Size::Medium => "size_medium",
+                        Size::Eti => "size_eti",
+                        Size::Ge => "size_ge",
+                    }),
+                    holder: &holder.holder,
+                    time: holder.time.as_deref(),
+                })
+                .collect(),
+            legal_basis: &role.legal_basis,
+            involvement: self.involvement.get(id).cloned().unwrap_or_default(),
+        }
+    }
+
+    fn comms_view<'c>(&self, comms: &'c Comms) -> CommsView<'c> {
+        let mut audiences: Vec<String> = comms.audiences.clone();
+        for phase in &comms.phases {
+            for a in &phase.audiences {
+                if !audiences.contains(a) {
+                    audiences.push(a.clone());
+                }
+            }
+        }
+        let matrix = audiences
+            .iter()
+            .map(|a| MatrixRow {
+                audience: self.label_link(a),
+                cells: comms
+                    .phases
+                    .iter()
+                    .map(|p| p.audiences.contains(a))
+                    .collect(),
+            })
+            .collect();
+        CommsView {
+            objective: &comms.objective,
+            trigger: comms.trigger.as_deref(),
+            audiences: comms.audiences.iter().map(|a| self.label_link(a)).collect(),
+            phases: comms
+                .phases
+                .iter()
+                .map(|p| CommsPhaseView {
+                    when: &p.when,
+                    title: p.title.as_deref(),
+                    owner: p.owner.as_deref().map(|o| self.link(o)),
+                    audiences: p.audiences.iter().map(|a| self.label_link(a)).collect(),
+                    channels: &p.channels,
+                    messages: &p.messages,
+                })
+                .collect(),
+            kpis: &comms.kpis,
+            holding_statement: comms.holding_statement.as_deref(),
+            matrix,
+        }
+    }
+
+    fn assessment_view<'x>(&self, assessment: &'x Assessment) -> AssessmentView<'x> {
+        AssessmentView {
+            questions: &assessment.questions,
+            bands: assessment
+                .bands
+                .iter()
+                .map(|b| BandView {
+                    min: b.min,
+                    max: b.max,
+                    verdict: &b.verdict,
+                    advice: b.advice.as_deref(),
+                    recommended: self.links(&b.recommended),
+                })
+                .collect(),
+            max_score: assessment
+                .questions
+                .iter()
+                .map(|q| q.options.iter().map(|o| o.score).max().unwrap_or(0))
+                .sum(),
+        }
+    }
+
+    /// For each role, the playbook steps where it is R, A, C or I.
+    fn compute_involvement(&self) -> HashMap<String, Vec<Involvement>> {
+        let mut map: HashMap<String, Vec<Involvement>> = HashMap::new();
+        for &i in self.by_kind.get(&Kind::Playbook).into_iter().flatten() {
+            let page = &self.pages[i];
+            let KindData::Playbook(playbook) = &page.doc.data else {
+                continue;
+            };
+            let playbook_link = self.link(&page.doc.id);
+            for step in &playbook.steps {
+                let letters = step_roles(step);
+                let mut seen: Vec<&str> = Vec::new();
+                for (_, role) in &letters {
+                    if seen.contains(role) {
+                        continue;
+                    }
+                    seen.push(role);
+                    map.entry(role.to_string()).or_default().push(Involvement {
+                        playbook: playbook_link.clone(),
+                        step_title: step.title.clone(),
+                        step_url: format!("{}#step-{}", page.url, step.id),
+                        letters: letters_of(&letters, role),
+                    });
+                }
+            }
+        }
+        map
+    }
+
+    /// The RACI matrix of every playbook × role.
+    pub fn raci_matrix(&self) -> (Vec<Link>, Vec<RaciRow>) {
+        let roles: Vec<&usize> = self
+            .by_kind
+            .get(&Kind::Role)
+            .into_iter()
+            .flatten()
+            .collect();
+        let role_links: Vec<Link> = roles
+            .iter()
+            .map(|&&i| self.link(&self.pages[i].doc.id))
+            .collect();
+        let mut rows = Vec::new();
+        for &i in self.by_kind.get(&Kind::Playbook).into_iter().flatten() {
+            let page = &self.pages[i];
+            let KindData::Playbook(playbook) = &page.doc.data else {
+                continue;
+            };
+            let letters: Vec<(char, &str)> = playbook.steps.iter().flat_map(step_roles).collect();
+            rows.push(RaciRow {
+                label: page.doc.common.title.clone(),
+                anchor: None,
+                link: Some(self.link(&page.doc.id)),
+                cells: role_links
+                    .iter()
+                    .map(|role| letters_of(&letters, &role.id))
+                    .collect(),
+            });
+        }
+        (role_links, rows)
+    }
+
+    /// Every tag with the built pages that carry it.
+    pub fn tags(&self) -> BTreeMap<String, Vec<usize>> {
+        let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for list in self.by_kind.values() {
+            for &i in list {
+                for tag in &self.pages[i].doc.common.tags {
+                    tags.entry(tag.clone()).or_default().push(i);
+                }
+            }
+        }
+        tags
+    }
+}
+
+/// The (letter, role) pairs of a step, in RACI order.
+fn step_roles(step: &Step) -> Vec<(char, &str)> {
+    let mut pairs = Vec::new();
+    for (letter, ids) in [
+        ('R', &step.responsible),
+        ('A', &step.accountable),
+        ('C', &step.consulted),
+        ('I', &step.informed),
+    ] {
+        pairs.extend(ids.iter().map(|id| (letter, id.as_str())));
+    }
+    pairs
+}
+
+/// The distinct letters of one role among (letter, role) pairs, in RACI order.
+fn letters_of(pairs: &[(char, &str)], role: &str) -> String {
+    let mut letters: Vec<char> = Vec::new();
+    for letter in ['R', 'A', 'C', 'I'] {
+        if pairs.iter().any(|(l, r)| *l == letter && *r == role) {
+            letters.push(letter);
+        }
+    }
+    letters
+        .iter()
+        .map(char::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The URL of a charter's downloadable Markdown template.
+pub fn download_url(page_url: &str) -> String {
+    format!("{}.md", page_url.trim_end_matches(".html"))
+}
+
+pub fn tag_slug(tag: &str) -> String {
+    let slug = slug::slugify(tag);
+    if slug.is_empty() {
+        "tag".into()
+    } else {
+        slug
+    }
+}
+
+/// The way back to the site's root from a page at `url`.
+pub fn root_of(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}

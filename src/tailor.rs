@@ -1,0 +1,588 @@
+//! Tailor stage: what applies to the edition's organisation, with its values filled.
+//!
+//! - Pages, playbook steps and charter clauses whose `sizes` / `sectors` exclude the
+//!   edition's size or sector are dropped. An edition without a size or sector keeps
+//!   everything; the render stage marks each variant so the reader can switch.
+//! - `:::` container blocks (`sizes`, `sectors`, `note`, `tip`, `warning`) are
+//!   resolved: kept, dropped, or turned into marked `<div>`s.
+//! - `{{ org.* }}`, `{{ var.* }}` and `{{ data.* }}` are filled in bodies and front
+//!   matter text; code spans and code blocks are left as written.
+//!
+//! The output keeps a line map so that later errors still point at source lines.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Parser, Tag};
+use serde_yaml_ng::Value;
+
+use crate::diagnostics::did_you_mean;
+use crate::edition::Org;
+use crate::model::*;
+
+/// What an edition is tailored to: `None` keeps every variant.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Audience {
+    pub size: Option<Size>,
+    pub sector: Option<Sector>,
+}
+
+impl Audience {
+    pub fn admits(&self, sizes: SizeSet, sectors: SectorSet) -> bool {
+        self.size.is_none_or(|s| sizes.contains(s))
+            && self.sector.is_none_or(|s| sectors.contains(s))
+    }
+}
+
+/// How a charter blank that the edition leaves empty is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlankStyle {
+    /// A marked `<span>` the theme shows as a fill-in field.
+    Html,
+    /// `[label]`, for the downloadable Markdown template.
+    Text,
+}
+
+/// The values `{{ … }}` can name.
+pub struct Values<'a> {
+    pub org: &'a Org,
+    /// Labels of `org.size` and `org.sector`, already in the edition's language.
+    pub org_size_label: Option<String>,
+    pub org_sector_label: Option<String>,
+    pub variables: &'a BTreeMap<String, String>,
+    pub data: &'a HashMap<String, Value>,
+}
+
+impl Values<'_> {
+    /// The text of `name`, or why it has none.
+    fn lookup(
+        &self,
+        name: &str,
+        declared: &[Variable],
+        style: BlankStyle,
+    ) -> Result<String, String> {
+        let unknown = || Err(format!("`{name}` is not defined by this edition"));
+        let mut parts = name.splitn(2, '.');
+        let (Some(root), rest) = (parts.next(), parts.next()) else {
+            return unknown();
+        };
+        match (root, rest) {
+            ("org", Some("name")) => self.org.name.clone().map_or_else(unknown, Ok),
+            ("org", Some("size")) => self.org_size_label.clone().map_or_else(unknown, Ok),
+            ("org", Some("sector")) => self.org_sector_label.clone().map_or_else(unknown, Ok),
+            ("org", Some(key)) if key.starts_with("contacts.") => self
+                .org
+                .contacts
+                .get(&key["contacts.".len()..])
+                .cloned()
+                .map_or_else(unknown, Ok),
+            ("var", Some(key)) => match self.variables.get(key) {
+                Some(value) => Ok(value.clone()),
+                None => match declared.iter().find(|v| v.name == key) {
+                    Some(v) => Ok(match style {
+                        BlankStyle::Html => format!(
+                            "<span class=\"blank\" data-var=\"{}\">{}</span>",
+                            v.name,
+                            html_escape(&v.label)
+                        ),
+                        BlankStyle::Text => format!("[{}]", v.label),
+                    }),
+                    None => unknown(),
+                },
+            },
+            ("data", Some(path)) => {
+                let mut keys = path.split('.');
+                let file = keys.next().unwrap_or_default();
+                let mut value = self
+                    .data
+                    .get(file)
+                    .ok_or_else(|| format!("there is no data file `data/{file}.yaml`"))?;
+                for key in keys {
+                    value = value.get(key).ok_or_else(|| {
+                        format!("`{name}`: `data/{file}.yaml` has no key `{key}` here")
+                    })?;
+                }
+                match value {
+                    Value::String(s) => Ok(s.clone()),
+                    Value::Number(n) => Ok(n.to_string()),
+                    Value::Bool(b) => Ok(b.to_string()),
+                    _ => Err(format!(
+                        "`{name}` is not a single value: name one of its keys"
+                    )),
+                }
+            }
+            _ => unknown(),
+        }
+    }
+
+    /// Every name an edition defines, for "did you mean".
+    fn known_names(&self, declared: &[Variable]) -> Vec<String> {
+        let mut names = vec![
+            "org.name".to_string(),
+            "org.size".to_string(),
+            "org.sector".to_string(),
+        ];
+        names.extend(
+            self.org
+                .contacts
+                .keys()
+                .map(|k| format!("org.contacts.{k}")),
+        );
+        names.extend(self.variables.keys().map(|k| format!("var.{k}")));
+        names.extend(declared.iter().map(|v| format!("var.{}", v.name)));
+        for (file, value) in self.data {
+            collect_data_names(&format!("data.{file}"), value, &mut names);
+        }
+        names
+    }
+}
+
+fn collect_data_names(prefix: &str, value: &Value, names: &mut Vec<String>) {
+    match value {
+        Value::Mapping(map) => {
+            for (key, value) in map {
+                if let Some(key) = key.as_str() {
+                    collect_data_names(&format!("{prefix}.{key}"), value, names);
+                }
+            }
+        }
+        _ => names.push(prefix.to_string()),
+    }
+}
+
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One `{{ name }}` found in a text.
+struct Placeholder<'t> {
+    range: Range<usize>,
+    name: &'t str,
+}
+
+/// Finds the placeholders of a text, or the offset of a malformed `{{`.
+fn placeholders(text: &str) -> Vec<Result<Placeholder<'_>, usize>> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("{{") {
+        let start = from + i;
+        let Some(len) = text[start + 2..].find("}}") else {
+            found.push(Err(start));
+            break;
+        };
+        let name = text[start + 2..start + 2 + len].trim();
+        let end = start + 2 + len + 2;
+        if !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-')
+        {
+            found.push(Ok(Placeholder {
+                range: start..end,
+                name,
+            }));
+        } else {
+            found.push(Err(start));
+        }
+        from = end;
+    }
+    found
+}
+
+/// Fills the placeholders of `text` outside the `protected` ranges (sorted).
+/// Problems are returned with their byte offset in `text`.
+fn fill(
+    text: &str,
+    protected: &[Range<usize>],
+    values: &Values,
+    declared: &[Variable],
+    style: BlankStyle,
+    problems: &mut Vec<(usize, String, String)>,
+) -> String {
+    if !text.contains("{{") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for found in placeholders(text) {
+        match found {
+            Ok(p) => {
+                if protected
+                    .iter()
+                    .any(|r| r.start <= p.range.start && p.range.start < r.end)
+                {
+                    continue;
+                }
+                match values.lookup(p.name, declared, style) {
+                    Ok(value) => {
+                        out.push_str(&text[copied..p.range.start]);
+                        out.push_str(&value);
+                        copied = p.range.end;
+                    }
+                    Err(message) => {
+                        let known = values.known_names(declared);
+                        let hint = match did_you_mean(p.name, known.iter().map(String::as_str)) {
+                            Some(k) => format!("did you mean `{k}`?"),
+                            None => "define it in handbook.yaml (`org:`, `variables:`) or in data/; to show braces literally, put them in a code span".into(),
+                        };
+                        problems.push((p.range.start, message, hint));
+                    }
+                }
+            }
+            Err(at) => {
+                if !protected.iter().any(|r| r.start <= at && at < r.end) {
+                    problems.push((
+                        at,
+                        "`{{` opens no value".into(),
+                        "write values as `{{ org.name }}`; to show braces literally, put them in a code span".into(),
+                    ));
+                }
+            }
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// A body after tailoring: Markdown, and for each of its lines the source line it
+/// came from (1-based).
+#[derive(Debug, Clone)]
+pub struct TailoredBody {
+    pub text: String,
+    pub line_map: Vec<usize>,
+}
+
+impl TailoredBody {
+    /// The source line of a byte offset of the tailored text.
+    pub fn source_line(&self, offset: usize) -> usize {
+        let line = line_of(&self.text, offset);
+        self.line_map
+            .get(line - 1)
+            .copied()
+            .or(self.line_map.last().copied())
+            .unwrap_or(1)
+    }
+}
+
+/// The byte ranges of code spans and code blocks in Markdown text.
+pub fn code_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    for (event, range) in Parser::new(text).into_offset_iter() {
+        match event {
+            Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => ranges.push(range),
+            _ => {}
+        }
+    }
+    ranges
+}
+
+/// The label of an admonition, in the edition's language.
+pub type AdmonitionLabel<'a> = &'a dyn Fn(&str) -> String;
+
+struct OpenBlock {
+    line: usize,
+    keep: bool,
+    wrapped: bool,
+}
+
+/// Resolves the `:::` blocks and `{{ … }}` values of a body. `first_line` is the
+/// body's first line in the source file.
+pub fn tailor_body(
+    body: &str,
+    first_line: usize,
+    audience: Audience,
+    values: &Values,
+    declared: &[Variable],
+    style: BlankStyle,
+    admonition_label: AdmonitionLabel,
+) -> (TailoredBody, Vec<(usize, String, String)>) {
+    let mut problems: Vec<(usize, String, String)> = Vec::new();
+    if !body.contains(":::") && !body.contains("{{") {
+        let lines = body.split_inclusive('\n').count().max(1);
+        let line_map = (first_line..first_line + lines).collect();
+        return (
+            TailoredBody {
+                text: body.to_string(),
+                line_map,
+            },
+            problems,
+        );
+    }
+    let protected = code_ranges(body);
+    let in_block = |offset: usize| {
+        protected
+            .iter()
+            .any(|r| r.start <= offset && offset < r.end)
+    };
+    let mut out = String::with_capacity(body.len() + 256);
+    let mut line_map = Vec::new();
+    let mut stack: Vec<OpenBlock> = Vec::new();
+    let mut offset = 0;
+    let emit = |out: &mut String, line_map: &mut Vec<usize>, text: &str, line: usize| {
+        out.push_str(text);
+        out.push('\n');
+        line_map.push(line);
+    };
+    for (index, raw) in body.split_inclusive('\n').enumerate() {
+        let line_no = first_line + index;
+        let line = raw.strip_suffix('\n').unwrap_or(raw);
+        let start = offset;
+        offset += raw.len();
+        let visible = stack.iter().all(|b| b.keep);
+        let trimmed = line.trim();
+        let is_container = trimmed.starts_with(":::")
+            && line.len() - line.trim_start().len() < 4
+            && !in_block(start);
+        if is_container {
+            let rest = trimmed.trim_start_matches(':').trim();
+            if rest.is_empty() {
+                match stack.pop() {
+                    Some(block) => {
+                        if block.wrapped && visible {
+                            emit(&mut out, &mut line_map, "", line_no);
+                            emit(&mut out, &mut line_map, "</div>", line_no);
+                            emit(&mut out, &mut line_map, "", line_no);
+                        }
+                    }
+                    None => problems.push((
+                        start,
+                        "this `:::` closes no open block".into(),
+                        "remove it, or open a block above it (`::: note`, `::: sizes micro small`…)".into(),
+                    )),
+                }
+                continue;
+            }
+            let (name, arg) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            let arg = arg.trim();
+            let (keep, open_tag) = match name {
+                "sizes" => match SizeSet::parse_spec(arg) {
+                    Ok(set) => match audience.size {
+                        Some(size) => (set.contains(size), None),
+                        None => (
+                            true,
+                            Some(format!(
+                                "<div class=\"variant\" data-sizes=\"{}\">",
+                                set.ids()
+                            )),
+                        ),
+                    },
+                    Err(message) => {
+                        problems.push((start, message, "write `::: sizes micro small`, `::: sizes medium+` or `::: sizes ..small`".into()));
+                        (true, None)
+                    }
+                },
+                "sectors" => match SectorSet::parse_spec(arg) {
+                    Ok(set) => match audience.sector {
+                        Some(sector) => (set.contains(sector), None),
+                        None => (
+                            true,
+                            Some(format!(
+                                "<div class=\"variant\" data-sectors=\"{}\">",
+                                set.ids()
+                            )),
+                        ),
+                    },
+                    Err(message) => {
+                        problems.push((
+                            start,
+                            message,
+                            "write `::: sectors public` or `::: sectors private`".into(),
+                        ));
+                        (true, None)
+                    }
+                },
+                "note" | "tip" | "warning" => {
+                    let title = if arg.is_empty() {
+                        admonition_label(name)
+                    } else {
+                        arg.to_string()
+                    };
+                    let mut title_problems = Vec::new();
+                    let title = fill(&title, &[], values, declared, style, &mut title_problems);
+                    problems.extend(title_problems.into_iter().map(|(_, m, h)| (start, m, h)));
+                    (
+                        true,
+                        Some(format!(
+                            "<div class=\"admonition {name}\" role=\"note\">\n<p class=\"admonition-title\">{}</p>",
+                            html_escape(&title)
+                        )),
+                    )
+                }
+                other => {
+                    let hint =
+                        match did_you_mean(other, ["sizes", "sectors", "note", "tip", "warning"]) {
+                            Some(known) => format!("did you mean `::: {known}`?"),
+                            None => {
+                                "blocks are `sizes`, `sectors`, `note`, `tip` and `warning`".into()
+                            }
+                        };
+                    problems.push((start, format!("unknown block `::: {other}`"), hint));
+                    (true, None)
+                }
+            };
+            let wrapped = open_tag.is_some();
+            if let (Some(tag), true) = (&open_tag, visible && keep) {
+                emit(&mut out, &mut line_map, "", line_no);
+                for part in tag.split('\n') {
+                    emit(&mut out, &mut line_map, part, line_no);
+                }
+                emit(&mut out, &mut line_map, "", line_no);
+            }
+            stack.push(OpenBlock {
+                line: line_no,
+                keep,
+                wrapped,
+            });
+            continue;
+        }
+        if !visible {
+            continue;
+        }
+        if in_block(start) || !line.contains("{{") {
+            emit(&mut out, &mut line_map, line, line_no);
+            continue;
+        }
+        let local: Vec<Range<usize>> = protected
+            .iter()
+            .filter(|r| r.end > start && r.start < start + line.len())
+            .map(|r| r.start.saturating_sub(start)..r.end.saturating_sub(start).min(line.len()))
+            .collect();
+        let mut line_problems = Vec::new();
+        let filled = fill(line, &local, values, declared, style, &mut line_problems);
+        problems.extend(
+            line_problems
+                .into_iter()
+                .map(|(at, m, h)| (start + at, m, h)),
+        );
+        emit(&mut out, &mut line_map, &filled, line_no);
+    }
+    for block in stack {
+        let at = body
+            .split_inclusive('\n')
+            .take(block.line - first_line)
+            .map(str::len)
+            .sum();
+        problems.push((
+            at,
+            "this `:::` block is never closed".into(),
+            "add a line `:::` where the block ends".into(),
+        ));
+    }
+    if line_map.is_empty() {
+        line_map.push(first_line);
+    }
+    (
+        TailoredBody {
+            text: out,
+            line_map,
+        },
+        problems,
+    )
+}
+
+/// Fills the placeholders of every text field of a front matter struct, by way of
+/// its YAML value. Problems name the placeholder, which the caller locates.
+pub fn fill_fields<T>(
+    fields: &T,
+    values: &Values,
+    declared: &[Variable],
+) -> Result<T, Vec<(String, String, String)>>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Clone,
+{
+    let mut value = serde_yaml_ng::to_value(fields).expect("front matter serialises");
+    let mut problems = Vec::new();
+    let mut changed = false;
+    fill_value(&mut value, values, declared, &mut problems, &mut changed);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    if !changed {
+        return Ok(fields.clone());
+    }
+    Ok(
+        serde_yaml_ng::from_value(value)
+            .expect("filled front matter deserialises as it serialised"),
+    )
+}
+
+fn fill_value(
+    value: &mut Value,
+    values: &Values,
+    declared: &[Variable],
+    problems: &mut Vec<(String, String, String)>,
+    changed: &mut bool,
+) {
+    match value {
+        Value::String(text) if text.contains("{{") => {
+            let mut found = Vec::new();
+            let filled = fill(
+                text,
+                &code_ranges(text),
+                values,
+                declared,
+                BlankStyle::Html,
+                &mut found,
+            );
+            for (at, message, hint) in found {
+                let placeholder = text[at..].split("}}").next().unwrap_or("{{").to_string();
+                problems.push((placeholder, message, hint));
+            }
+            *text = filled;
+            *changed = true;
+        }
+        Value::Sequence(items) => {
+            for item in items {
+                fill_value(item, values, declared, problems, changed);
+            }
+        }
+        Value::Mapping(map) => {
+            for (_, item) in map.iter_mut() {
+                fill_value(item, values, declared, problems, changed);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Fills the placeholders of a document's kind-specific fields.
+pub fn fill_kind(
+    data: &KindData,
+    values: &Values,
+    declared: &[Variable],
+) -> Result<KindData, Vec<(String, String, String)>> {
+    Ok(match data {
+        KindData::Playbook(d) => KindData::Playbook(fill_fields(d, values, declared)?),
+        KindData::Charter(d) => KindData::Charter(fill_fields(d, values, declared)?),
+        KindData::Role(d) => KindData::Role(fill_fields(d, values, declared)?),
+        KindData::Myth(d) => KindData::Myth(fill_fields(d, values, declared)?),
+        KindData::Comms(d) => KindData::Comms(fill_fields(d, values, declared)?),
+        KindData::Case(d) => KindData::Case(fill_fields(d, values, declared)?),
+        KindData::Assessment(d) => KindData::Assessment(fill_fields(d, values, declared)?),
+        KindData::Page(d) => KindData::Page(d.clone()),
+    })
+}
+
+/// Drops the steps and clauses that do not apply to the audience.
+pub fn filter_parts(data: &mut KindData, audience: Audience) {
+    match data {
+        KindData::Playbook(playbook) => playbook
+            .steps
+            .retain(|s| audience.admits(s.sizes, s.sectors)),
+        KindData::Charter(charter) => charter
+            .clauses
+            .retain(|c| audience.admits(c.sizes, c.sectors)),
+        _ => {}
+    }
+}

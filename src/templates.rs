@@ -1,0 +1,141 @@
+//! Templates and theme files, looked up through the edition's layers and then in the
+//! built-in defaults embedded in the binary (the repository's `templates/` and
+//! `theme/`), so a bare content folder builds.
+//!
+//! An edition overrides a whole template by writing a file of the same name, or one
+//! block of it with `{% extends "gouvernail/page.html" %}`: every built-in template is
+//! also registered under `gouvernail/`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use include_dir::{include_dir, Dir};
+use tera::Tera;
+
+use crate::diagnostics::Diagnostic;
+use crate::edition::Edition;
+use crate::markdown::render_inline;
+
+static BUILTIN_TEMPLATES: Dir = include_dir!("$CARGO_MANIFEST_DIR/templates");
+static BUILTIN_THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/theme");
+
+/// Loads the templates of an edition into one Tera instance.
+pub fn load(edition: &Edition) -> Result<Tera, Vec<Diagnostic>> {
+    let mut sources: BTreeMap<String, (String, Option<PathBuf>)> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for file in builtin_files(&BUILTIN_TEMPLATES) {
+        let name = file.path().to_string_lossy().replace('\\', "/");
+        let text = String::from_utf8_lossy(file.contents()).into_owned();
+        sources.insert(format!("gouvernail/{name}"), (text.clone(), None));
+        sources.insert(name, (text, None));
+    }
+    for (name, path) in edition.files("templates") {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                sources.insert(name, (text, Some(path)));
+            }
+            Err(err) => problems.push(
+                Diagnostic::error(format!("cannot read the template: {err}"))
+                    .in_file(&path)
+                    .hint("templates are UTF-8 text files"),
+            ),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".svg", ".xml"]);
+    tera.register_filter("inline", InlineFilter);
+    let raw: Vec<(String, String)> = sources
+        .iter()
+        .map(|(name, (text, _))| (name.clone(), text.clone()))
+        .collect();
+    if let Err(err) = tera.add_raw_templates(raw) {
+        let message = error_chain(&err);
+        let file = sources
+            .iter()
+            .find(|(name, _)| message.contains(name.as_str()))
+            .and_then(|(_, (_, path))| path.clone());
+        let mut d = Diagnostic::error(format!("a template does not parse: {message}"))
+            .hint("fix the template's Tera syntax; the message gives the line and column");
+        if let Some(path) = file {
+            d = d.in_file(path);
+        }
+        return Err(vec![d]);
+    }
+    Ok(tera)
+}
+
+/// Every file of an embedded folder, recursively.
+fn builtin_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
+    let mut files: Vec<_> = dir.files().collect();
+    for sub in dir.dirs() {
+        files.extend(builtin_files(sub));
+    }
+    files
+}
+
+/// The theme files of an edition: relative path → bytes, the nearest layer winning
+/// over the built-in theme.
+pub fn theme_files(edition: &Edition) -> Result<BTreeMap<String, Vec<u8>>, Vec<Diagnostic>> {
+    let mut files: BTreeMap<String, Vec<u8>> = builtin_files(&BUILTIN_THEME)
+        .into_iter()
+        .map(|f| {
+            (
+                f.path().to_string_lossy().replace('\\', "/"),
+                f.contents().to_vec(),
+            )
+        })
+        .collect();
+    let mut problems = Vec::new();
+    for (name, path) in edition.files("theme") {
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                files.insert(name, bytes);
+            }
+            Err(err) => problems.push(
+                Diagnostic::error(format!("cannot read the theme file: {err}")).in_file(&path),
+            ),
+        }
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The message of a Tera error with its causes, which hold the useful part.
+pub fn error_chain(err: &tera::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+/// `{{ text | inline }}`: a front matter text as inline HTML (emphasis, code, links,
+/// and the fill-in fields of charters). Its output is HTML, so it is not escaped again.
+struct InlineFilter;
+
+impl tera::Filter for InlineFilter {
+    fn filter(
+        &self,
+        value: &tera::Value,
+        _: &std::collections::HashMap<String, tera::Value>,
+    ) -> tera::Result<tera::Value> {
+        Ok(tera::Value::String(match value {
+            tera::Value::String(text) => render_inline(text),
+            tera::Value::Null => String::new(),
+            other => render_inline(&other.to_string()),
+        }))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
