@@ -330,3 +330,75 @@ pub fn highlight_css() -> String {
         scope(&dark, ":root[data-theme=dark]")
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(text: &str) -> TailoredBody {
+        TailoredBody {
+            text: text.to_string(),
+            line_map: (1..=text.lines().count().max(1)).collect(),
+        }
+    }
+
+    #[test]
+    fn heading_ids_are_accent_folded_and_unique() {
+        let text = "# Sécurité des données\n\n## Sécurité des données\n\n## L'IA, c'est « quoi » ?\n\n## Custom {#mon-ancre}\n";
+        assert_eq!(
+            heading_ids(text),
+            [
+                "securite-des-donnees",
+                "securite-des-donnees-1",
+                "l-ia-c-est-quoi",
+                "mon-ancre"
+            ]
+        );
+        let rendered = render(&body(text), &|_| LinkTarget::Keep);
+        assert!(rendered.html.contains("<h1 id=\"securite-des-donnees\">"));
+        assert!(rendered.html.contains("<h2 id=\"securite-des-donnees-1\">"));
+        assert_eq!(rendered.headings.len(), 4);
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let text = "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~barré~~\n\n- [x] fait\n\nNote[^1].\n\n[^1]: La note.\n";
+        let html = render(&body(text), &|_| LinkTarget::Keep).html;
+        assert!(html.contains("<table>") && html.contains("<del>barré</del>"));
+        assert!(html.contains("type=\"checkbox\"") && html.contains("footnote"));
+    }
+
+    #[test]
+    fn links_go_through_the_resolver_with_their_line() {
+        let text = "Intro.\n\n[a](x.md) [b](y.md) [c](z.md)\n";
+        let resolve = |dest: &str| match dest {
+            "x.md" => LinkTarget::Rewrite("../x.html".into()),
+            "y.md" => LinkTarget::Unlinked,
+            _ => LinkTarget::Broken("no".into(), "hint".into()),
+        };
+        let rendered = render(&body(text), &resolve);
+        assert!(
+            rendered.html.contains("<a href=\"../x.html\">a</a> b c"),
+            "{}",
+            rendered.html
+        );
+        assert_eq!(rendered.problems.len(), 1);
+        assert_eq!(rendered.problems[0].line, 3);
+    }
+
+    #[test]
+    fn code_is_highlighted_with_classes() {
+        let html = highlight(Some("rust"), "fn main() {}\n");
+        assert!(html.contains("class=\"hl-"), "{html}");
+        assert!(!html.contains("style="));
+        let plain = highlight(Some("langue-inconnue"), "<b>\n");
+        assert!(plain.contains("&lt;b&gt;"));
+        assert!(highlight_css().contains(".hl-"));
+    }
+
+    #[test]
+    fn inline_text_keeps_emphasis_without_a_paragraph() {
+        assert_eq!(render_inline("Un *mot* clé"), "Un <em>mot</em> clé");
+        assert_eq!(render_inline("a < b & c"), "a &lt; b &amp; c");
+    }
+}

@@ -631,10 +631,15 @@ pub enum KindData {
 
 /// A source file as read: its path for messages and its text (UTF-8, without BOM,
 /// with LF line endings), kept whole so that any diagnostic can quote its lines.
-#[derive(Debug)]
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
+}
+
+impl fmt::Debug for SourceFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SourceFile({})", self.path.display())
+    }
 }
 
 /// One page of content after parsing.
@@ -670,4 +675,55 @@ pub fn line_of(text: &str, offset: usize) -> usize {
         .filter(|b| **b == b'\n')
         .count()
         + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sizes(spec: &str) -> Vec<&'static str> {
+        SizeSet::parse_spec(spec)
+            .unwrap()
+            .members()
+            .map(Member::id)
+            .collect()
+    }
+
+    #[test]
+    fn size_specs_read_ids_and_ranges() {
+        assert_eq!(sizes("medium+"), ["medium", "eti", "ge"]);
+        assert_eq!(sizes("..small"), ["micro", "small"]);
+        assert_eq!(sizes("small..eti"), ["small", "medium", "eti"]);
+        assert_eq!(sizes("micro ge"), ["micro", "ge"]);
+        assert_eq!(sizes("micro, medium+"), ["micro", "medium", "eti", "ge"]);
+    }
+
+    #[test]
+    fn bad_size_specs_say_what_is_expected() {
+        assert!(SizeSet::parse_spec("xl")
+            .unwrap_err()
+            .contains("micro, small, medium, eti, ge"));
+        assert!(SizeSet::parse_spec("eti..small")
+            .unwrap_err()
+            .contains("empty"));
+        assert!(SizeSet::parse_spec("").is_err());
+    }
+
+    #[test]
+    fn front_matter_accepts_a_list_or_a_string() {
+        let from_list: SizeSet = serde_yaml_ng::from_str("[micro, eti+]").unwrap();
+        assert_eq!(from_list.ids(), "micro eti ge");
+        let from_string: SectorSet = serde_yaml_ng::from_str("public").unwrap();
+        assert_eq!(from_string.ids(), "public");
+        assert!(serde_yaml_ng::from_str::<SizeSet>("[micro, huge]").is_err());
+    }
+
+    #[test]
+    fn headcount_maps_to_the_french_categories() {
+        assert_eq!(Size::from_headcount(9), Size::Micro);
+        assert_eq!(Size::from_headcount(10), Size::Small);
+        assert_eq!(Size::from_headcount(249), Size::Medium);
+        assert_eq!(Size::from_headcount(250), Size::Eti);
+        assert_eq!(Size::from_headcount(5000), Size::Ge);
+    }
 }

@@ -317,12 +317,12 @@ pub fn yaml_error(
         }
         None => offset..offset,
     };
-    let hint = hint_for(&message);
-    let diagnostic = Diagnostic::error(format!("{prefix}{message}")).at(source, span);
-    match hint {
-        Some(hint) => diagnostic.hint(hint),
-        None => diagnostic,
-    }
+    let hint = hint_for(&message).unwrap_or_else(|| {
+        "check the YAML around this line: quotes closed, lists as `[a, b]` or `- a` lines, indentation with spaces".into()
+    });
+    Diagnostic::error(format!("{prefix}{message}"))
+        .at(source, span)
+        .hint(hint)
 }
 
 /// serde_yaml appends " at line L column C" to messages; the diagnostic shows the

@@ -385,12 +385,14 @@ impl<'a> Site<'a> {
         )
     }
 
-    fn marks<T: Member>(&self, set: Set<T>) -> Vec<&'static str> {
-        if set.is_all() {
-            Vec::new()
-        } else {
-            set.members().map(Member::id).collect()
-        }
+    /// The sizes to mark a variant with, for the reader's switcher: none when the
+    /// edition is tailored to one size or the variant applies to all.
+    fn size_marks(&self, set: SizeSet) -> Vec<&'static str> {
+        marks(set, self.audience.size.is_some())
+    }
+
+    fn sector_marks(&self, set: SectorSet) -> Vec<&'static str> {
+        marks(set, self.audience.sector.is_some())
     }
 
     pub fn card(&self, i: usize) -> Card {
@@ -406,8 +408,8 @@ impl<'a> Site<'a> {
             title: common.title.clone(),
             summary: common.summary.clone(),
             url: page.url.clone(),
-            sizes: self.marks(common.sizes),
-            sectors: self.marks(common.sectors),
+            sizes: self.size_marks(common.sizes),
+            sectors: self.sector_marks(common.sectors),
             tags: common.tags.clone(),
             claim: myth.map(|m| m.claim.clone()),
             verdict: myth.map(|m| m.verdict),
@@ -499,8 +501,8 @@ impl<'a> Site<'a> {
             url: &page.url,
             content,
             toc,
-            sizes: self.marks(common.sizes),
-            sectors: self.marks(common.sectors),
+            sizes: self.size_marks(common.sizes),
+            sectors: self.sector_marks(common.sectors),
             tags: common
                 .tags
                 .iter()
@@ -571,8 +573,8 @@ impl<'a> Site<'a> {
                 informed: self.links(&s.informed),
                 deliverables: self.links(&s.deliverables),
                 gate: s.gate.as_deref(),
-                sizes: self.marks(s.sizes),
-                sectors: self.marks(s.sectors),
+                sizes: self.size_marks(s.sizes),
+                sectors: self.sector_marks(s.sectors),
             })
             .collect();
         let mut role_ids: Vec<&str> = Vec::new();
@@ -619,8 +621,8 @@ impl<'a> Site<'a> {
                     rule: c.rule,
                     text: &c.text,
                     condition: c.condition.as_deref(),
-                    sizes: self.marks(c.sizes),
-                    sectors: self.marks(c.sectors),
+                    sizes: self.size_marks(c.sizes),
+                    sectors: self.sector_marks(c.sectors),
                 })
                 .collect(),
             variables: charter
@@ -805,6 +807,14 @@ impl<'a> Site<'a> {
             }
         }
         tags
+    }
+}
+
+fn marks<T: Member>(set: Set<T>, tailored: bool) -> Vec<&'static str> {
+    if tailored || set.is_all() {
+        Vec::new()
+    } else {
+        set.members().map(Member::id).collect()
     }
 }
 

@@ -84,12 +84,9 @@ pub fn build(
             );
         }
     }
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(diagnostics);
-    }
-    let (Some(tera), Some(theme)) = (tera, theme) else {
-        return Err(diagnostics);
-    };
+    // The later stages run even when earlier ones found errors, so that one run
+    // reports everything; only the result depends on whether there were errors.
+    let theme = theme.unwrap_or_default();
 
     let audience = Audience {
         size: options.size.or(edition.size),
@@ -145,16 +142,14 @@ pub fn build(
             Err(problems) => diagnostics.extend(problems),
         }
     }
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(diagnostics);
-    }
 
     let site = Site::new(&edition.settings, &labels, audience, pages, known);
     let writer = Writer {
         site: &site,
-        tera: &tera,
+        tera: tera.as_ref(),
         sink,
         by_path: &by_path,
+        unparsed: &unparsed,
         today: options.today,
     };
     let (files, problems) = writer.write_all(&theme, &downloads);
@@ -356,9 +351,12 @@ fn strip_html_blocks(text: &str) -> String {
 /// Renders and writes the pages of a site.
 struct Writer<'a> {
     site: &'a Site<'a>,
-    tera: &'a Tera,
+    /// None when the templates did not load: pages are then only checked.
+    tera: Option<&'a Tera>,
     sink: &'a dyn Sink,
     by_path: &'a HashMap<String, String>,
+    /// Pages that failed to parse: links to them are not reported again.
+    unparsed: &'a HashSet<String>,
     today: NaiveDate,
 }
 
@@ -397,8 +395,16 @@ impl Writer<'_> {
             markdown::highlight_css().into_bytes(),
         ));
         files.push(("assets/edition.css".into(), self.edition_css().into_bytes()));
-        for (path, template, context) in self.generated_pages(&base, &contents) {
-            match self.tera.render(template, &context) {
+        let generated = match self.tera {
+            Some(_) => self.generated_pages(&base, &contents),
+            None => Vec::new(),
+        };
+        for (path, template, context) in generated {
+            match self
+                .tera
+                .expect("templates loaded")
+                .render(template, &context)
+            {
                 Ok(html) => files.push((path, html.into_bytes())),
                 Err(err) => problems.push(template_error(template, &path, &err)),
             }
@@ -444,14 +450,16 @@ impl Writer<'_> {
                 })
                 .collect());
         }
+        let Some(tera) = self.tera else {
+            return Ok(rendered.html);
+        };
         let view = self
             .site
             .page_view(i, rendered.html.clone(), rendered.headings, self.today);
         let mut context = self.context_at(base, &page.url);
         context.insert("page", &view);
         let template = format!("{}.html", page.doc.kind.id());
-        let html = self
-            .tera
+        let html = tera
             .render(&template, &context)
             .map_err(|err| vec![template_error(&template, &page.url, &err)])?;
         self.sink.write(&page.url, html.as_bytes()).map_err(|err| {
@@ -494,7 +502,7 @@ impl Writer<'_> {
             return LinkTarget::Keep;
         };
         let Some(&target) = self.site.by_id.get(&id) else {
-            if self.site.known.contains_key(&id) {
+            if self.site.known.contains_key(&id) || self.unparsed.contains(&id) {
                 return LinkTarget::Unlinked;
             }
             let hint = match did_you_mean(&id, self.site.known.keys().map(String::as_str)) {

@@ -586,3 +586,164 @@ pub fn filter_parts(data: &mut KindData, audience: Audience) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(body: &str, audience: Audience) -> (String, Vec<String>) {
+        let org = Org {
+            name: Some("ACME".into()),
+            contacts: [("dpo".to_string(), "Jo".to_string())].into(),
+            ..Org::default()
+        };
+        let variables: BTreeMap<String, String> =
+            [("outil".to_string(), "Chat interne".to_string())].into();
+        let data: HashMap<String, Value> = [(
+            "reg".to_string(),
+            serde_yaml_ng::from_str("ai_act: { date: 2 août 2026 }").unwrap(),
+        )]
+        .into();
+        let values = Values {
+            org: &org,
+            org_size_label: None,
+            org_sector_label: None,
+            variables: &variables,
+            data: &data,
+        };
+        let declared = [Variable {
+            name: "vide".into(),
+            label: "À remplir".into(),
+            example: None,
+        }];
+        let (out, problems) = tailor_body(
+            body,
+            1,
+            audience,
+            &values,
+            &declared,
+            BlankStyle::Html,
+            &|n| format!("[{n}]"),
+        );
+        (out.text, problems.into_iter().map(|p| p.1).collect())
+    }
+
+    const ALL: Audience = Audience {
+        size: None,
+        sector: None,
+    };
+
+    #[test]
+    fn nested_blocks_keep_only_what_applies() {
+        let body = "::: sizes ..small\nPetit.\n\n::: sectors public\nPetit public.\n:::\n:::\n::: sizes eti+\nGrand.\n:::\n";
+        let micro_private = Audience {
+            size: Some(Size::Micro),
+            sector: Some(Sector::Private),
+        };
+        let (out, problems) = run(body, micro_private);
+        assert!(problems.is_empty());
+        assert!(
+            out.contains("Petit.") && !out.contains("Petit public.") && !out.contains("Grand."),
+            "{out}"
+        );
+        let micro_public = Audience {
+            size: Some(Size::Micro),
+            sector: Some(Sector::Public),
+        };
+        assert!(run(body, micro_public).0.contains("Petit public."));
+    }
+
+    #[test]
+    fn the_generic_edition_marks_each_variant() {
+        let (out, _) = run("::: sizes medium+\nMoyen.\n:::\n", ALL);
+        assert!(
+            out.contains("<div class=\"variant\" data-sizes=\"medium eti ge\">")
+                && out.contains("</div>")
+        );
+    }
+
+    #[test]
+    fn admonitions_get_a_title() {
+        let (out, _) = run(
+            "::: tip\nAstuce.\n:::\n::: warning Données & {{ org.name }}\nAttention.\n:::\n",
+            ALL,
+        );
+        assert!(
+            out.contains("<div class=\"admonition tip\" role=\"note\">")
+                && out.contains(">[tip]</p>")
+        );
+        assert!(out.contains(">Données &amp; ACME</p>"), "{out}");
+    }
+
+    #[test]
+    fn blocks_inside_code_are_left_alone() {
+        let (out, problems) = run(
+            "```\n::: sizes micro\n{{ org.name }}\n```\n",
+            Audience {
+                size: Some(Size::Ge),
+                sector: None,
+            },
+        );
+        assert!(problems.is_empty());
+        assert!(out.contains("::: sizes micro\n{{ org.name }}"));
+    }
+
+    #[test]
+    fn every_kind_of_value_is_filled() {
+        let (out, problems) = run("{{ org.name }} {{org.contacts.dpo}} {{ var.outil }} {{ data.reg.ai_act.date }} {{ var.vide }}\n", ALL);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(out.starts_with("ACME Jo Chat interne 2 août 2026 <span class=\"blank\" data-var=\"vide\">À remplir</span>"), "{out}");
+    }
+
+    #[test]
+    fn mistakes_are_reported() {
+        let (_, problems) = run(
+            ":::\n::: sizes xl\n:::\n::: bloc\n:::\n{{ org.x }} {{ data.reg.ai_act }} {{ oops\n",
+            ALL,
+        );
+        let joined = problems.join("\n");
+        for expected in [
+            "closes no open block",
+            "unknown size `xl`",
+            "unknown block `::: bloc`",
+            "`org.x` is not defined",
+            "not a single value",
+            "opens no value",
+        ] {
+            assert!(
+                joined.contains(expected),
+                "{expected:?} missing from {joined}"
+            );
+        }
+    }
+
+    #[test]
+    fn front_matter_fields_are_filled() {
+        let org = Org {
+            name: Some("ACME".into()),
+            ..Org::default()
+        };
+        let variables = BTreeMap::new();
+        let data = HashMap::new();
+        let values = Values {
+            org: &org,
+            org_size_label: None,
+            org_sector_label: None,
+            variables: &variables,
+            data: &data,
+        };
+        let myth = Myth {
+            claim: "{{ org.name }} est trop petite".into(),
+            verdict: Verdict::False,
+            fact: "`{{ org.name }}`".into(),
+        };
+        let filled = fill_fields(&myth, &values, &[]).unwrap();
+        assert_eq!(filled.claim, "ACME est trop petite");
+        assert_eq!(filled.fact, "`{{ org.name }}`");
+        let bad = Myth {
+            claim: "{{ org.nom }}".into(),
+            ..myth
+        };
+        assert!(fill_fields(&bad, &values, &[]).is_err());
+    }
+}

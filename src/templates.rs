@@ -46,6 +46,8 @@ pub fn load(edition: &Edition) -> Result<Tera, Vec<Diagnostic>> {
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".svg", ".xml"]);
+    // Tera's default also escapes `/`, which is safe but bloats every URL.
+    tera.set_escape_fn(escape_html);
     tera.register_filter("inline", InlineFilter);
     let raw: Vec<(String, String)> = sources
         .iter()
@@ -104,6 +106,10 @@ pub fn theme_files(edition: &Edition) -> Result<BTreeMap<String, Vec<u8>>, Vec<D
     } else {
         Err(problems)
     }
+}
+
+fn escape_html(text: &str) -> String {
+    crate::tailor::html_escape(text)
 }
 
 /// The message of a Tera error with its causes, which hold the useful part.

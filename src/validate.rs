@@ -304,12 +304,18 @@ impl Checker<'_> {
     }
 }
 
+/// Where a document's id comes from: its top-level `id:` line, else the start of
+/// the front matter (the id is then the file name).
 fn id_span(doc: &Document) -> Range<usize> {
     let yaml = &doc.source.text[doc.front_matter.clone()];
-    match crate::parse::find_key(yaml, "id") {
-        Some(r) => doc.front_matter.start + r.start..doc.front_matter.start + r.end,
-        None => doc.front_matter.start..doc.front_matter.start,
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n') {
+        if line.starts_with("id:") {
+            return doc.front_matter.start + offset..doc.front_matter.start + offset + 2;
+        }
+        offset += line.len();
     }
+    doc.front_matter.start..doc.front_matter.start
 }
 
 /// The offset of `word` in `text` at or after `from`, not inside a longer id.

@@ -1,0 +1,349 @@
+//! Builds of the valid fixtures (tests/fixtures/base and child): each kind renders,
+//! tailoring keeps what applies, links are rewritten, values filled, and the output
+//! is swapped in only when the build succeeds.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::{build_in_memory, build_to_dir, fixture, options};
+use gouvernail::model::{Sector, Size};
+
+fn base(size: Option<Size>, sector: Option<Sector>) -> BTreeMap<String, String> {
+    match build_in_memory(&fixture("base"), &options(size, sector)) {
+        Ok((_, files)) => files,
+        Err(d) => panic!(
+            "the base fixture must build: {:#?}",
+            d.iter().map(|d| d.short()).collect::<Vec<_>>()
+        ),
+    }
+}
+
+fn page<'a>(files: &'a BTreeMap<String, String>, path: &str) -> &'a str {
+    files.get(path).unwrap_or_else(|| {
+        panic!(
+            "{path} was not built; built: {:?}",
+            files.keys().collect::<Vec<_>>()
+        )
+    })
+}
+
+#[test]
+fn every_kind_renders_its_own_fields() {
+    let files = base(None, None);
+    let playbook = page(&files, "procedures/pilote.html");
+    assert!(playbook.contains("id=\"step-cadrer\""), "step anchor");
+    assert!(
+        playbook.contains("data-check=\"pilote/cadrer/1\""),
+        "checklist item"
+    );
+    assert!(
+        playbook.contains("Écrire la <em>fiche</em>"),
+        "inline Markdown in actions"
+    );
+    let charter = page(&files, "chartes/charte.html");
+    assert!(
+        charter.contains("rule-forbidden") && charter.contains("Interdit"),
+        "clause with its rule label"
+    );
+    assert!(charter.contains("id=\"clause-donnees\""));
+    let role = page(&files, "roles/referent-ia.html");
+    assert!(
+        role.contains("CAIO") && role.contains("Le dirigeant") && role.contains("2 jours par mois"),
+        "by_size table"
+    );
+    let myth = page(&files, "idees-recues/mythe-grands-groupes.html");
+    assert!(
+        myth.contains("verdict-false") && myth.contains("Faux"),
+        "bare `false` reads as the verdict"
+    );
+    let comms = page(&files, "communication/annonce.html");
+    assert!(comms.contains("<svg") && comms.contains("J-30"), "timeline");
+    assert!(comms.contains("médias"), "free audience label");
+    let case = page(&files, "cas/cas-quebec.html");
+    assert!(
+        case.contains("Pression médiatique") && case.contains("ETI (250"),
+        "case fields and size label"
+    );
+    let assessment = page(&files, "autodiagnostic/diagnostic.html");
+    assert!(assessment.contains("data-max=\"2\"") && assessment.contains("name=\"donnees\""));
+    let intro = page(&files, "pages/introduction.html");
+    assert!(
+        intro.contains("Bienvenue chez Société Exemple."),
+        "a BOM + CRLF file builds"
+    );
+    assert!(intro.contains("id=\"par-ou-commencer\""));
+}
+
+#[test]
+fn generated_pages_exist() {
+    let files = base(None, None);
+    for path in [
+        "index.html",
+        "procedures/index.html",
+        "raci.html",
+        "impression.html",
+        "404.html",
+        "etiquettes/index.html",
+        "etiquettes/mesure-des-effets.html",
+        "assets/style.css",
+        "assets/highlight.css",
+        "assets/edition.css",
+        "chartes/charte.md",
+    ] {
+        assert!(files.contains_key(path), "{path} missing");
+    }
+}
+
+#[test]
+fn role_cards_list_their_involvement_and_the_matrix_has_every_cell() {
+    let files = base(None, None);
+    let role = page(&files, "roles/direction.html");
+    // Direction is accountable for three steps and responsible for one.
+    assert!(
+        role.contains("href=\"../procedures/pilote.html#step-comite\""),
+        "{role}"
+    );
+    assert!(role.contains("<td>R A</td>"), "letters of the comite step");
+    let raci = page(&files, "raci.html");
+    assert!(
+        raci.contains("<td>R A</td>") && raci.contains("<td>R C</td>"),
+        "{raci}"
+    );
+}
+
+#[test]
+fn links_are_rewritten_relative_and_external_ones_kept() {
+    let files = base(None, None);
+    let playbook = page(&files, "procedures/pilote.html");
+    assert!(
+        playbook.contains("href=\"../chartes/charte.html\""),
+        "link by path"
+    );
+    assert!(
+        playbook.contains("href=\"../roles/referent-ia.html#mission-detaillee\""),
+        "link by id with an accent-folded anchor"
+    );
+    assert!(playbook.contains("href=\"#step-cadrer\""), "in-page anchor");
+    assert!(
+        playbook.contains("href=\"https://example.org/x.md\""),
+        "external link untouched"
+    );
+    assert_eq!(
+        playbook.matches(".md\"").count(),
+        1,
+        "no .md link left but the external one"
+    );
+}
+
+#[test]
+fn values_are_filled_outside_code() {
+    let files = base(None, None);
+    let playbook = page(&files, "procedures/pilote.html");
+    assert!(playbook.contains("Contact : Jeanne Martin, loi : AI Act."));
+    assert!(
+        playbook.contains("<code>{{ pas.une.valeur }}</code>"),
+        "code span untouched"
+    );
+    assert!(
+        playbook.contains("{{ org.inconnu }}"),
+        "code block untouched"
+    );
+    assert!(
+        playbook.contains("Attention Société Exemple"),
+        "admonition title filled"
+    );
+    let charter = page(&files, "chartes/charte.html");
+    assert!(
+        charter.contains("Outils : l&#39;assistant de la DSI.")
+            || charter.contains("Outils : l'assistant de la DSI."),
+        "edition value"
+    );
+    assert!(
+        charter.contains("<span class=\"blank\" data-var=\"date_adoption\">Date d'adoption</span>"),
+        "unfilled blank as a field: {charter}"
+    );
+    let download = page(&files, "chartes/charte.md");
+    assert!(download.starts_with("# Charte d'utilisation"));
+    assert!(
+        download.contains("Adoptée le [Date d'adoption] par Société Exemple."),
+        "{download}"
+    );
+}
+
+#[test]
+fn generic_edition_keeps_and_marks_every_variant() {
+    let files = base(None, None);
+    let playbook = page(&files, "procedures/pilote.html");
+    assert!(
+        playbook.contains("Étape-grandes-structures")
+            && playbook.contains("Étape-petites-structures")
+    );
+    assert!(playbook.contains("data-sizes=\"eti ge\""), "step marked");
+    assert!(
+        playbook.contains("<div class=\"variant\" data-sectors=\"public\">"),
+        "block marked"
+    );
+    let role = page(&files, "roles/referent-ia.html");
+    assert!(role.contains("<div class=\"variant\" data-sizes=\"micro small\">"));
+    assert!(
+        role.contains("Passage-petites-structures") && role.contains("Passage-grandes-structures")
+    );
+    let charter = page(&files, "chartes/charte.html");
+    assert!(charter.contains("Clause-publique"));
+}
+
+#[test]
+fn sized_edition_gets_only_what_applies() {
+    let micro = base(Some(Size::Micro), Some(Sector::Private));
+    let playbook = page(&micro, "procedures/pilote.html");
+    assert!(playbook.contains("Étape-petites-structures"));
+    assert!(
+        !playbook.contains("Étape-grandes-structures"),
+        "eti+ step dropped"
+    );
+    assert!(
+        !playbook.contains("Passage-secteur-public"),
+        "public block dropped"
+    );
+    assert!(!playbook.contains("data-sizes"), "nothing left to switch");
+    let role = page(&micro, "roles/referent-ia.html");
+    assert!(
+        role.contains("Passage-petites-structures") && !role.contains("Passage-grandes-structures")
+    );
+    assert!(!page(&micro, "chartes/charte.html").contains("Clause-publique"));
+    assert!(
+        !micro.contains_key("pages/grandes.html"),
+        "an eti+ / public page is not in a micro / private edition"
+    );
+
+    let ge = base(Some(Size::Ge), Some(Sector::Public));
+    let playbook = page(&ge, "procedures/pilote.html");
+    assert!(
+        playbook.contains("Étape-grandes-structures")
+            && !playbook.contains("Étape-petites-structures")
+    );
+    assert!(playbook.contains("Passage-secteur-public"));
+    assert!(page(&ge, "chartes/charte.html").contains("Clause-publique"));
+    assert!(ge.contains_key("pages/grandes.html"));
+    let generic = base(None, None);
+    assert!(page(&generic, "pages/grandes.html")
+        .contains("data-sizes=\"eti ge\" data-sectors=\"public\""));
+}
+
+#[test]
+fn child_edition_overrides_hides_and_extends_templates() {
+    let (summary, files) =
+        build_in_memory(&fixture("child"), &options(None, None)).expect("child builds");
+    let myth = page(&files, "idees-recues/mythe-grands-groupes.html");
+    assert!(
+        myth.contains("<title>Client — Remplacé par l&#39;édition enfant</title>"),
+        "child template block: {myth}"
+    );
+    assert!(myth.contains("Texte du client."), "child page wins");
+    assert!(
+        !files.contains_key("cas/cas-quebec.html"),
+        "excluded by the child"
+    );
+    assert!(page(&files, "index.html").contains("Client Alpha"));
+    // The child is tailored to micro/private by its own handbook.yaml.
+    assert!(!page(&files, "procedures/pilote.html").contains("Étape-grandes-structures"));
+    assert!(summary.pages >= 8);
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_byte_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_to_dir(&fixture("base"), &out, &options(None, None)).expect("base builds");
+    let before = snapshot(&out);
+    assert!(before.len() > 20);
+    let failed = build_to_dir(&fixture("invalid/broken-link"), &out, &options(None, None));
+    assert!(failed.is_err());
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "the output changed after a failed build"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "staging folders left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn a_successful_build_leaves_nothing_stale() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    std::fs::create_dir_all(out.join("old-section")).unwrap();
+    std::fs::write(out.join("old-section/gone.html"), "stale").unwrap();
+    build_to_dir(&fixture("base"), &out, &options(None, None)).expect("base builds");
+    assert!(!out.join("old-section").exists());
+    assert!(out.join("index.html").exists());
+}
+
+#[test]
+fn drafts_are_built_only_when_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let edition = tmp.path();
+    std::fs::write(
+        edition.join("handbook.yaml"),
+        "extends: ".to_string() + &fixture("base").display().to_string() + "\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(edition.join("content/pages")).unwrap();
+    std::fs::write(
+        edition.join("content/pages/brouillon.md"),
+        "---\ntitle: Brouillon\nsummary: Pas prêt.\ndraft: true\n---\n",
+    )
+    .unwrap();
+    let (_, files) = build_in_memory(edition, &options(None, None)).unwrap();
+    assert!(!files.contains_key("pages/brouillon.html"));
+    let mut with_drafts = options(None, None);
+    with_drafts.drafts = true;
+    let (_, files) = build_in_memory(edition, &with_drafts).unwrap();
+    assert!(files.contains_key("pages/brouillon.html"));
+}
+
+#[test]
+fn overdue_review_is_a_warning_not_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let edition = tmp.path();
+    std::fs::write(
+        edition.join("handbook.yaml"),
+        "extends: ".to_string() + &fixture("base").display().to_string() + "\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(edition.join("content/pages")).unwrap();
+    std::fs::write(
+        edition.join("content/pages/vieille.md"),
+        "---\ntitle: Vieille\nsummary: À revoir.\nreviewed: 2020-01-15\nreview_every: 12\n---\n",
+    )
+    .unwrap();
+    let (summary, files) =
+        build_in_memory(edition, &options(None, None)).expect("a warning does not fail the build");
+    assert_eq!(summary.warnings.len(), 1);
+    assert!(summary.warnings[0].message.contains("due on 2021-01-15"));
+    assert!(page(&files, "pages/vieille.html").contains("review-overdue"));
+}

@@ -1,0 +1,65 @@
+//! Helpers shared by the integration tests: build a fixture edition into memory or
+//! into a folder, and read what came out.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use gouvernail::diagnostics::Diagnostic;
+use gouvernail::model::{Sector, Size};
+use gouvernail::output::{DirSink, MemorySink};
+use gouvernail::site::{build, BuildOptions, Summary};
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn options(size: Option<Size>, sector: Option<Sector>) -> BuildOptions {
+    BuildOptions {
+        size,
+        sector,
+        drafts: false,
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(),
+    }
+}
+
+/// Builds an edition into memory: its files, or its diagnostics.
+pub fn build_in_memory(
+    dir: &Path,
+    options: &BuildOptions,
+) -> Result<(Summary, BTreeMap<String, String>), Vec<Diagnostic>> {
+    let sink = MemorySink::default();
+    let summary = build(dir, options, &sink)?;
+    let files = sink
+        .into_files()
+        .into_iter()
+        .map(|(path, bytes)| (path, String::from_utf8_lossy(&bytes).into_owned()))
+        .collect();
+    Ok((summary, files))
+}
+
+/// Builds an edition into `out` the way the command line does: staged, then swapped in.
+pub fn build_to_dir(
+    dir: &Path,
+    out: &Path,
+    options: &BuildOptions,
+) -> Result<Summary, Vec<Diagnostic>> {
+    let sink = DirSink::new(out).expect("staging folder");
+    let summary = build(dir, options, &sink)?;
+    sink.commit().expect("swap in the new site");
+    Ok(summary)
+}
+
+/// The diagnostics of a build that must fail.
+pub fn errors_of(dir: &Path) -> Vec<Diagnostic> {
+    match build_in_memory(dir, &options(None, None)) {
+        Ok(_) => panic!("{} built, but it has an error", dir.display()),
+        Err(diagnostics) => diagnostics,
+    }
+}

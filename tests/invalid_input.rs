@@ -1,0 +1,289 @@
+//! One fixture per bad input (tests/fixtures/invalid/): each build fails with a
+//! message that names the problem, the file and the line, and a hint.
+
+mod common;
+
+use common::{errors_of, fixture};
+use gouvernail::diagnostics::Diagnostic;
+
+/// Asserts that exactly one error matches: its message contains `message`, it is in
+/// a file ending with `file`, at `line` when given, and it has a hint.
+fn expect_error(fixture_name: &str, message: &str, file: &str, line: Option<usize>) -> Diagnostic {
+    let diagnostics = errors_of(&fixture(&format!("invalid/{fixture_name}")));
+    let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
+    let all: Vec<String> = errors.iter().map(|d| d.short()).collect();
+    let found: Vec<&&Diagnostic> = errors
+        .iter()
+        .filter(|d| d.message.contains(message))
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one error containing {message:?}, got: {all:#?}"
+    );
+    let d = found[0];
+    let path = d
+        .file()
+        .unwrap_or_else(|| panic!("{message:?} names no file"));
+    assert!(
+        path.ends_with(file),
+        "{message:?} is in {}, expected {file}",
+        path.display()
+    );
+    if let Some(line) = line {
+        assert_eq!(
+            d.line_column().map(|p| p.0),
+            Some(line),
+            "line of {message:?}"
+        );
+    }
+    assert!(
+        d.hint.as_deref().is_some_and(|h| !h.is_empty()),
+        "{message:?} has no hint"
+    );
+    (*d).clone()
+}
+
+#[test]
+fn malformed_yaml_names_its_line() {
+    let d = expect_error(
+        "malformed-yaml",
+        "found unexpected end of stream",
+        "content/pages/bad.md",
+        None,
+    );
+    // The unclosed quote opens on line 3; YAML notices it further down, still in the front matter.
+    let line = d.line_column().unwrap().0;
+    assert!((3..=5).contains(&line), "line {line}");
+}
+
+#[test]
+fn missing_title() {
+    expect_error(
+        "missing-title",
+        "missing field `title`",
+        "content/pages/bad.md",
+        Some(2),
+    );
+}
+
+#[test]
+fn wrong_type_names_the_field() {
+    let d = expect_error(
+        "wrong-type",
+        "weight: invalid type",
+        "content/pages/bad.md",
+        Some(4),
+    );
+    assert!(d.message.contains("expected i64"), "{}", d.message);
+}
+
+#[test]
+fn unknown_field_suggests_the_right_one() {
+    let d = expect_error(
+        "unknown-field",
+        "unknown field `titel`",
+        "content/pages/bad.md",
+        Some(4),
+    );
+    assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));
+}
+
+#[test]
+fn duplicate_id_names_both_files() {
+    // content/pages/bad.md comes first in path order, so the playbook is the duplicate.
+    let d = expect_error(
+        "duplicate-id",
+        "the id `pilote` is already used by",
+        "content/playbooks/pilote.md",
+        Some(2),
+    );
+    assert!(
+        d.message
+            .contains("invalid/duplicate-id/content/pages/bad.md"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn dangling_role_suggests_a_known_role() {
+    let d = expect_error(
+        "dangling-role",
+        "names the role `referent-ai`",
+        "content/playbooks/bad.md",
+        Some(8),
+    );
+    assert_eq!(d.hint.as_deref(), Some("did you mean `referent-ia`?"));
+}
+
+#[test]
+fn two_accountables() {
+    expect_error(
+        "two-accountables",
+        "has 2 accountable roles",
+        "content/playbooks/bad.md",
+        Some(7),
+    );
+}
+
+#[test]
+fn unknown_size_lists_the_sizes() {
+    let d = expect_error(
+        "unknown-size",
+        "unknown size `xl`",
+        "content/pages/bad.md",
+        Some(4),
+    );
+    assert!(
+        d.message.contains("micro, small, medium, eti, ge"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn unclosed_block_points_at_its_opening() {
+    expect_error(
+        "unclosed-block",
+        "block is never closed",
+        "content/pages/bad.md",
+        Some(7),
+    );
+}
+
+#[test]
+fn unknown_value_suggests_a_defined_one() {
+    let d = expect_error(
+        "unknown-variable",
+        "`org.nom` is not defined",
+        "content/pages/bad.md",
+        Some(5),
+    );
+    assert_eq!(d.hint.as_deref(), Some("did you mean `org.name`?"));
+}
+
+#[test]
+fn non_utf8_file() {
+    let d = expect_error("non-utf8", "not valid UTF-8", "content/pages/bad.md", None);
+    assert!(d.message.contains("line 5"), "{}", d.message);
+}
+
+#[test]
+fn empty_file() {
+    expect_error(
+        "empty-file",
+        "the file is empty",
+        "content/pages/bad.md",
+        Some(1),
+    );
+}
+
+#[test]
+fn front_matter_never_closed() {
+    expect_error(
+        "unclosed-front-matter",
+        "front matter is never closed",
+        "content/pages/bad.md",
+        Some(1),
+    );
+}
+
+#[test]
+fn broken_link() {
+    let d = expect_error(
+        "broken-link",
+        "points to content/playbooks/absent.md",
+        "content/pages/bad.md",
+        Some(7),
+    );
+    assert!(d.message.contains("../playbooks/absent.md"));
+}
+
+#[test]
+fn broken_anchor_suggests_the_heading() {
+    let d = expect_error(
+        "broken-anchor",
+        "has no anchor `#securite-des-donnes`",
+        "content/pages/bad.md",
+        Some(7),
+    );
+    assert_eq!(
+        d.hint.as_deref(),
+        Some("did you mean `#securite-des-donnees`?")
+    );
+}
+
+#[test]
+fn missing_extends() {
+    expect_error(
+        "missing-extends",
+        "`extends` names",
+        "missing-extends/handbook.yaml",
+        Some(1),
+    );
+}
+
+#[test]
+fn cyclic_extends() {
+    let diagnostics = errors_of(&fixture("invalid/cyclic-extends/a"));
+    let cycle = diagnostics
+        .iter()
+        .find(|d| d.message.contains("`extends` makes a cycle"));
+    let cycle = cycle.unwrap_or_else(|| panic!("no cycle error in {diagnostics:?}"));
+    assert!(
+        cycle.message.contains("cyclic-extends/a") && cycle.message.contains("cyclic-extends/b")
+    );
+    assert!(cycle.hint.is_some());
+}
+
+#[test]
+fn unknown_edition_key_suggests_the_right_one() {
+    let d = expect_error(
+        "unknown-edition-key",
+        "unknown field `langage`",
+        "handbook.yaml",
+        Some(2),
+    );
+    assert_eq!(d.hint.as_deref(), Some("did you mean `language`?"));
+}
+
+#[test]
+fn missing_edition_file_says_how_to_start() {
+    let diagnostics = errors_of(&fixture("invalid/no-edition"));
+    assert_eq!(diagnostics.len(), 1);
+    assert!(diagnostics[0].message.contains("no handbook.yaml"));
+    assert!(diagnostics[0]
+        .hint
+        .as_deref()
+        .unwrap()
+        .contains("title: Mon guide"));
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let diagnostics = errors_of(&fixture("invalid/many-errors"));
+    let messages: Vec<String> = diagnostics.iter().map(|d| d.short()).collect();
+    for expected in [
+        "unknown field `titel`",
+        "names the page `nulle`",
+        "block is never closed",
+    ] {
+        assert!(
+            messages.iter().any(|m| m.contains(expected)),
+            "{expected:?} missing from {messages:#?}"
+        );
+    }
+}
+
+#[test]
+fn json_output_carries_file_and_line() {
+    let diagnostics = errors_of(&fixture("invalid/unknown-field"));
+    let json: serde_json::Value =
+        serde_json::from_str(&gouvernail::diagnostics::to_json(&diagnostics)).unwrap();
+    let first = &json[0];
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["line"], 4);
+    assert!(first["file"].as_str().unwrap().ends_with("bad.md"));
+    assert_eq!(first["hint"], "did you mean `title`?");
+}

@@ -1,0 +1,146 @@
+//! Property tests of the hand-written parsers: the front matter split, the `:::`
+//! container blocks and the `{{ … }}` values. proptest generates inputs from pieces
+//! that matter to them (fences, markers, braces, backticks, CRLF, accents).
+
+use std::collections::{BTreeMap, HashMap};
+
+use gouvernail::edition::Org;
+use gouvernail::model::Size;
+use gouvernail::parse::{split_front_matter, SplitError};
+use gouvernail::tailor::{tailor_body, Audience, BlankStyle, Values};
+use proptest::prelude::*;
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 4000,
+        ..ProptestConfig::default()
+    }
+}
+
+/// A line without `---`, as front matter or body text.
+fn plain_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zé: ]{0,20}",
+        Just("title: Sécurité".to_string()),
+        Just("--".to_string()),
+        Just("----x".to_string()),
+        Just(" ---".to_string()),
+    ]
+    .prop_filter("not a fence", |l| l.trim_end() != "---")
+}
+
+/// Lines made of the pieces the body parser cares about.
+fn body_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(":::".to_string()),
+        Just("::: sizes micro small".to_string()),
+        Just("::: sizes medium+".to_string()),
+        Just("::: sectors public".to_string()),
+        Just("::: note Titre".to_string()),
+        Just("::: warning".to_string()),
+        Just("::: inconnu".to_string()),
+        Just("```".to_string()),
+        Just("~~~".to_string()),
+        Just("    indented code {{ org.name }}".to_string()),
+        Just("Texte {{ org.name }} et `{{ org.name }}`.".to_string()),
+        Just("{{ org.inconnu }}".to_string()),
+        Just("{{ pas fermé".to_string()),
+        Just("".to_string()),
+        "[a-zA-Zéè' `{}]{0,30}",
+    ]
+}
+
+fn org() -> Org {
+    Org {
+        name: Some("ACME".into()),
+        ..Org::default()
+    }
+}
+
+fn tailor(body: &str, size: Option<Size>) -> (String, Vec<usize>, usize) {
+    let org = org();
+    let variables = BTreeMap::new();
+    let data = HashMap::new();
+    let values = Values {
+        org: &org,
+        org_size_label: None,
+        org_sector_label: None,
+        variables: &variables,
+        data: &data,
+    };
+    let audience = Audience { size, sector: None };
+    let (out, problems) = tailor_body(body, 10, audience, &values, &[], BlankStyle::Html, &|n| {
+        n.to_string()
+    });
+    (out.text, out.line_map, problems.len())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn split_returns_exactly_the_front_matter_and_the_body(
+        fm in prop::collection::vec(plain_line(), 0..8),
+        body in prop::collection::vec(prop_oneof![plain_line(), Just("---".to_string())], 0..8),
+    ) {
+        let fm_text: String = fm.iter().map(|l| format!("{l}\n")).collect();
+        let body_text = body.join("\n");
+        let text = format!("---\n{fm_text}---\n{body_text}");
+        let split = split_front_matter(&text).unwrap();
+        prop_assert_eq!(&text[split.front_matter.clone()], fm_text.as_str());
+        prop_assert_eq!(&text[split.body_start..], body_text.as_str());
+    }
+
+    #[test]
+    fn split_never_panics_and_errors_are_accurate(text in "(---\n|[a-z: ]{0,10}\n|\r\n){0,10}") {
+        match split_front_matter(&text) {
+            Ok(split) => {
+                prop_assert!(text.starts_with("---"));
+                prop_assert!(split.front_matter.end <= split.body_start && split.body_start <= text.len());
+            }
+            Err(SplitError::Empty) => prop_assert!(text.trim().is_empty()),
+            Err(SplitError::NoFrontMatter) => prop_assert!(!text.lines().next().unwrap_or("").trim_end().eq("---")),
+            Err(SplitError::NeverClosed) => prop_assert!(text.lines().skip(1).all(|l| l.trim_end() != "---")),
+        }
+    }
+
+    #[test]
+    fn tailoring_never_panics_and_maps_every_line(pieces in prop::collection::vec(body_piece(), 0..25), sized in any::<bool>()) {
+        let body = pieces.join("\n");
+        let source_lines = body.split_inclusive('\n').count().max(1);
+        let (text, line_map, _) = tailor(&body, sized.then_some(Size::Small));
+        prop_assert_eq!(line_map.len(), text.split_inclusive('\n').count().max(1));
+        for line in line_map {
+            prop_assert!((10..10 + source_lines).contains(&line), "line {} outside the body", line);
+        }
+    }
+
+    #[test]
+    fn text_without_markers_is_left_as_written(text in "[a-zA-Zéè'`\n .,-]{0,200}") {
+        let (out, _, problems) = tailor(&text, Some(Size::Micro));
+        prop_assert_eq!(problems, 0);
+        prop_assert_eq!(out, text);
+    }
+
+    #[test]
+    fn a_size_block_is_kept_exactly_when_it_applies(words in "[a-z]{1,12}", pick in 0usize..5, spec in 0usize..4) {
+        let sizes = [Size::Micro, Size::Small, Size::Medium, Size::Eti, Size::Ge];
+        let specs = ["micro", "..small", "medium+", "small..eti"];
+        let body = format!("Avant.\n\n::: sizes {}\nInside-{words}.\n:::\n\nAprès.\n", specs[spec]);
+        let (out, _, problems) = tailor(&body, Some(sizes[pick]));
+        prop_assert_eq!(problems, 0);
+        let set = gouvernail::model::SizeSet::parse_spec(specs[spec]).unwrap();
+        prop_assert_eq!(out.contains(&format!("Inside-{words}.")), set.contains(sizes[pick]));
+        prop_assert!(out.contains("Avant.") && out.contains("Après.") && !out.contains(":::"));
+    }
+
+    #[test]
+    fn values_are_filled_outside_code_and_kept_inside(prefix in "([a-z][a-z ]{0,9})?", suffix in "[a-z ]{0,10}") {
+        let body = format!("{prefix}{{{{ org.name }}}}{suffix} `{{{{ org.name }}}}`\n\n```\n{{{{ org.name }}}}\n```\n");
+        let (out, _, problems) = tailor(&body, None);
+        prop_assert_eq!(problems, 0);
+        let expected = format!("{prefix}ACME{suffix} `{{{{ org.name }}}}`");
+        prop_assert!(out.starts_with(&expected), "{:?}", out);
+        prop_assert!(out.contains("```\n{{ org.name }}\n```"));
+    }
+}
