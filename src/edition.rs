@@ -272,7 +272,7 @@ impl Edition {
             org,
             variables: merged.variables,
             branding: merged.branding.unwrap_or_default(),
-            search_enabled: merged.search.map_or(true, |s| s.enabled),
+            search_enabled: merged.search.is_none_or(|s| s.enabled),
             labels: merged.labels,
         };
         Ok(Edition {

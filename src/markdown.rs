@@ -90,35 +90,9 @@ impl HeadingIds {
     }
 }
 
-/// The heading ids a body will have once rendered (for checking anchors before
-/// rendering the pages that link to it).
-pub fn heading_ids(text: &str) -> Vec<String> {
-    let mut ids = HeadingIds::default();
-    let mut found = Vec::new();
-    let mut current: Option<(String, Option<String>)> = None;
-    for event in Parser::new_ext(text, options()) {
-        match event {
-            Event::Start(Tag::Heading { id, .. }) => {
-                current = Some((String::new(), id.map(|i| i.to_string())))
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((text, _)) = &mut current {
-                    text.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((text, explicit)) = current.take() {
-                    found.push(ids.assign(&text, explicit.as_deref()));
-                }
-            }
-            _ => {}
-        }
-    }
-    found
-}
-
-/// Renders a tailored body. `resolve` decides what each link destination becomes.
-pub fn render(body: &TailoredBody, resolve: &dyn Fn(&str) -> LinkTarget) -> Rendered {
+/// Renders a tailored body. `resolve` decides what each link destination becomes;
+/// it also gets the link's source line.
+pub fn render(body: &TailoredBody, resolve: &dyn Fn(&str, usize) -> LinkTarget) -> Rendered {
     let mut events: Vec<Event> = Vec::new();
     let mut headings = Vec::new();
     let mut problems = Vec::new();
@@ -156,7 +130,7 @@ pub fn render(body: &TailoredBody, resolve: &dyn Fn(&str) -> LinkTarget) -> Rend
                 dest_url,
                 title,
                 id,
-            }) => match resolve(&dest_url) {
+            }) => match resolve(&dest_url, body.source_line(range.start)) {
                 LinkTarget::Keep => Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -345,8 +319,10 @@ mod tests {
     #[test]
     fn heading_ids_are_accent_folded_and_unique() {
         let text = "# Sécurité des données\n\n## Sécurité des données\n\n## L'IA, c'est « quoi » ?\n\n## Custom {#mon-ancre}\n";
+        let rendered = render(&body(text), &|_, _| LinkTarget::Keep);
+        let ids: Vec<&str> = rendered.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(
-            heading_ids(text),
+            ids,
             [
                 "securite-des-donnees",
                 "securite-des-donnees-1",
@@ -354,7 +330,6 @@ mod tests {
                 "mon-ancre"
             ]
         );
-        let rendered = render(&body(text), &|_| LinkTarget::Keep);
         assert!(rendered.html.contains("<h1 id=\"securite-des-donnees\">"));
         assert!(rendered.html.contains("<h2 id=\"securite-des-donnees-1\">"));
         assert_eq!(rendered.headings.len(), 4);
@@ -363,7 +338,7 @@ mod tests {
     #[test]
     fn extensions_are_on() {
         let text = "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~barré~~\n\n- [x] fait\n\nNote[^1].\n\n[^1]: La note.\n";
-        let html = render(&body(text), &|_| LinkTarget::Keep).html;
+        let html = render(&body(text), &|_, _| LinkTarget::Keep).html;
         assert!(html.contains("<table>") && html.contains("<del>barré</del>"));
         assert!(html.contains("type=\"checkbox\"") && html.contains("footnote"));
     }
@@ -371,7 +346,7 @@ mod tests {
     #[test]
     fn links_go_through_the_resolver_with_their_line() {
         let text = "Intro.\n\n[a](x.md) [b](y.md) [c](z.md)\n";
-        let resolve = |dest: &str| match dest {
+        let resolve = |dest: &str, _line: usize| match dest {
             "x.md" => LinkTarget::Rewrite("../x.html".into()),
             "y.md" => LinkTarget::Unlinked,
             _ => LinkTarget::Broken("no".into(), "hint".into()),

@@ -182,14 +182,14 @@ pub fn parse_document(
     } else {
         ""
     };
-    let common: Option<Common> = deserialize(
+    let front_matter = FrontMatter {
         yaml,
-        &source,
-        split.front_matter.start,
-        empty_hint,
-        &mut problems,
-    );
-    let data = deserialize_kind(kind, yaml, &source, split.front_matter.start, &mut problems);
+        value: Value::Mapping(mapping),
+        source: &source,
+        offset: split.front_matter.start,
+    };
+    let common: Option<Common> = front_matter.typed(empty_hint, &mut problems);
+    let data = deserialize_kind(kind, &front_matter, &mut problems);
 
     let (Some(common), Some(data)) = (common, data) else {
         return Err(problems);
@@ -255,45 +255,55 @@ fn kind_field_names(kind: Kind) -> &'static [&'static str] {
 
 fn deserialize_kind(
     kind: Kind,
-    yaml: &str,
-    source: &Arc<SourceFile>,
-    offset: usize,
+    front_matter: &FrontMatter,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<KindData> {
     let p = problems;
     Some(match kind {
-        Kind::Playbook => KindData::Playbook(deserialize(yaml, source, offset, "", p)?),
-        Kind::Charter => KindData::Charter(deserialize(yaml, source, offset, "", p)?),
-        Kind::Role => KindData::Role(deserialize(yaml, source, offset, "", p)?),
-        Kind::Myth => KindData::Myth(deserialize(yaml, source, offset, "", p)?),
-        Kind::Comms => KindData::Comms(deserialize(yaml, source, offset, "", p)?),
-        Kind::Case => KindData::Case(deserialize(yaml, source, offset, "", p)?),
-        Kind::Assessment => KindData::Assessment(deserialize(yaml, source, offset, "", p)?),
+        Kind::Playbook => KindData::Playbook(front_matter.typed("", p)?),
+        Kind::Charter => KindData::Charter(front_matter.typed("", p)?),
+        Kind::Role => KindData::Role(front_matter.typed("", p)?),
+        Kind::Myth => KindData::Myth(front_matter.typed("", p)?),
+        Kind::Comms => KindData::Comms(front_matter.typed("", p)?),
+        Kind::Case => KindData::Case(front_matter.typed("", p)?),
+        Kind::Assessment => KindData::Assessment(front_matter.typed("", p)?),
         Kind::Page => KindData::Page(Page {}),
     })
 }
 
-/// Deserialises typed data from the YAML text (so that errors keep their position),
-/// ignoring fields of other structs: unknown fields are checked separately.
-fn deserialize<T: DeserializeOwned>(
-    yaml: &str,
-    source: &Arc<SourceFile>,
+/// The front matter of one file, read once as a YAML map.
+struct FrontMatter<'a> {
+    yaml: &'a str,
+    value: Value,
+    source: &'a Arc<SourceFile>,
     offset: usize,
-    prefix: &str,
-    problems: &mut Vec<Diagnostic>,
-) -> Option<T> {
-    // An empty document is null to YAML; read it as an empty map so that the message
-    // names the missing field.
-    let result = if yaml.trim().is_empty() {
-        serde_yaml_ng::from_str("{}")
-    } else {
-        serde_yaml_ng::from_str(yaml)
-    };
-    match result {
-        Ok(value) => Some(value),
-        Err(err) => {
-            problems.push(yaml_error(source, offset, &err, prefix));
-            None
+}
+
+impl FrontMatter<'_> {
+    /// Deserialises typed data from the map already read, ignoring fields of other
+    /// structs (unknown fields are checked separately). On error it reads the text
+    /// again, only so that the message carries its position.
+    fn typed<T: DeserializeOwned>(
+        &self,
+        prefix: &str,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Option<T> {
+        match serde_yaml_ng::from_value(self.value.clone()) {
+            Ok(typed) => Some(typed),
+            Err(value_error) => {
+                // An empty document is null to YAML; read it as an empty map so that
+                // the message names the missing field.
+                let text = if self.yaml.trim().is_empty() {
+                    "{}"
+                } else {
+                    self.yaml
+                };
+                let err = serde_yaml_ng::from_str::<T>(text)
+                    .err()
+                    .unwrap_or(value_error);
+                problems.push(yaml_error(self.source, self.offset, &err, prefix));
+                None
+            }
         }
     }
 }

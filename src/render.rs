@@ -21,7 +21,8 @@ pub struct Page {
     pub body: TailoredBody,
     /// Relative to the site's root.
     pub url: String,
-    /// Heading ids and generated anchors (`step-…`, `clause-…`, `q-…`).
+    /// The anchors the templates generate (`step-…`, `clause-…`, `q-…`); heading
+    /// ids are known once the body is rendered.
     pub anchors: HashSet<String>,
 }
 

@@ -115,7 +115,7 @@ pub fn build(
 
     // Tailor: keep what applies, fill the values.
     let admonition = |name: &str| labels.get(name).to_string();
-    let tailored: Vec<Result<(Page, Option<String>), Vec<Diagnostic>>> = docs
+    let tailored: Vec<Result<Tailored, Vec<Diagnostic>>> = docs
         .into_par_iter()
         .filter(|d| options.drafts || !d.common.draft)
         .filter(|d| audience.admits(d.common.sizes, d.common.sectors))
@@ -220,6 +220,9 @@ fn load_document(rel: &str, path: std::path::PathBuf) -> Result<Document, Vec<Di
     parse_document(kind, rel, source)
 }
 
+/// A tailored page, and for a charter its Markdown template.
+type Tailored = (Page, Option<String>);
+
 /// Tailors one document into a page; a charter also gets its Markdown template.
 fn tailor_page(
     mut doc: Document,
@@ -227,7 +230,7 @@ fn tailor_page(
     values: &Values,
     admonition: &(dyn Fn(&str) -> String + Sync),
     language: crate::edition::Language,
-) -> Result<(Page, Option<String>), Vec<Diagnostic>> {
+) -> Result<Tailored, Vec<Diagnostic>> {
     let declared: Vec<Variable> = match &doc.data {
         KindData::Charter(c) => c.variables.clone(),
         _ => Vec::new(),
@@ -301,7 +304,7 @@ fn tailor_page(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let mut anchors: HashSet<String> = markdown::heading_ids(&body.text).into_iter().collect();
+    let mut anchors: HashSet<String> = HashSet::new();
     match &doc.data {
         KindData::Playbook(p) => anchors.extend(p.steps.iter().map(|s| format!("step-{}", s.id))),
         KindData::Charter(c) => anchors.extend(
@@ -348,6 +351,23 @@ fn strip_html_blocks(text: &str) -> String {
     out
 }
 
+/// What the build keeps of a rendered page.
+#[derive(Default)]
+struct RenderedPage {
+    /// The body's HTML, for the print book.
+    content: String,
+    heading_ids: Vec<String>,
+    anchor_links: Vec<AnchorLink>,
+}
+
+/// A link to an anchor, checked after rendering.
+struct AnchorLink {
+    from: usize,
+    to: usize,
+    anchor: String,
+    line: usize,
+}
+
 /// Renders and writes the pages of a site.
 struct Writer<'a> {
     site: &'a Site<'a>,
@@ -368,56 +388,145 @@ impl Writer<'_> {
         downloads: &[(String, String)],
     ) -> (usize, Vec<Diagnostic>) {
         let base = self.base_context();
-        let rendered: Vec<Result<String, Vec<Diagnostic>>> = (0..self.site.pages.len())
-            .into_par_iter()
-            .map(|i| self.write_page(i, &base))
-            .collect();
-        let mut problems = Vec::new();
-        let mut contents = Vec::with_capacity(rendered.len());
-        for result in rendered {
-            match result {
-                Ok(content) => contents.push(content),
-                Err(p) => {
-                    problems.extend(p);
-                    contents.push(String::new());
+        // Pages render in parallel; one thread writes them, in the order they come.
+        // Creating thousands of files in one folder from several threads makes the
+        // file system contend on the folder's lock, which costs more than it gains.
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(256);
+        std::thread::scope(|scope| {
+            let writer = scope.spawn(move || {
+                let mut count = 0;
+                let mut failures = Vec::new();
+                for (path, bytes) in receiver {
+                    count += 1;
+                    if let Err(err) = self.sink.write(&path, &bytes) {
+                        failures.push(
+                            Diagnostic::error(format!("cannot write {path}: {err}"))
+                                .hint("check the output folder's permissions and free space"),
+                        );
+                    }
+                }
+                (count, failures)
+            });
+            let rendered: Vec<Result<RenderedPage, Vec<Diagnostic>>> = (0..self.site.pages.len())
+                .into_par_iter()
+                .map_with(sender.clone(), |sender, i| {
+                    let (html, rendered) = self.render_page(i, &base)?;
+                    if let Some(html) = html {
+                        let _ = sender.send((self.site.pages[i].url.clone(), html.into_bytes()));
+                    }
+                    Ok(rendered)
+                })
+                .collect();
+            let mut problems = Vec::new();
+            let mut pages = Vec::with_capacity(rendered.len());
+            for result in rendered {
+                match result {
+                    Ok(page) => pages.push(page),
+                    Err(p) => {
+                        problems.extend(p);
+                        pages.push(RenderedPage::default());
+                    }
                 }
             }
-        }
-        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-        for (path, markdown) in downloads {
-            files.push((path.clone(), markdown.clone().into_bytes()));
-        }
-        for (path, bytes) in theme {
-            files.push((format!("assets/{path}"), bytes.clone()));
-        }
-        files.push((
-            "assets/highlight.css".into(),
-            markdown::highlight_css().into_bytes(),
-        ));
-        files.push(("assets/edition.css".into(), self.edition_css().into_bytes()));
-        let generated = match self.tera {
-            Some(_) => self.generated_pages(&base, &contents),
-            None => Vec::new(),
-        };
-        for (path, template, context) in generated {
-            match self
-                .tera
-                .expect("templates loaded")
-                .render(template, &context)
-            {
-                Ok(html) => files.push((path, html.into_bytes())),
-                Err(err) => problems.push(template_error(template, &path, &err)),
+            problems.extend(self.check_anchors(&pages));
+            let contents: Vec<String> = pages.into_iter().map(|p| p.content).collect();
+            let send = |path: String, bytes: Vec<u8>| {
+                let _ = sender.send((path, bytes));
+            };
+            for (path, markdown) in downloads {
+                send(path.clone(), markdown.clone().into_bytes());
             }
-        }
-        for (path, bytes) in &files {
-            if let Err(err) = self.sink.write(path, bytes) {
-                problems.push(
-                    Diagnostic::error(format!("cannot write {path}: {err}"))
-                        .hint("check the output folder's permissions and free space"),
+            for (path, bytes) in theme {
+                send(format!("assets/{path}"), bytes.clone());
+            }
+            send(
+                "assets/highlight.css".into(),
+                markdown::highlight_css().into_bytes(),
+            );
+            send("assets/edition.css".into(), self.edition_css().into_bytes());
+            if let Some(tera) = self.tera {
+                let (generated, book) = rayon::join(
+                    || {
+                        self.generated_pages(&base)
+                            .into_par_iter()
+                            .map(|(path, template, context)| {
+                                match tera.render(template, &context) {
+                                    Ok(html) => Ok((path, html)),
+                                    Err(err) => Err(template_error(template, &path, &err)),
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                    },
+                    || self.print_book(tera, &base, contents),
+                );
+                for result in generated.into_iter().chain([book]) {
+                    match result {
+                        Ok((path, html)) => send(path, html.into_bytes()),
+                        Err(d) => problems.push(d),
+                    }
+                }
+            }
+            drop(sender);
+            let (count, failures) = writer.join().expect("the writer thread does not panic");
+            problems.extend(failures);
+            (count, problems)
+        })
+    }
+
+    /// The whole handbook on one page. The template gets a marker where each page's
+    /// body goes, and the bodies are spliced in afterwards, so each is copied once.
+    fn print_book(
+        &self,
+        tera: &Tera,
+        base: &Context,
+        mut contents: Vec<String>,
+    ) -> Result<(String, String), Diagnostic> {
+        let site = self.site;
+        let marker = |i: usize| format!("<!--gouvernail:page:{i}-->");
+        let book: Vec<serde_json::Value> = site
+            .by_kind
+            .iter()
+            .map(|(kind, list)| {
+                serde_json::json!({
+                    "kind": kind,
+                    "label": site.labels.get(&format!("kinds_{}", kind.id())),
+                    "pages": list.iter().map(|&i| serde_json::json!({
+                        "id": site.pages[i].doc.id,
+                        "title": site.pages[i].doc.common.title,
+                        "summary": site.pages[i].doc.common.summary,
+                        "url": site.pages[i].url,
+                        "content": marker(i),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let path = i18n::print_page(site.language()).to_string();
+        let mut context = self.context_at(base, &path);
+        context.insert("book", &book);
+        let frame = tera
+            .render("print.html", &context)
+            .map_err(|err| template_error("print.html", &path, &err))?;
+        let total: usize = frame.len() + contents.iter().map(String::len).sum::<usize>();
+        let mut html = String::with_capacity(total);
+        let mut rest = frame.as_str();
+        while let Some(at) = rest.find("<!--gouvernail:page:") {
+            html.push_str(&rest[..at]);
+            let after = &rest[at + "<!--gouvernail:page:".len()..];
+            let Some(end) = after.find("-->") else { break };
+            if let Ok(i) = after[..end].parse::<usize>() {
+                // The print book sits at the root while every content page sits one
+                // folder down, so the bodies' relative links lose one `../`.
+                let body = std::mem::take(&mut contents[i]);
+                html.push_str(
+                    &body
+                        .replace("href=\"../", "href=\"")
+                        .replace("src=\"../", "src=\""),
                 );
             }
+            rest = &after[end + 3..];
         }
-        (self.site.pages.len() + files.len(), problems)
+        html.push_str(rest);
+        Ok((path, html))
     }
 
     fn base_context(&self) -> Context {
@@ -435,10 +544,20 @@ impl Writer<'_> {
     }
 
     /// Renders one content page, writes it, and returns its body HTML.
-    fn write_page(&self, i: usize, base: &Context) -> Result<String, Vec<Diagnostic>> {
+    /// Renders one content page: its full HTML (none when the templates did not
+    /// load), and what the rest of the build needs of it.
+    fn render_page(
+        &self,
+        i: usize,
+        base: &Context,
+    ) -> Result<(Option<String>, RenderedPage), Vec<Diagnostic>> {
         let page = &self.site.pages[i];
-        let resolve = |dest: &str| self.resolve_link(page, dest);
+        let anchor_links = std::cell::RefCell::new(Vec::new());
+        let resolve = |dest: &str, line: usize| {
+            self.resolve_link(i, dest, line, &mut anchor_links.borrow_mut())
+        };
         let rendered = markdown::render(&page.body, &resolve);
+        let heading_ids: Vec<String> = rendered.headings.iter().map(|h| h.id.clone()).collect();
         if !rendered.problems.is_empty() {
             return Err(rendered
                 .problems
@@ -450,8 +569,14 @@ impl Writer<'_> {
                 })
                 .collect());
         }
+        let mut result = RenderedPage {
+            content: String::new(),
+            heading_ids,
+            anchor_links: anchor_links.into_inner(),
+        };
         let Some(tera) = self.tera else {
-            return Ok(rendered.html);
+            result.content = rendered.html;
+            return Ok((None, result));
         };
         let view = self
             .site
@@ -462,17 +587,20 @@ impl Writer<'_> {
         let html = tera
             .render(&template, &context)
             .map_err(|err| vec![template_error(&template, &page.url, &err)])?;
-        self.sink.write(&page.url, html.as_bytes()).map_err(|err| {
-            vec![Diagnostic::error(format!(
-                "cannot write {}: {err}",
-                page.url
-            ))]
-        })?;
-        Ok(rendered.html)
+        result.content = rendered.html;
+        Ok((Some(html), result))
     }
 
-    /// What a link in a page's body points to.
-    fn resolve_link(&self, page: &Page, dest: &str) -> LinkTarget {
+    /// What a link in page `from`'s body points to. Links with an anchor are
+    /// recorded in `anchor_links`, checked once every page's headings are known.
+    fn resolve_link(
+        &self,
+        from: usize,
+        dest: &str,
+        line: usize,
+        anchor_links: &mut Vec<AnchorLink>,
+    ) -> LinkTarget {
+        let page = &self.site.pages[from];
         let (path, anchor) = match dest.split_once('#') {
             Some((p, a)) => (p, Some(a)),
             None => (dest, None),
@@ -481,12 +609,15 @@ impl Writer<'_> {
             id.to_string()
         } else if path.is_empty() {
             // A link within the page.
-            return match anchor {
-                Some(a) if !page.anchors.contains(a) => {
-                    self.broken_anchor(&page.doc.id, a, &page.anchors)
-                }
-                _ => LinkTarget::Keep,
-            };
+            if let Some(anchor) = anchor {
+                anchor_links.push(AnchorLink {
+                    from,
+                    to: from,
+                    anchor: anchor.to_string(),
+                    line,
+                });
+            }
+            return LinkTarget::Keep;
         } else if path.ends_with(".md") && !has_scheme(path) {
             let joined = join_relative(&page.doc.rel_path, path);
             match self.by_path.get(&joined) {
@@ -514,25 +645,52 @@ impl Writer<'_> {
                 hint,
             );
         };
-        let target_page = &self.site.pages[target];
-        if let Some(a) = anchor {
-            if !target_page.anchors.contains(a) {
-                return self.broken_anchor(&id, a, &target_page.anchors);
-            }
-        }
-        let url = format!("{}{}", root_of(&page.url), target_page.url);
+        let url = format!("{}{}", root_of(&page.url), self.site.pages[target].url);
         LinkTarget::Rewrite(match anchor {
-            Some(a) => format!("{url}#{a}"),
+            Some(a) => {
+                anchor_links.push(AnchorLink {
+                    from,
+                    to: target,
+                    anchor: a.to_string(),
+                    line,
+                });
+                format!("{url}#{a}")
+            }
             None => url,
         })
     }
 
-    fn broken_anchor(&self, id: &str, anchor: &str, anchors: &HashSet<String>) -> LinkTarget {
-        let hint = match did_you_mean(anchor, anchors.iter().map(String::as_str)) {
-            Some(known) => format!("did you mean `#{known}`?"),
-            None => "anchors are heading ids (« Sécurité des données » → `#securite-des-donnees`) or `#step-<id>` for a playbook's steps".into(),
+    /// Checks the anchors links name, now that every page's headings are known.
+    fn check_anchors(&self, rendered: &[RenderedPage]) -> Vec<Diagnostic> {
+        let anchors_of = |i: usize| -> HashSet<&str> {
+            self.site.pages[i]
+                .anchors
+                .iter()
+                .map(String::as_str)
+                .chain(rendered[i].heading_ids.iter().map(String::as_str))
+                .collect()
         };
-        LinkTarget::Broken(format!("the page `{id}` has no anchor `#{anchor}`"), hint)
+        let mut problems = Vec::new();
+        for link in rendered.iter().flat_map(|r| &r.anchor_links) {
+            let anchors = anchors_of(link.to);
+            if anchors.contains(link.anchor.as_str()) {
+                continue;
+            }
+            let hint = match did_you_mean(&link.anchor, anchors.iter().copied()) {
+                Some(known) => format!("did you mean `#{known}`?"),
+                None => "anchors are heading ids (« Sécurité des données » → `#securite-des-donnees`) or `#step-<id>` for a playbook's steps".into(),
+            };
+            let source = &self.site.pages[link.from].doc.source;
+            problems.push(
+                Diagnostic::error(format!(
+                    "the page `{}` has no anchor `#{}`",
+                    self.site.pages[link.to].doc.id, link.anchor
+                ))
+                .at_line(source, link.line)
+                .hint(hint),
+            );
+        }
+        problems
     }
 
     fn edition_css(&self) -> String {
@@ -548,12 +706,8 @@ impl Writer<'_> {
         css
     }
 
-    /// Home, kind indexes, tags, RACI, print and 404: (path, template, context).
-    fn generated_pages(
-        &self,
-        base: &Context,
-        contents: &[String],
-    ) -> Vec<(String, &'static str, Context)> {
+    /// Home, kind indexes, tags, RACI and 404: (path, template, context).
+    fn generated_pages(&self, base: &Context) -> Vec<(String, &'static str, Context)> {
         let site = self.site;
         let language = site.language();
         let mut pages = Vec::new();
@@ -614,30 +768,6 @@ impl Writer<'_> {
         context.insert("roles", &roles);
         context.insert("rows", &rows);
         pages.push((raci_url, "raci.html", context));
-
-        // The print book sits at the root while every content page sits one folder
-        // down, so the bodies' relative links lose one `../`.
-        let book: Vec<serde_json::Value> = site
-            .by_kind
-            .iter()
-            .map(|(kind, list)| {
-                serde_json::json!({
-                    "kind": kind,
-                    "label": site.labels.get(&format!("kinds_{}", kind.id())),
-                    "pages": list.iter().map(|&i| serde_json::json!({
-                        "id": site.pages[i].doc.id,
-                        "title": site.pages[i].doc.common.title,
-                        "summary": site.pages[i].doc.common.summary,
-                        "url": site.pages[i].url,
-                        "content": contents[i].replace("href=\"../", "href=\"").replace("src=\"../", "src=\""),
-                    })).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        let print_url = i18n::print_page(language).to_string();
-        let mut context = self.context_at(base, &print_url);
-        context.insert("book", &book);
-        pages.push((print_url, "print.html", context));
 
         pages.push((
             "404.html".to_string(),
