@@ -101,7 +101,7 @@ pub fn render(body: &TailoredBody, resolve: &dyn Fn(&str, usize) -> LinkTarget) 
     let mut code: Option<(Option<String>, String)> = None;
     let mut skipping_link = false;
 
-    for (event, range) in Parser::new_ext(&body.text, options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body.text(), options()).into_offset_iter() {
         // Code blocks: gather the text, then highlight it whole.
         if let Some((_, text)) = &mut code {
             match event {
@@ -211,7 +211,7 @@ pub fn render(body: &TailoredBody, resolve: &dyn Fn(&str, usize) -> LinkTarget) 
             (None, event) => events.push(event),
         }
     }
-    let mut html = String::with_capacity(body.text.len() * 3 / 2);
+    let mut html = String::with_capacity(body.text().len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Rendered {
         html,
@@ -310,10 +310,7 @@ mod tests {
     use super::*;
 
     fn body(text: &str) -> TailoredBody {
-        TailoredBody {
-            text: text.to_string(),
-            line_map: (1..=text.lines().count().max(1)).collect(),
-        }
+        TailoredBody::from_text(text.to_string(), 1)
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -16,6 +16,12 @@ use std::sync::Mutex;
 pub trait Sink: Sync {
     /// Writes one file; `path` is relative, with `/` separators.
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+
+    /// Writes one file made of several parts, without joining them first (the print
+    /// book of a large handbook is tens of megabytes).
+    fn write_parts(&self, path: &str, parts: &[&[u8]]) -> io::Result<()> {
+        self.write(path, &parts.concat())
+    }
 }
 
 /// Files in memory, by relative path.
@@ -101,13 +107,27 @@ impl DirSink {
     }
 }
 
-impl Sink for DirSink {
-    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+impl DirSink {
+    fn create(&self, path: &str) -> io::Result<fs::File> {
         let full = self.staging.path().join(path);
         if let Some(dir) = full.parent() {
             fs::create_dir_all(dir)?;
         }
-        fs::write(full, bytes)
+        fs::File::create(full)
+    }
+}
+
+impl Sink for DirSink {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.create(path)?.write_all(bytes)
+    }
+
+    fn write_parts(&self, path: &str, parts: &[&[u8]]) -> io::Result<()> {
+        let mut file = io::BufWriter::new(self.create(path)?);
+        for part in parts {
+            file.write_all(part)?;
+        }
+        file.flush()
     }
 }
 

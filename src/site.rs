@@ -22,7 +22,7 @@ use crate::model::*;
 use crate::output::Sink;
 use crate::parse::{decode, parse_document};
 use crate::render::{self, root_of, Page, Site};
-use crate::tailor::{self, Audience, BlankStyle, Values};
+use crate::tailor::{self, Audience, BlankStyle, TailoredBody, Values};
 use crate::templates;
 use crate::validate::validate;
 
@@ -266,15 +266,22 @@ fn tailor_page(
             }
         }
     }
-    let (body, found) = tailor::tailor_body(
-        doc.body(),
-        doc.body_line(),
-        audience,
-        values,
-        &declared,
-        BlankStyle::Html,
-        admonition,
-    );
+    let (body, found) = if tailor::needs_tailoring(doc.body()) {
+        tailor::tailor_body(
+            doc.body(),
+            doc.body_line(),
+            audience,
+            values,
+            &declared,
+            BlankStyle::Html,
+            admonition,
+        )
+    } else {
+        (
+            TailoredBody::unchanged(&doc.source, doc.body_start),
+            Vec::new(),
+        )
+    };
     for (at, message, hint) in found {
         problems.push(
             Diagnostic::error(message)
@@ -296,7 +303,7 @@ fn tailor_page(
             Some(format!(
                 "# {}\n\n{}",
                 doc.common.title,
-                strip_html_blocks(&text.text)
+                strip_html_blocks(text.text())
             ))
         }
         _ => None,
@@ -351,10 +358,14 @@ fn strip_html_blocks(text: &str) -> String {
     out
 }
 
+/// Where the print book's template puts a page's body: `<!--gouvernail:page:N-->`.
+const BOOK_MARKER: &str = "<!--gouvernail:page:";
+
 /// What the build keeps of a rendered page.
 #[derive(Default)]
 struct RenderedPage {
-    /// The body's HTML, for the print book.
+    /// The body's HTML as the print book needs it: the book sits at the root while
+    /// every content page sits one folder down, so relative links lose one `../`.
     content: String,
     heading_ids: Vec<String>,
     anchor_links: Vec<AnchorLink>,
@@ -444,6 +455,7 @@ impl Writer<'_> {
                 markdown::highlight_css().into_bytes(),
             );
             send("assets/edition.css".into(), self.edition_css().into_bytes());
+            let mut book_files = 0;
             if let Some(tera) = self.tera {
                 let (generated, book) = rayon::join(
                     || {
@@ -457,9 +469,13 @@ impl Writer<'_> {
                             })
                             .collect::<Vec<_>>()
                     },
-                    || self.print_book(tera, &base, contents),
+                    || self.print_book(tera, &base, &contents),
                 );
-                for result in generated.into_iter().chain([book]) {
+                match book {
+                    Ok(()) => book_files = 1,
+                    Err(d) => problems.push(d),
+                }
+                for result in generated {
                     match result {
                         Ok((path, html)) => send(path, html.into_bytes()),
                         Err(d) => problems.push(d),
@@ -468,21 +484,22 @@ impl Writer<'_> {
             }
             drop(sender);
             let (count, failures) = writer.join().expect("the writer thread does not panic");
+            let count = count + book_files;
             problems.extend(failures);
             (count, problems)
         })
     }
 
-    /// The whole handbook on one page. The template gets a marker where each page's
-    /// body goes, and the bodies are spliced in afterwards, so each is copied once.
+    /// Writes the whole handbook on one page. The template gets a marker where each
+    /// page's body goes, and the file is written as the frame's pieces and the bodies
+    /// in turn, so that no copy of the whole book is made.
     fn print_book(
         &self,
         tera: &Tera,
         base: &Context,
-        mut contents: Vec<String>,
-    ) -> Result<(String, String), Diagnostic> {
+        contents: &[String],
+    ) -> Result<(), Diagnostic> {
         let site = self.site;
-        let marker = |i: usize| format!("<!--gouvernail:page:{i}-->");
         let book: Vec<serde_json::Value> = site
             .by_kind
             .iter()
@@ -495,38 +512,37 @@ impl Writer<'_> {
                         "title": site.pages[i].doc.common.title,
                         "summary": site.pages[i].doc.common.summary,
                         "url": site.pages[i].url,
-                        "content": marker(i),
+                        "content": format!("{BOOK_MARKER}{i}-->"),
                     })).collect::<Vec<_>>(),
                 })
             })
             .collect();
-        let path = i18n::print_page(site.language()).to_string();
-        let mut context = self.context_at(base, &path);
+        let path = i18n::print_page(site.language());
+        let mut context = self.context_at(base, path);
         context.insert("book", &book);
         let frame = tera
             .render("print.html", &context)
-            .map_err(|err| template_error("print.html", &path, &err))?;
-        let total: usize = frame.len() + contents.iter().map(String::len).sum::<usize>();
-        let mut html = String::with_capacity(total);
+            .map_err(|err| template_error("print.html", path, &err))?;
+        let mut parts: Vec<&[u8]> = Vec::with_capacity(2 * contents.len() + 1);
         let mut rest = frame.as_str();
-        while let Some(at) = rest.find("<!--gouvernail:page:") {
-            html.push_str(&rest[..at]);
-            let after = &rest[at + "<!--gouvernail:page:".len()..];
+        while let Some(at) = rest.find(BOOK_MARKER) {
+            parts.push(rest[..at].as_bytes());
+            let after = &rest[at + BOOK_MARKER.len()..];
             let Some(end) = after.find("-->") else { break };
-            if let Ok(i) = after[..end].parse::<usize>() {
-                // The print book sits at the root while every content page sits one
-                // folder down, so the bodies' relative links lose one `../`.
-                let body = std::mem::take(&mut contents[i]);
-                html.push_str(
-                    &body
-                        .replace("href=\"../", "href=\"")
-                        .replace("src=\"../", "src=\""),
-                );
+            if let Some(body) = after[..end]
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| contents.get(i))
+            {
+                parts.push(body.as_bytes());
             }
             rest = &after[end + 3..];
         }
-        html.push_str(rest);
-        Ok((path, html))
+        parts.push(rest.as_bytes());
+        self.sink.write_parts(path, &parts).map_err(|err| {
+            Diagnostic::error(format!("cannot write {path}: {err}"))
+                .hint("check the output folder's permissions and free space")
+        })
     }
 
     fn base_context(&self) -> Context {
@@ -569,25 +585,26 @@ impl Writer<'_> {
                 })
                 .collect());
         }
-        let mut result = RenderedPage {
-            content: String::new(),
+        let result = RenderedPage {
+            content: rendered
+                .html
+                .replace("href=\"../", "href=\"")
+                .replace("src=\"../", "src=\""),
             heading_ids,
             anchor_links: anchor_links.into_inner(),
         };
         let Some(tera) = self.tera else {
-            result.content = rendered.html;
             return Ok((None, result));
         };
         let view = self
             .site
-            .page_view(i, rendered.html.clone(), rendered.headings, self.today);
+            .page_view(i, rendered.html, rendered.headings, self.today);
         let mut context = self.context_at(base, &page.url);
         context.insert("page", &view);
         let template = format!("{}.html", page.doc.kind.id());
         let html = tera
             .render(&template, &context)
             .map_err(|err| vec![template_error(&template, &page.url, &err)])?;
-        result.content = rendered.html;
         Ok((Some(html), result))
     }
 

@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{Event, Parser, Tag};
 use serde_yaml_ng::Value;
@@ -255,24 +256,79 @@ fn fill(
     out
 }
 
-/// A body after tailoring: Markdown, and for each of its lines the source line it
-/// came from (1-based).
+/// A body after tailoring: its Markdown, and where each of its lines came from.
 #[derive(Debug, Clone)]
 pub struct TailoredBody {
-    pub text: String,
-    pub line_map: Vec<usize>,
+    text: BodyText,
+    /// The source line (1-based) of each line of the text; none when the text is
+    /// the source's own body, whose lines follow from `first_line`.
+    line_map: Option<Vec<usize>>,
+    first_line: usize,
+}
+
+/// A body's text: the source file's own when nothing needed tailoring (so a large
+/// corpus is not held twice), or a tailored copy.
+#[derive(Debug, Clone)]
+enum BodyText {
+    Source(Arc<SourceFile>, usize),
+    Tailored(String),
 }
 
 impl TailoredBody {
-    /// The source line of a byte offset of the tailored text.
-    pub fn source_line(&self, offset: usize) -> usize {
-        let line = line_of(&self.text, offset);
-        self.line_map
-            .get(line - 1)
-            .copied()
-            .or(self.line_map.last().copied())
-            .unwrap_or(1)
+    /// A body that needs no tailoring, read in place from its source file.
+    pub fn unchanged(source: &Arc<SourceFile>, body_start: usize) -> TailoredBody {
+        TailoredBody {
+            text: BodyText::Source(source.clone(), body_start),
+            line_map: None,
+            first_line: line_of(&source.text, body_start),
+        }
     }
+
+    /// A body given as text whose first line is `first_line` of its source.
+    pub fn from_text(text: String, first_line: usize) -> TailoredBody {
+        let line_map =
+            (first_line..first_line + text.split_inclusive('\n').count().max(1)).collect();
+        TailoredBody {
+            text: BodyText::Tailored(text),
+            line_map: Some(line_map),
+            first_line,
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        match &self.text {
+            BodyText::Source(source, start) => &source.text[*start..],
+            BodyText::Tailored(text) => text,
+        }
+    }
+
+    /// The source line of a byte offset of the text.
+    pub fn source_line(&self, offset: usize) -> usize {
+        let line = line_of(self.text(), offset);
+        match &self.line_map {
+            None => self.first_line + line - 1,
+            Some(map) => map
+                .get(line - 1)
+                .or(map.last())
+                .copied()
+                .unwrap_or(self.first_line),
+        }
+    }
+
+    /// The source lines of the text's lines, in order.
+    pub fn line_map(&self) -> Vec<usize> {
+        match &self.line_map {
+            Some(map) => map.clone(),
+            None => (self.first_line
+                ..self.first_line + self.text().split_inclusive('\n').count().max(1))
+                .collect(),
+        }
+    }
+}
+
+/// Whether a body has anything to tailor: `:::` blocks or `{{ … }}` values.
+pub fn needs_tailoring(body: &str) -> bool {
+    body.contains(":::") || body.contains("{{")
 }
 
 /// The byte ranges of code spans and code blocks in Markdown text.
@@ -308,14 +364,9 @@ pub fn tailor_body(
     admonition_label: AdmonitionLabel,
 ) -> (TailoredBody, Vec<(usize, String, String)>) {
     let mut problems: Vec<(usize, String, String)> = Vec::new();
-    if !body.contains(":::") && !body.contains("{{") {
-        let lines = body.split_inclusive('\n').count().max(1);
-        let line_map = (first_line..first_line + lines).collect();
+    if !needs_tailoring(body) {
         return (
-            TailoredBody {
-                text: body.to_string(),
-                line_map,
-            },
+            TailoredBody::from_text(body.to_string(), first_line),
             problems,
         );
     }
@@ -482,13 +533,12 @@ pub fn tailor_body(
     if line_map.is_empty() {
         line_map.push(first_line);
     }
-    (
-        TailoredBody {
-            text: out,
-            line_map,
-        },
-        problems,
-    )
+    let body = TailoredBody {
+        text: BodyText::Tailored(out),
+        line_map: Some(line_map),
+        first_line,
+    };
+    (body, problems)
 }
 
 /// Fills the placeholders of every text field of a front matter struct, by way of
@@ -625,7 +675,10 @@ mod tests {
             BlankStyle::Html,
             &|n| format!("[{n}]"),
         );
-        (out.text, problems.into_iter().map(|p| p.1).collect())
+        (
+            out.text().to_string(),
+            problems.into_iter().map(|p| p.1).collect(),
+        )
     }
 
     const ALL: Audience = Audience {

@@ -72,7 +72,7 @@ fn tailor(body: &str, size: Option<Size>) -> (String, Vec<usize>, usize) {
     let (out, problems) = tailor_body(body, 10, audience, &values, &[], BlankStyle::Html, &|n| {
         n.to_string()
     });
-    (out.text, out.line_map, problems.len())
+    (out.text().to_string(), out.line_map(), problems.len())
 }
 
 proptest! {
