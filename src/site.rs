@@ -526,7 +526,7 @@ impl Writer<'_> {
         let mut parts: Vec<&[u8]> = Vec::with_capacity(2 * contents.len() + 1);
         let mut rest = frame.as_str();
         while let Some(at) = rest.find(BOOK_MARKER) {
-            parts.push(rest[..at].as_bytes());
+            parts.push(&rest.as_bytes()[..at]);
             let after = &rest[at + BOOK_MARKER.len()..];
             let Some(end) = after.find("-->") else { break };
             if let Some(body) = after[..end]
