@@ -152,7 +152,10 @@ fn collect_data_names(prefix: &str, value: &Value, names: &mut Vec<String>) {
 }
 
 pub fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    if !text.contains(['&', '<', '>', '"', '\'']) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
