@@ -58,7 +58,54 @@ pub struct Problem {
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
+    /// The body's text split at its headings, for the search index.
+    pub sections: Vec<Section>,
     pub problems: Vec<Problem>,
+}
+
+/// The plain text of a body between two headings (code blocks left out).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Section {
+    /// The heading's id; none for the text before the first heading.
+    pub anchor: Option<String>,
+    pub heading: String,
+    pub text: String,
+}
+
+/// Splits rendered events into sections of plain text at each heading.
+fn sections(events: &[Event]) -> Vec<Section> {
+    let mut sections = vec![Section::default()];
+    let mut in_heading = false;
+    for event in events {
+        let current = sections.last_mut().expect("there is always a section");
+        match event {
+            Event::Start(Tag::Heading { id, .. }) => {
+                in_heading = true;
+                sections.push(Section {
+                    anchor: id.as_ref().map(|i| i.to_string()),
+                    ..Section::default()
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Text(t) | Event::Code(t) if in_heading => current.heading.push_str(t),
+            Event::Text(t) | Event::Code(t) => current.text.push_str(t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
+            ) if !in_heading => {
+                if !current.text.ends_with(' ') && !current.text.is_empty() {
+                    current.text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    for section in &mut sections {
+        section.text.truncate(section.text.trim_end().len());
+    }
+    sections.retain(|s| s.anchor.is_some() || !s.text.is_empty());
+    sections
 }
 
 /// Assigns unique heading ids in document order.
@@ -211,11 +258,13 @@ pub fn render(body: &TailoredBody, resolve: &dyn Fn(&str, usize) -> LinkTarget) 
             (None, event) => events.push(event),
         }
     }
+    let sections = sections(&events);
     let mut html = String::with_capacity(body.text().len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Rendered {
         html,
         headings,
+        sections,
         problems,
     }
 }
@@ -330,6 +379,18 @@ mod tests {
         assert!(rendered.html.contains("<h1 id=\"securite-des-donnees\">"));
         assert!(rendered.html.contains("<h2 id=\"securite-des-donnees-1\">"));
         assert_eq!(rendered.headings.len(), 4);
+    }
+
+    #[test]
+    fn sections_split_the_text_at_headings_without_code() {
+        let text = "Intro *forte*.\n\n## Sécurité\n\nPremier.\nSuite.\n\n```rust\nlet code = 1;\n```\n\n- un\n- deux\n";
+        let rendered = render(&body(text), &|_, _| LinkTarget::Keep);
+        assert_eq!(rendered.sections.len(), 2);
+        assert_eq!(rendered.sections[0].anchor, None);
+        assert_eq!(rendered.sections[0].text, "Intro forte.");
+        assert_eq!(rendered.sections[1].anchor.as_deref(), Some("securite"));
+        assert_eq!(rendered.sections[1].heading, "Sécurité");
+        assert_eq!(rendered.sections[1].text, "Premier. Suite. un deux");
     }
 
     #[test]
