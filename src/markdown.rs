@@ -93,10 +93,8 @@ fn sections(events: &[Event]) -> Vec<Section> {
             | Event::HardBreak
             | Event::End(
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
-            ) if !in_heading => {
-                if !current.text.ends_with(' ') && !current.text.is_empty() {
-                    current.text.push(' ');
-                }
+            ) if !in_heading && !current.text.is_empty() && !current.text.ends_with(' ') => {
+                current.text.push(' ');
             }
             _ => {}
         }
