@@ -77,6 +77,13 @@ pub fn print_page(language: Language) -> &'static str {
     }
 }
 
+pub fn search_page(language: Language) -> &'static str {
+    match language {
+        Language::Fr => "recherche.html",
+        Language::En => "search.html",
+    }
+}
+
 pub fn raci_page(_language: Language) -> &'static str {
     "raci.html"
 }

@@ -71,6 +71,8 @@ pub struct SiteView<'a> {
     pub raci_url: &'static str,
     pub print_url: &'static str,
     pub tags_url: String,
+    /// The full search page (the search box's form goes there).
+    pub search_url: String,
     pub base_url: &'a str,
     pub version: &'static str,
 }
@@ -463,6 +465,7 @@ impl<'a> Site<'a> {
             raci_url: i18n::raci_page(language),
             print_url: i18n::print_page(language),
             tags_url: format!("{}/index.html", i18n::tags_segment(language)),
+            search_url: i18n::search_page(language).to_string(),
             base_url: &settings.base_url,
             version: env!("CARGO_PKG_VERSION"),
         }
