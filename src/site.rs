@@ -369,6 +369,8 @@ struct RenderedPage {
     content: String,
     heading_ids: Vec<String>,
     anchor_links: Vec<AnchorLink>,
+    /// The body's text by section, for the search index.
+    sections: Vec<markdown::Section>,
 }
 
 /// A link to an anchor, checked after rendering.
@@ -440,10 +442,23 @@ impl Writer<'_> {
                 }
             }
             problems.extend(self.check_anchors(&pages));
-            let contents: Vec<String> = pages.into_iter().map(|p| p.content).collect();
             let send = |path: String, bytes: Vec<u8>| {
                 let _ = sender.send((path, bytes));
             };
+            // The search index, built while the generated pages and the book render.
+            let sections: Vec<_> = pages
+                .iter_mut()
+                .map(|p| std::mem::take(&mut p.sections))
+                .collect();
+            let contents: Vec<String> = pages.into_iter().map(|p| p.content).collect();
+            let search = self.site.settings.search_enabled.then(|| {
+                let sender = sender.clone();
+                scope.spawn(move || {
+                    for (path, bytes) in crate::search::build_site(self.site, sections) {
+                        let _ = sender.send((path, bytes));
+                    }
+                })
+            });
             for (path, markdown) in downloads {
                 send(path.clone(), markdown.clone().into_bytes());
             }
@@ -481,6 +496,11 @@ impl Writer<'_> {
                         Err(d) => problems.push(d),
                     }
                 }
+            }
+            if let Some(search) = search {
+                search
+                    .join()
+                    .expect("the search index builds without panicking");
             }
             drop(sender);
             let (count, failures) = writer.join().expect("the writer thread does not panic");
@@ -592,6 +612,7 @@ impl Writer<'_> {
                 .replace("src=\"../", "src=\""),
             heading_ids,
             anchor_links: anchor_links.into_inner(),
+            sections: rendered.sections,
         };
         let Some(tera) = self.tera else {
             return Ok((None, result));
@@ -785,6 +806,12 @@ impl Writer<'_> {
         context.insert("roles", &roles);
         context.insert("rows", &rows);
         pages.push((raci_url, "raci.html", context));
+
+        if site.settings.search_enabled {
+            let url = i18n::search_page(language).to_string();
+            let context = self.context_at(base, &url);
+            pages.push((url, "search.html", context));
+        }
 
         pages.push((
             "404.html".to_string(),

@@ -1,0 +1,511 @@
+//! The search index: built here from the rendered pages, queried in the browser by
+//! `theme/search.js`, from a web server or straight from disk (file://).
+//!
+//! Pages are split into sections (the lead, then one per heading or playbook step)
+//! so that a result opens the right `#anchor`. Words go through `text` (French or
+//! English: elisions, stemming, accent folding, stop words); `postings` scores each
+//! term in each section (BM25F: title and headings above body text) and encodes the
+//! postings compactly. The index is written as classic scripts (`search/*.js`, each
+//! calling a function of the global `gouvernailSearch`), sharded so that a query
+//! loads only what it needs: term shards (ranges of dictionary words and terms, with
+//! their postings), head shards (page titles, URLs, section headings) and snippet
+//! shards (the start of each section's text). docs/search.md describes the format
+//! and the query algorithm.
+
+mod postings;
+pub mod text;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::edition::Language;
+use crate::markdown::Section;
+use crate::model::{Kind, Member, SectorSet, SizeSet};
+use text::fold;
+
+/// The folder of the index files in the built site.
+pub const FOLDER: &str = "search";
+
+/// The characters of a section's text kept for its snippet, at most, and per page.
+const SNIPPET_CHARS: usize = 280;
+const SNIPPET_CHARS_PER_PAGE: usize = 1600;
+
+/// What the index needs of a page.
+pub struct SearchPage<'a> {
+    pub url: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub kind: Kind,
+    pub sizes: SizeSet,
+    pub sectors: SectorSet,
+    /// Ids of the roles the page concerns (a role's own page, a playbook's audience
+    /// and RACI roles).
+    pub roles: Vec<&'a str>,
+    pub tags: &'a [String],
+    /// The body's sections (the first without anchor when text comes before the
+    /// first heading), then any the templates add (playbook steps).
+    pub sections: Vec<Section>,
+}
+
+/// The edition-wide part of the index: language, facet labels, UI labels.
+pub struct Settings<'a> {
+    pub language: Language,
+    /// A label by key (`kinds_playbook`, `size_micro`, `search_no_results`…).
+    pub label: &'a dyn Fn(&str) -> String,
+    /// A role's name by id.
+    pub role_title: &'a dyn Fn(&str) -> String,
+}
+
+/// The labels the query script shows (keys of src/i18n/*.yaml).
+const UI_LABELS: &[&str] = &[
+    "search_no_results",
+    "search_results_count",
+    "search_result_count",
+    "search_loading",
+    "search_kind",
+    "search_size",
+    "search_sector",
+    "search_role",
+    "search_tag",
+    "search_more",
+    "search_partial",
+];
+
+/// Target share of the page count per kind of shard, so that the index stays under
+/// 5 % of the page count in files: heads are the most (a query's first results need
+/// one per result shown), then terms, then snippets (loaded after the first results).
+const HEAD_FILES_PER_PAGE: f64 = 0.025;
+const TERM_FILES_PER_PAGE: f64 = 0.012;
+const SNIPPET_FILES_PER_PAGE: f64 = 0.008;
+
+/// Builds the index files: (path in the site, bytes).
+pub fn build(pages: &[SearchPage], settings: &Settings) -> Vec<(String, Vec<u8>)> {
+    let analyzer = text::Analyzer::new(settings.language);
+    let built = postings::index(pages, &analyzer);
+    let n = pages.len().max(1) as f64;
+    let mut files = Vec::new();
+
+    // Term shards: the dictionary (folded word → term) and the postings, by key.
+    let term_starts = write_term_shards(
+        &built,
+        target(built.bytes, (n * TERM_FILES_PER_PAGE).max(8.0), 12_000),
+        &mut files,
+    );
+
+    // Head and snippet shards, by page ranges.
+    let heads: Vec<serde_json::Value> = pages.iter().map(head).collect();
+    let head_starts = write_page_shards(
+        "h",
+        "heads",
+        heads,
+        (n * HEAD_FILES_PER_PAGE).max(4.0),
+        8_000,
+        &mut files,
+    );
+    let snippets: Vec<serde_json::Value> = pages.iter().map(snippets).collect();
+    let snippet_starts = write_page_shards(
+        "s",
+        "snippets",
+        snippets,
+        (n * SNIPPET_FILES_PER_PAGE).max(4.0),
+        16_000,
+        &mut files,
+    );
+
+    let meta = meta(
+        pages,
+        settings,
+        &analyzer,
+        &built,
+        term_starts,
+        head_starts,
+        snippet_starts,
+    );
+    files.push((
+        format!("{FOLDER}/meta.js"),
+        call("meta", &[meta]).into_bytes(),
+    ));
+    files
+}
+
+/// Bytes per shard: the total over the wanted file count, at least `floor`.
+fn target(total: usize, files: f64, floor: usize) -> usize {
+    ((total as f64 / files.max(1.0)) as usize).max(floor)
+}
+
+/// `gouvernailSearch.name(args…);` — one index file.
+fn call(name: &str, args: &[serde_json::Value]) -> String {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    format!("gouvernailSearch.{name}({});\n", args.join(","))
+}
+
+fn write_term_shards(
+    built: &postings::Built,
+    target: usize,
+    files: &mut Vec<(String, Vec<u8>)>,
+) -> Vec<String> {
+    // Words and terms sorted together, so that a word and its term (nearly always a
+    // prefix of it) usually land in the same shard.
+    enum Key<'a> {
+        Word(&'a str, &'a str),
+        Term(&'a str, &'a str),
+    }
+    let mut keys: Vec<(&str, Key)> = built
+        .words
+        .iter()
+        .map(|(w, t)| (w.as_str(), Key::Word(w, t)))
+        .chain(
+            built
+                .terms
+                .iter()
+                .map(|(t, p)| (t.as_str(), Key::Term(t, p))),
+        )
+        .collect();
+    keys.sort_by(|a, b| a.0.cmp(b.0));
+    let mut starts = Vec::new();
+    let mut words: Vec<&str> = Vec::new();
+    let mut terms: Vec<&str> = Vec::new();
+    let mut size = 0;
+    let flush = |words: &mut Vec<&str>,
+                 terms: &mut Vec<&str>,
+                 files: &mut Vec<(String, Vec<u8>)>,
+                 starts: &Vec<String>| {
+        let i = starts.len() - 1;
+        let text = call("terms", &[json!(i), json!(words), json!(terms)]);
+        files.push((format!("{FOLDER}/t{i}.js"), text.into_bytes()));
+        words.clear();
+        terms.clear();
+    };
+    for (key, entry) in &keys {
+        if starts.is_empty() || size >= target {
+            if !starts.is_empty() {
+                flush(&mut words, &mut terms, files, &starts);
+            }
+            starts.push(key.to_string());
+            size = 0;
+        }
+        match entry {
+            Key::Word(w, t) => {
+                size += w.len() + t.len() + 6;
+                words.push(w);
+                // A word that is its own term is written with an empty term.
+                words.push(if w == t { "" } else { t });
+            }
+            Key::Term(t, p) => {
+                size += t.len() + p.len() + 6;
+                terms.push(t);
+                terms.push(p);
+            }
+        }
+    }
+    if !starts.is_empty() {
+        flush(&mut words, &mut terms, files, &starts);
+    }
+    starts
+}
+
+/// Writes page-ordered shards of about `total / files` bytes; returns each shard's
+/// first page.
+fn write_page_shards(
+    prefix: &str,
+    function: &str,
+    items: Vec<serde_json::Value>,
+    files_wanted: f64,
+    floor: usize,
+    files: &mut Vec<(String, Vec<u8>)>,
+) -> Vec<usize> {
+    let texts: Vec<String> = items.iter().map(|v| v.to_string()).collect();
+    let total: usize = texts.iter().map(|t| t.len() + 1).sum();
+    let target = target(total, files_wanted, floor);
+    let mut starts = Vec::new();
+    let mut shard: Vec<&str> = Vec::new();
+    let mut size = 0;
+    let mut write = |starts: &Vec<usize>, shard: &mut Vec<&str>| {
+        let i = starts.len() - 1;
+        let text = format!(
+            "gouvernailSearch.{function}({i},{},[{}]);\n",
+            starts[i],
+            shard.join(",")
+        );
+        files.push((format!("{FOLDER}/{prefix}{i}.js"), text.into_bytes()));
+        shard.clear();
+    };
+    for (page, text) in texts.iter().enumerate() {
+        if starts.is_empty() || size >= target {
+            if !starts.is_empty() {
+                write(&starts, &mut shard);
+            }
+            starts.push(page);
+            size = 0;
+        }
+        size += text.len() + 1;
+        shard.push(text);
+    }
+    if !starts.is_empty() {
+        write(&starts, &mut shard);
+    }
+    starts
+}
+
+/// A page's head: [title, url, anchor, heading, anchor, heading…] for the sections
+/// after the lead. An anchor the query script can derive from its heading
+/// (`slug`) is written empty.
+fn head(page: &SearchPage) -> serde_json::Value {
+    let mut out = vec![page.title.to_string(), page.url.to_string()];
+    for section in page.sections.iter().filter(|s| s.anchor.is_some()) {
+        let anchor = section.anchor.as_deref().unwrap_or_default();
+        out.push(if anchor == slug(&section.heading) {
+            String::new()
+        } else {
+            anchor.to_string()
+        });
+        out.push(section.heading.clone());
+    }
+    json!(out)
+}
+
+/// The anchor the query script derives from a heading: folded, runs of anything but
+/// ASCII letters and digits as one `-`.
+pub fn slug(heading: &str) -> String {
+    let folded = fold(heading);
+    let mut out = String::with_capacity(folded.len());
+    for part in folded
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+    {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+/// A page's snippet texts, one per section (lead first): each section's start, cut
+/// at a word.
+fn snippets(page: &SearchPage) -> serde_json::Value {
+    let mut budget = SNIPPET_CHARS_PER_PAGE;
+    let texts: Vec<String> = postings::sections_of(page)
+        .map(|s| {
+            let text = cut(&s.text, SNIPPET_CHARS.min(budget));
+            budget = budget.saturating_sub(text.chars().count());
+            text
+        })
+        .collect();
+    json!(texts)
+}
+
+/// The first `max` characters of `text`, cut after a whole word.
+fn cut(text: &str, max: usize) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((end, _)) => {
+            let head = &text[..end];
+            let at = head.rfind(char::is_whitespace).unwrap_or(end);
+            format!("{}…", head[..at].trim_end())
+        }
+    }
+}
+
+/// A facet: the values pages have, with their labels, in a stable order.
+#[derive(Default, Serialize)]
+struct Facet {
+    ids: Vec<String>,
+    labels: Vec<String>,
+}
+
+impl Facet {
+    fn index(&mut self, id: &str, label: impl FnOnce() -> String) -> usize {
+        match self.ids.iter().position(|i| i == id) {
+            Some(i) => i,
+            None => {
+                self.ids.push(id.to_string());
+                self.labels.push(label());
+                self.ids.len() - 1
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn meta(
+    pages: &[SearchPage],
+    settings: &Settings,
+    analyzer: &text::Analyzer,
+    built: &postings::Built,
+    term_starts: Vec<String>,
+    head_starts: Vec<usize>,
+    snippet_starts: Vec<usize>,
+) -> serde_json::Value {
+    let label = settings.label;
+    let mut kinds = Facet::default();
+    for kind in Kind::ALL {
+        kinds.index(kind.id(), || label(&format!("kinds_{}", kind.id())));
+    }
+    let mut sizes = Facet::default();
+    for size in crate::model::Size::ALL {
+        sizes.index(size.id(), || label(&format!("size_{}", size.id())));
+    }
+    let mut sectors = Facet::default();
+    for sector in crate::model::Sector::ALL {
+        sectors.index(sector.id(), || label(&format!("sector_{}", sector.id())));
+    }
+    let mut roles = Facet::default();
+    let mut tags = Facet::default();
+    // Pages share few combinations of facet values: each is written once.
+    let mut combos: Vec<serde_json::Value> = Vec::new();
+    let mut combo_of = BTreeMap::new();
+    let mut page_combos = Vec::with_capacity(pages.len());
+    for page in pages {
+        let mut role_ids: Vec<usize> = page
+            .roles
+            .iter()
+            .map(|r| roles.index(r, || (settings.role_title)(r)))
+            .collect();
+        role_ids.sort_unstable();
+        role_ids.dedup();
+        let tag_ids: Vec<usize> = page
+            .tags
+            .iter()
+            .map(|t| tags.index(t, || t.clone()))
+            .collect();
+        let combo = json!([
+            kinds.index(page.kind.id(), String::new),
+            bits(page.sizes.members().map(|m| m.index())),
+            bits(page.sectors.members().map(|m| m.index())),
+            role_ids,
+            tag_ids,
+        ]);
+        let key = combo.to_string();
+        let next = combos.len();
+        let index = *combo_of.entry(key).or_insert_with(|| {
+            combos.push(combo);
+            next
+        });
+        page_combos.push(index);
+    }
+    let mut pages_code = String::new();
+    for page in pages {
+        postings::varint(postings::sections_of(page).count(), &mut pages_code);
+    }
+    let mut combo_code = String::new();
+    for c in page_combos {
+        postings::varint(c, &mut combo_code);
+    }
+    let labels: BTreeMap<&str, String> = UI_LABELS.iter().map(|k| (*k, label(k))).collect();
+    json!({
+        "version": 1,
+        "language": settings.language.code(),
+        "stop": analyzer.stop_words(),
+        "sections": pages_code,
+        "terms": term_starts,
+        "heads": head_starts,
+        "snippets": snippet_starts,
+        "facets": { "kind": kinds, "size": sizes, "sector": sectors, "role": roles, "tag": tags },
+        "combos": combos,
+        "pageCombos": combo_code,
+        "labels": labels,
+        "sectionCount": built.sections,
+    })
+}
+
+fn bits(indexes: impl Iterator<Item = usize>) -> u32 {
+    indexes.fold(0, |b, i| b | 1 << i)
+}
+
+/// The index of a built site: its pages with their rendered sections (by page
+/// index), playbook steps added as sections of their own.
+pub fn build_site(
+    site: &crate::render::Site,
+    mut sections: Vec<Vec<Section>>,
+) -> Vec<(String, Vec<u8>)> {
+    use crate::model::KindData;
+    let pages: Vec<SearchPage> = site
+        .pages
+        .iter()
+        .zip(sections.iter_mut())
+        .map(|(page, sections)| {
+            let doc = &page.doc;
+            let mut roles: Vec<&str> = Vec::new();
+            match &doc.data {
+                KindData::Playbook(p) => {
+                    roles.extend(p.audience.iter().map(String::as_str));
+                    for step in &p.steps {
+                        roles.extend(
+                            [
+                                &step.responsible,
+                                &step.accountable,
+                                &step.consulted,
+                                &step.informed,
+                            ]
+                            .into_iter()
+                            .flatten()
+                            .map(String::as_str),
+                        );
+                        let mut text = step.description.clone().unwrap_or_default();
+                        for line in step.actions.iter().chain(&step.deliverables) {
+                            text.push(' ');
+                            text.push_str(line);
+                        }
+                        sections.push(Section {
+                            anchor: Some(format!("step-{}", step.id)),
+                            heading: step.title.clone(),
+                            text,
+                        });
+                    }
+                }
+                KindData::Role(_) => roles.push(&doc.id),
+                _ => {}
+            }
+            if let Some(owner) = &doc.common.owner {
+                roles.push(owner);
+            }
+            roles.retain(|r| {
+                site.by_id
+                    .get(*r)
+                    .is_some_and(|&i| site.pages[i].doc.kind == Kind::Role)
+            });
+            SearchPage {
+                url: &page.url,
+                title: &doc.common.title,
+                summary: &doc.common.summary,
+                kind: doc.kind,
+                sizes: doc.common.sizes,
+                sectors: doc.common.sectors,
+                roles,
+                tags: &doc.common.tags,
+                sections: std::mem::take(sections),
+            }
+        })
+        .collect();
+    let label = |key: &str| site.labels.get(key).to_string();
+    let role_title = |id: &str| site.link(id).title;
+    build(
+        &pages,
+        &Settings {
+            language: site.language(),
+            label: &label,
+            role_title: &role_title,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_match_heading_ids_of_plain_headings() {
+        assert_eq!(slug("Sécurité des données"), "securite-des-donnees");
+        assert_eq!(slug("  Étape 2 : l’œuvre "), "etape-2-l-oeuvre");
+    }
+
+    #[test]
+    fn cut_keeps_whole_words() {
+        assert_eq!(cut("un deux trois", 7), "un…");
+        assert_eq!(cut("court", 20), "court");
+    }
+}

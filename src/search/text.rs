@@ -1,0 +1,175 @@
+//! The search's text pipeline: words out of text, in the form the index keys them.
+//!
+//! A word is a run of letters and digits: anything else separates words, the
+//! apostrophes `'` and `’` included. An elided article or pronoun before an
+//! apostrophe (`l'IA`, `qu'il`, `jusqu'au`) is dropped. Words are lowercased; the
+//! index key of a word (its *term*) is its Snowball stem, taken on the accented word
+//! and then accent-folded (`sécurité` → `secur`). The browser never stems: the index
+//! ships a dictionary from folded surface words (`securite`) to terms, so the query
+//! script only folds, exactly as `fold` does here, and looks words up.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::edition::Language;
+
+/// Elided words, dropped when an apostrophe follows them.
+const ELISIONS: &[&str] = &[
+    "l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu",
+];
+
+/// Words too common to index in body text, folded (the Snowball lists, trimmed).
+const STOP_FR: &str = include_str!("stop-fr.txt");
+const STOP_EN: &str = include_str!("stop-en.txt");
+
+/// A word of a text: its place (byte range) and its lowercased form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    pub start: usize,
+    pub end: usize,
+    pub lower: String,
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '’'
+}
+
+/// The words of `text`, elisions left out.
+pub fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || loop {
+        let (start, _) = loop {
+            let &(i, c) = chars.peek()?;
+            if c.is_alphanumeric() {
+                break (i, c);
+            }
+            chars.next();
+        };
+        let mut end = start;
+        while let Some(&(i, c)) = chars.peek() {
+            if !c.is_alphanumeric() {
+                break;
+            }
+            end = i + c.len_utf8();
+            chars.next();
+        }
+        let lower = text[start..end].to_lowercase();
+        let elided = chars.peek().is_some_and(|&(_, c)| is_apostrophe(c))
+            && ELISIONS.contains(&lower.as_str());
+        if !elided {
+            return Some(Word { start, end, lower });
+        }
+    })
+}
+
+/// Lowercase, accents off: `Sécurité` → `securite`, `œuvre` → `oeuvre`. The query
+/// script does the same (NFD, drop combining marks, œ/æ spelled out).
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            'œ' | 'Œ' => out.push_str("oe"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Stems and folds words for one language; knows its stop words.
+pub struct Analyzer {
+    stemmer: Stemmer,
+    stop: std::collections::HashSet<&'static str>,
+}
+
+impl Analyzer {
+    pub fn new(language: Language) -> Analyzer {
+        let (algorithm, stop) = match language {
+            Language::Fr => (Algorithm::French, STOP_FR),
+            Language::En => (Algorithm::English, STOP_EN),
+        };
+        Analyzer {
+            stemmer: Stemmer::create(algorithm),
+            stop: stop
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect(),
+        }
+    }
+
+    /// The term of a lowercased word: its stem, folded.
+    pub fn term(&self, lower: &str) -> String {
+        fold(&self.stemmer.stem(lower))
+    }
+
+    /// Whether a folded word is a stop word.
+    pub fn is_stop(&self, folded: &str) -> bool {
+        self.stop.contains(folded)
+    }
+
+    /// The stop words, folded and sorted (the query script drops them too).
+    pub fn stop_words(&self) -> Vec<&'static str> {
+        let mut words: Vec<&str> = self.stop.iter().copied().collect();
+        words.sort_unstable();
+        words
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lowers(text: &str) -> Vec<String> {
+        words(text).map(|w| w.lower).collect()
+    }
+
+    #[test]
+    fn apostrophes_separate_and_elisions_go() {
+        assert_eq!(lowers("l'IA"), ["ia"]);
+        assert_eq!(
+            lowers("L’intelligence qu'il jusqu'au"),
+            ["intelligence", "il", "au"]
+        );
+        assert_eq!(lowers("aujourd'hui"), ["aujourd", "hui"]);
+        // A lone letter without apostrophe is a word.
+        assert_eq!(lowers("plan B, l IA"), ["plan", "b", "l", "ia"]);
+    }
+
+    #[test]
+    fn words_keep_their_place_in_the_text() {
+        let text = "Déjà, l'équipe (RGPD) !";
+        let found: Vec<&str> = words(text).map(|w| &text[w.start..w.end]).collect();
+        assert_eq!(found, ["Déjà", "équipe", "RGPD"]);
+    }
+
+    #[test]
+    fn folding_drops_accents_and_spells_ligatures() {
+        assert_eq!(fold("Sécurité"), "securite");
+        assert_eq!(fold("œuvre"), "oeuvre");
+        assert_eq!(fold("ÇA"), "ca");
+        assert_eq!(fold("naïve"), "naive");
+    }
+
+    #[test]
+    fn french_forms_share_a_term() {
+        let a = Analyzer::new(Language::Fr);
+        assert_eq!(a.term("sécurité"), a.term("sécurités"));
+        assert_eq!(a.term("données"), a.term("donnée"));
+        assert_eq!(a.term("collaborateurs"), a.term("collaborateur"));
+        assert_ne!(a.term("charte"), a.term("chat"));
+        assert!(a.is_stop("les") && a.is_stop("a") && !a.is_stop("charte"));
+    }
+
+    #[test]
+    fn english_edition_stems_english() {
+        let a = Analyzer::new(Language::En);
+        assert_eq!(a.term("policies"), a.term("policy"));
+        assert_eq!(a.term("running"), a.term("run"));
+        assert!(a.is_stop("the"));
+    }
+}

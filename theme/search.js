@@ -1,0 +1,587 @@
+// gouvernail's search, in the browser: the query engine over the index in search/
+// (built by src/search/, format in docs/search.md), the search box of every page
+// (an ARIA combobox) and the full results page with its filters.
+//
+// It works from a web server and from disk (file://): the index loads only through
+// classic <script src> elements, injected on demand, each calling a function of
+// the global `gouvernailSearch`; no fetch, module, worker or WASM. Page content is
+// inserted as text nodes, never as HTML.
+(function () {
+  "use strict";
+
+  const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const DIGIT = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 64; i++) DIGIT[ALPHABET.charCodeAt(i)] = i;
+  const ELISIONS = new Set(["l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu"]);
+  const WORD = /[\p{Alphabetic}\p{N}]+/gu;
+  // A level (1-16) back to a score: the inverse of src/search/postings.rs `level`.
+  const SCORE = new Float32Array(17);
+  for (let l = 1; l <= 16; l++) SCORE[l] = (Math.pow(2, l / 2) - 1) / 8;
+  const PREFIX_TERMS = 8;
+  const TYPO_TERMS = 5;
+
+  /// Lowercase, accents off, œ and æ spelled out: src/search/text.rs `fold`.
+  function fold(word) {
+    return word.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").replace(/œ/g, "oe").replace(/æ/g, "ae");
+  }
+
+  /// The words of a text: [{start, end, folded}], elisions left out.
+  function words(text) {
+    const out = [];
+    for (const m of text.matchAll(WORD)) {
+      const end = m.index + m[0].length;
+      const next = text[end];
+      const lower = m[0].toLowerCase();
+      if ((next === "'" || next === "\u2019") && ELISIONS.has(lower)) continue;
+      out.push({ start: m.index, end, folded: fold(lower) });
+    }
+    return out;
+  }
+
+  /// Decodes base-64 varints.
+  function varints(code) {
+    const out = [];
+    let v = 0, shift = 0;
+    for (let i = 0; i < code.length; i++) {
+      const d = DIGIT[code.charCodeAt(i)];
+      v += (d & 31) * Math.pow(2, shift);
+      shift += 5;
+      if (d < 32) { out.push(v); v = 0; shift = 0; }
+    }
+    return out;
+  }
+
+  /// Edit distance between a and b (insertions, deletions, substitutions and
+  /// swaps of two neighbours), or max + 1 once it exceeds max.
+  function distance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    let before = new Array(b.length + 1), prev = new Array(b.length + 1), cur = new Array(b.length + 1);
+    for (let j = 0; j <= b.length; j++) prev[j] = j;
+    let prevLow = 0;
+    for (let i = 1; i <= a.length; i++) {
+      cur[0] = i;
+      let low = i;
+      for (let j = 1; j <= b.length; j++) {
+        let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+        cur[j] = d;
+        if (d < low) low = d;
+      }
+      // A swap reaches back two rows: stop when both are past max.
+      if (low > max && prevLow > max) return max + 1;
+      prevLow = low;
+      [before, prev, cur] = [prev, cur, before];
+    }
+    return prev[b.length];
+  }
+
+  /// The last index i with sorted[i] <= key (0 when key is before all).
+  function shardFor(starts, key) {
+    let lo = 0, hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= key) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /// The query engine. `loadFile(name)` runs the index file search/<name> and
+  /// resolves once it has (the browser injects a script; tests read the file).
+  function createEngine(loadFile) {
+    const index = { meta: null, terms: [], heads: [], snippets: [] };
+    const loading = new Map();
+    globalThis.gouvernailSearch = {
+      meta(m) {
+        const counts = varints(m.sections);
+        const first = new Int32Array(counts.length + 1);
+        for (let p = 0; p < counts.length; p++) first[p + 1] = first[p] + counts[p];
+        const pageOf = new Int32Array(first[counts.length]);
+        for (let p = 0; p < counts.length; p++) pageOf.fill(p, first[p], first[p + 1]);
+        index.meta = Object.assign(m, { first, pageOf, pages: counts.length, stopSet: new Set(m.stop), pageCombo: varints(m.pageCombos) });
+      },
+      terms(i, words, terms) {
+        const dict = new Map();
+        const sorted = [];
+        for (let k = 0; k < words.length; k += 2) { dict.set(words[k], words[k + 1] || words[k]); sorted.push(words[k]); }
+        const postings = new Map();
+        for (let k = 0; k < terms.length; k += 2) postings.set(terms[k], { code: terms[k + 1], ids: null, levels: null });
+        index.terms[i] = { dict, sorted, postings };
+      },
+      heads(i, first, pages) { index.heads[i] = { first, pages }; },
+      snippets(i, first, pages) { index.snippets[i] = { first, pages }; },
+    };
+
+    function load(name) {
+      if (!loading.has(name)) loading.set(name, loadFile(name));
+      return loading.get(name);
+    }
+    const termShard = (key) => shardFor(index.meta.terms, key);
+    const loadTerms = (shards) => Promise.all([...new Set(shards)].map((i) => load(`t${i}.js`)));
+
+    function postingsOf(term) {
+      const shard = index.terms[termShard(term)];
+      const p = shard && shard.postings.get(term);
+      if (!p) return null;
+      if (!p.ids) {
+        const values = varints(p.code);
+        p.ids = new Int32Array(values.length);
+        p.levels = new Uint8Array(values.length);
+        let id = -1;
+        for (let k = 0; k < values.length; k++) {
+          const v = values[k];
+          id += Math.floor(v / 32) + 1;
+          p.ids[k] = id;
+          p.levels[k] = v & 31;
+        }
+      }
+      return p;
+    }
+
+    /// Parses a query into words: [{word, prefix}] (stop words out, but the word
+    /// being typed is kept as a prefix).
+    function parse(query, stop) {
+      const found = words(query);
+      const complete = !/[\p{Alphabetic}\p{N}]$/u.test(query);
+      const out = [];
+      found.forEach((w, i) => {
+        const prefix = i === found.length - 1 && !complete;
+        if (stop.has(w.folded) && !(prefix && w.folded.length >= 2)) return;
+        out.push({ word: w.folded, prefix, exact: !stop.has(w.folded) });
+      });
+      return out;
+    }
+
+    /// The terms a query word stands for: Map term → factor (1 exact, less for a
+    /// completed prefix or a typo).
+    async function expand(q) {
+      const starts = index.meta.terms;
+      const from = termShard(q.word);
+      const to = q.prefix && q.word.length >= 2 ? termShard(q.word + "\uffff") : from;
+      const shards = [];
+      for (let i = from; i <= Math.min(to, from + 2); i++) shards.push(i);
+      await loadTerms(shards);
+      const terms = new Map();
+      const add = (term, factor) => { if (!(terms.get(term) >= factor)) terms.set(term, factor); };
+      const exact = q.exact && index.terms[from].dict.get(q.word);
+      if (exact) add(exact, 1);
+      if (q.prefix && q.word.length >= 2) {
+        const candidates = new Map();
+        for (const i of shards) {
+          const { sorted, dict } = index.terms[i];
+          let k = shardFor(sorted, q.word);
+          if (sorted[k] < q.word) k++;
+          for (; k < sorted.length && sorted[k].startsWith(q.word) && candidates.size < 64; k++) {
+            const term = dict.get(sorted[k]);
+            if (!candidates.has(term)) candidates.set(term, sorted[k].length);
+          }
+        }
+        // The terms of the shortest completions first: closest to what is typed.
+        [...candidates].sort((a, b) => a[1] - b[1]).slice(0, PREFIX_TERMS).forEach(([term]) => add(term, 0.9));
+      }
+      if (!exact && q.word.length >= 5) {
+        const max = q.word.length >= 9 ? 2 : 1;
+        const found = [];
+        for (const i of shards) {
+          for (const [word, term] of index.terms[i].dict) {
+            if (word[0] !== q.word[0]) continue;
+            const d = distance(q.word, word, max);
+            if (d <= max) found.push([d, term]);
+          }
+        }
+        found.sort((a, b) => a[0] - b[0]).slice(0, TYPO_TERMS).forEach(([d, term]) => add(term, d === 1 ? 0.6 : 0.45));
+      }
+      await loadTerms([...terms.keys()].map(termShard).filter((i) => i >= 0 && i < starts.length));
+      return terms;
+    }
+
+    /// Runs a query: { pages: [{page, section, score, count}], partial, terms, words }.
+    async function search(query) {
+      await load("meta.js");
+      const meta = index.meta;
+      const parsed = parse(query, meta.stopSet);
+      if (!parsed.length) return { pages: [], partial: false, terms: new Set(), words: [] };
+      const expanded = await Promise.all(parsed.map(expand));
+      const n = meta.sectionCount;
+      const total = new Float32Array(n);
+      const count = new Uint8Array(n);
+      const hit = [];
+      const { first, pageOf } = meta;
+      for (const terms of expanded) {
+        const best = new Float32Array(n);
+        const touched = [];
+        const raise = (s, v) => {
+          if (v > best[s]) { if (best[s] === 0) touched.push(s); best[s] = v; }
+        };
+        for (const [term, factor] of terms) {
+          const p = postingsOf(term);
+          if (!p) continue;
+          const { ids, levels } = p;
+          for (let k = 0; k < ids.length; k++) {
+            const s = ids[k];
+            const v = SCORE[(levels[k] & 15) + 1] * factor;
+            raise(s, v);
+            // A word of the page title counts, at half weight, for every section.
+            if (levels[k] & 16) {
+              const page = pageOf[s];
+              for (let t = first[page] + 1; t < first[page + 1]; t++) raise(t, v / 2);
+            }
+          }
+        }
+        for (const s of touched) {
+          if (count[s] === 0) hit.push(s);
+          count[s]++;
+          total[s] += best[s];
+        }
+      }
+      const needed = expanded.length;
+      let partial = false;
+      let matches = hit.filter((s) => count[s] === needed);
+      if (!matches.length) { matches = hit; partial = hit.length > 0 && needed > 1; }
+      // One result per page: its best section.
+      const byPage = new Map();
+      for (const s of matches) {
+        const page = pageOf[s];
+        const score = count[s] * 1000 + total[s];
+        const seen = byPage.get(page);
+        if (!seen || score > seen.score) byPage.set(page, { page, section: s - first[page], score, count: count[s] });
+      }
+      const pages = [...byPage.values()].sort((a, b) => b.score - a.score || a.page - b.page);
+      const terms = new Set();
+      expanded.forEach((m) => m.forEach((_, t) => terms.add(t)));
+      return { pages, partial, terms, words: parsed };
+    }
+
+    /// Titles, URLs and headings of these results (loads their head shards).
+    async function heads(results) {
+      const starts = index.meta.heads;
+      await Promise.all([...new Set(results.map((r) => shardFor(starts, r.page)))].map((i) => load(`h${i}.js`)));
+      return results.map((r) => {
+        const shard = index.heads[shardFor(starts, r.page)];
+        const h = shard.pages[r.page - shard.first];
+        let url = h[1], heading = "";
+        if (r.section > 0) {
+          heading = h[2 * r.section + 1];
+          url += "#" + (h[2 * r.section] || slug(heading));
+        }
+        return Object.assign({}, r, { title: h[0], url, heading });
+      });
+    }
+
+    /// The snippet text of each result's section (loads their snippet shards).
+    async function snippets(results) {
+      const starts = index.meta.snippets;
+      await Promise.all([...new Set(results.map((r) => shardFor(starts, r.page)))].map((i) => load(`s${i}.js`)));
+      return results.map((r) => {
+        const shard = index.snippets[shardFor(starts, r.page)];
+        return shard.pages[r.page - shard.first][r.section] || "";
+      });
+    }
+
+    /// The folded words of the loaded dictionary shards whose term is in `terms`.
+    function surfaceWords(terms) {
+      const out = new Set();
+      for (const shard of index.terms) {
+        if (!shard) continue;
+        for (const [word, term] of shard.dict) if (terms.has(term)) out.add(word);
+      }
+      return out;
+    }
+
+    /// The facet values of a page: {kind: [i], size: [i…], sector, role, tag}.
+    function facetsOf(page) {
+      const c = index.meta.combos[index.meta.pageCombo[page]];
+      const bits = (b) => { const out = []; for (let i = 0; b >> i; i++) if ((b >> i) & 1) out.push(i); return out; };
+      return { kind: [c[0]], size: bits(c[1]), sector: bits(c[2]), role: c[3], tag: c[4] };
+    }
+
+    return { search, heads, snippets, surfaceWords, facetsOf, meta: () => index.meta, load: () => load("meta.js") };
+  }
+
+  /// The anchor of a plain heading: src/search/mod.rs `slug`.
+  function slug(heading) {
+    return fold(heading).split(/[^a-z0-9]+/).filter(Boolean).join("-");
+  }
+
+  /// Whether a word of the text matches the query: one of its words' forms, or a
+  /// completion of the word being typed.
+  function matcher(result, surface) {
+    const prefixes = result.words.filter((w) => w.prefix && w.word.length >= 2).map((w) => w.word);
+    return (folded) => surface.has(folded) || prefixes.some((p) => folded.startsWith(p));
+  }
+
+  /// Fills `into` with a snippet of `text` around its first match, matches in <mark>.
+  function snippet(into, text, matches) {
+    const found = words(text).filter((w) => matches(w.folded));
+    let start = 0;
+    if (found.length && found[0].start > 60) {
+      start = text.lastIndexOf(" ", found[0].start - 40) + 1;
+    }
+    const end = Math.min(text.length, start + 200);
+    into.textContent = "";
+    if (start > 0) into.append("…");
+    let at = start;
+    for (const w of found) {
+      if (w.start < start || w.end > end) continue;
+      into.append(text.slice(at, w.start));
+      const mark = document.createElement("mark");
+      mark.textContent = text.slice(w.start, w.end);
+      into.append(mark);
+      at = w.end;
+    }
+    into.append(text.slice(at, end) + (end < text.length && !text.endsWith("…") ? "…" : ""));
+  }
+
+  globalThis.gouvernailSearchEngine = { createEngine, fold, words, slug };
+  if (typeof document === "undefined") return;
+
+  // ---- In the page ----------------------------------------------------------
+
+  const script = document.currentScript;
+  const root = script.src.replace(/assets\/search\.js([?#].*)?$/, "");
+  const engine = createEngine((name) => new Promise((resolve, reject) => {
+    const tag = document.createElement("script");
+    tag.src = root + "search/" + name;
+    tag.onload = resolve;
+    tag.onerror = () => reject(new Error("the search index file search/" + name + " did not load"));
+    document.head.append(tag);
+  }));
+  const label = (key, n) => {
+    const text = (engine.meta() && engine.meta().labels[key]) || key;
+    return n === undefined ? text : text.replace("{n}", n);
+  };
+  const DROPDOWN = 6;
+
+  /// A result as a link: the page title, then the section's heading.
+  function resultLink(r) {
+    const a = document.createElement("a");
+    a.href = root + r.url;
+    const title = document.createElement("span");
+    title.className = "search-title";
+    title.textContent = r.title;
+    a.append(title);
+    if (r.heading) {
+      const heading = document.createElement("span");
+      heading.className = "search-heading";
+      heading.textContent = r.heading;
+      a.append(" › ", heading);
+    }
+    return a;
+  }
+
+  /// Shows snippets under results once their shards have loaded.
+  async function fillSnippets(found, shown, paragraphs) {
+    const texts = await engine.snippets(shown);
+    const matches = matcher(found, engine.surfaceWords(found.terms));
+    texts.forEach((text, i) => snippet(paragraphs[i], text, matches));
+  }
+
+  function combobox(input) {
+    const listbox = document.getElementById("search-listbox");
+    const status = input.form.querySelector("[data-search-status]");
+    let active = -1;
+    let sequence = 0;
+    const options = () => [...listbox.querySelectorAll("[role=option]")];
+    const open = (yes) => {
+      listbox.hidden = !yes;
+      input.setAttribute("aria-expanded", String(yes));
+      if (!yes) setActive(-1);
+    };
+    function setActive(i) {
+      const all = options();
+      active = all.length ? Math.max(-1, Math.min(i, all.length - 1)) : -1;
+      all.forEach((o, k) => o.setAttribute("aria-selected", String(k === active)));
+      if (active >= 0) {
+        input.setAttribute("aria-activedescendant", all[active].id);
+        all[active].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+    async function run() {
+      const query = input.value;
+      const mine = ++sequence;
+      if (!query.trim()) { listbox.textContent = ""; open(false); return; }
+      const found = await engine.search(query);
+      if (mine !== sequence) return;
+      const shown = await engine.heads(found.pages.slice(0, DROPDOWN));
+      if (mine !== sequence) return;
+      listbox.textContent = "";
+      const paragraphs = [];
+      shown.forEach((r, i) => {
+        const li = document.createElement("li");
+        li.id = "search-option-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        const a = resultLink(r);
+        a.tabIndex = -1;
+        const p = document.createElement("span");
+        p.className = "search-snippet";
+        a.append(p);
+        paragraphs.push(p);
+        li.append(a);
+        listbox.append(li);
+      });
+      const all = document.createElement("li");
+      all.id = "search-option-all";
+      all.setAttribute("role", "option");
+      all.setAttribute("aria-selected", "false");
+      all.className = "search-all";
+      const link = document.createElement("a");
+      link.tabIndex = -1;
+      link.href = input.form.action + "?q=" + encodeURIComponent(query);
+      link.textContent = found.pages.length
+        ? label(found.pages.length === 1 ? "search_result_count" : "search_results_count", found.pages.length)
+        : label("search_no_results");
+      all.append(link);
+      listbox.append(all);
+      status.textContent = link.textContent;
+      active = -1;
+      open(true);
+      input.dispatchEvent(new CustomEvent("gouvernail-search", { detail: { query, count: found.pages.length, snippets: false } }));
+      await fillSnippets(found, shown, paragraphs);
+      if (mine === sequence) input.dispatchEvent(new CustomEvent("gouvernail-search", { detail: { query, count: found.pages.length, snippets: true } }));
+    }
+    input.addEventListener("input", () => { run().catch(report); });
+    input.addEventListener("focus", () => { if (listbox.children.length && input.value.trim()) open(true); });
+    input.addEventListener("keydown", (e) => {
+      const count = options().length;
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        if (listbox.hidden) { if (count) open(true); return; }
+        const step = e.key === "ArrowDown" ? 1 : -1;
+        setActive(active + step < -1 ? count - 1 : active + step >= count ? -1 : active + step);
+      } else if (e.key === "Enter" && active >= 0 && !listbox.hidden) {
+        e.preventDefault();
+        options()[active].querySelector("a").click();
+      } else if (e.key === "Escape") {
+        if (!listbox.hidden) { e.preventDefault(); open(false); } else if (input.value) { e.preventDefault(); input.value = ""; }
+      }
+    });
+    document.addEventListener("click", (e) => { if (!input.form.contains(e.target)) open(false); });
+    document.addEventListener("keydown", (e) => {
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+      const t = e.target;
+      if (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)) return;
+      e.preventDefault();
+      input.focus();
+      input.select();
+    });
+  }
+
+  const FACETS = ["kind", "size", "sector", "role", "tag"];
+  const PAGE_SIZE = 20;
+
+  function resultsPage(section) {
+    const input = document.getElementById("search-page-input");
+    const filters = section.querySelector("[data-search-filters]");
+    const summary = section.querySelector("[data-search-summary]");
+    const list = section.querySelector("[data-search-results]");
+    const more = section.querySelector("[data-search-more]");
+    let found = null;
+    let shownCount = PAGE_SIZE;
+    let sequence = 0;
+    const chosen = () => {
+      const out = {};
+      for (const f of FACETS) out[f] = new Set([...filters.querySelectorAll(`input[name=${f}]:checked`)].map((b) => Number(b.value)));
+      return out;
+    };
+    const passes = (facets, selection, except) => FACETS.every((f) => f === except || !selection[f].size || facets[f].some((v) => selection[f].has(v)));
+
+    function drawFilters(selection, all) {
+      const meta = engine.meta();
+      filters.textContent = "";
+      for (const f of FACETS) {
+        const counts = new Map();
+        for (const r of all) {
+          if (!passes(r.facets, selection, f)) continue;
+          for (const v of r.facets[f]) counts.set(v, (counts.get(v) || 0) + 1);
+        }
+        const values = meta.facets[f].ids.map((_, i) => i).filter((i) => counts.get(i) || selection[f].has(i));
+        if (!values.length) continue;
+        const set = document.createElement("fieldset");
+        const legend = document.createElement("legend");
+        legend.textContent = label("search_" + f);
+        set.append(legend);
+        for (const i of values) {
+          const lab = document.createElement("label");
+          const box = document.createElement("input");
+          box.type = "checkbox";
+          box.name = f;
+          box.value = String(i);
+          box.checked = selection[f].has(i);
+          box.dataset.facetId = meta.facets[f].ids[i];
+          const count = document.createElement("span");
+          count.className = "search-count";
+          count.textContent = String(counts.get(i) || 0);
+          lab.append(box, " " + meta.facets[f].labels[i] + " ", count);
+          set.append(lab);
+        }
+        filters.append(set);
+      }
+      filters.hidden = !filters.children.length;
+    }
+
+    async function draw() {
+      const mine = ++sequence;
+      const selection = chosen();
+      const all = found.pages.map((r) => Object.assign({ facets: engine.facetsOf(r.page) }, r));
+      drawFilters(selection, all);
+      const kept = all.filter((r) => passes(r.facets, selection));
+      const shown = await engine.heads(kept.slice(0, shownCount));
+      if (mine !== sequence) return;
+      summary.textContent = (found.partial ? label("search_partial") + " " : "") + (kept.length
+        ? label(kept.length === 1 ? "search_result_count" : "search_results_count", kept.length)
+        : label("search_no_results"));
+      list.textContent = "";
+      const paragraphs = shown.map((r) => {
+        const li = document.createElement("li");
+        const h = document.createElement("h2");
+        h.append(resultLink(r));
+        const p = document.createElement("p");
+        p.className = "search-snippet";
+        li.append(h, p);
+        list.append(li);
+        return p;
+      });
+      more.hidden = kept.length <= shownCount;
+      input.dispatchEvent(new CustomEvent("gouvernail-search", { detail: { query: input.value, count: kept.length, snippets: false } }));
+      await fillSnippets(found, shown, paragraphs);
+    }
+
+    async function run() {
+      const query = input.value;
+      if (!query.trim()) { found = null; list.textContent = ""; summary.textContent = ""; filters.hidden = true; return; }
+      summary.textContent = label("search_loading");
+      const result = await engine.search(query);
+      if (query !== input.value) return;
+      found = result;
+      shownCount = PAGE_SIZE;
+      await draw();
+    }
+    filters.addEventListener("change", () => { shownCount = PAGE_SIZE; draw().catch(report); });
+    more.addEventListener("click", () => { shownCount += PAGE_SIZE; draw().catch(report); });
+    input.addEventListener("input", () => {
+      const url = new URL(location.href);
+      url.searchParams.set("q", input.value);
+      try { history.replaceState(null, "", url); } catch (_) { /* some browsers refuse it from file:// */ }
+      run().catch(report);
+    });
+    input.form.addEventListener("submit", (e) => { e.preventDefault(); run().catch(report); });
+    input.value = new URLSearchParams(location.search).get("q") || "";
+    const box = document.getElementById("search-input");
+    if (box) box.value = input.value;
+    engine.load().then(run).catch(report);
+  }
+
+  function report(error) {
+    console.error(error);
+  }
+
+  function start() {
+    const input = document.getElementById("search-input");
+    if (input && input.form) combobox(input);
+    const page = document.querySelector("[data-search-page]");
+    if (page) resultsPage(page);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+})();
