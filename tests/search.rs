@@ -14,8 +14,14 @@ use common::{build_to_dir, options, repo_root};
 /// (query, the page or section expected among the first five results).
 const PAIRS: &[(&str, &str)] = &[
     // Accents: left out, added, or wrong.
-    ("securite des donnees", "procedures/securiser-donnees-modeles.html"),
-    ("sécuriser les modèles", "procedures/securiser-donnees-modeles.html"),
+    (
+        "securite des donnees",
+        "procedures/securiser-donnees-modeles.html",
+    ),
+    (
+        "sécuriser les modèles",
+        "procedures/securiser-donnees-modeles.html",
+    ),
     ("referent ia", "roles/referent-ia.html"),
     ("délégué protection", "roles/dpo.html"),
     ("delegue a la protection des donnees", "roles/dpo.html"),
@@ -23,19 +29,34 @@ const PAIRS: &[(&str, &str)] = &[
     ("élus", "roles/elus.html"),
     ("elus", "roles/elus.html"),
     ("ethique", "idees-recues/mythe-ia-pas-ethique.html"),
-    ("médiatique", "communication/aligner-messages-pression-mediatique.html"),
+    (
+        "médiatique",
+        "communication/aligner-messages-pression-mediatique.html",
+    ),
     // Elisions.
     ("l'IA générative", "chartes/charte-utilisation-ia.html"),
     ("charte d’utilisation", "chartes/charte-utilisation-ia.html"),
-    ("l'organisation interdire", "idees-recues/mythe-interdire-pour-proteger.html"),
-    ("qu'elle dit", "idees-recues/mythe-ia-comprend-ce-quelle-dit.html"),
+    (
+        "l'organisation interdire",
+        "idees-recues/mythe-interdire-pour-proteger.html",
+    ),
+    (
+        "qu'elle dit",
+        "idees-recues/mythe-ia-comprend-ce-quelle-dit.html",
+    ),
     ("d'entrée", "idees-recues/mythe-ticket-entree.html"),
     // Plurals and singulars.
     ("collaborateur", "roles/collaborateurs.html"),
     ("manager", "roles/managers.html"),
     ("prestataires", "roles/prestataire.html"),
-    ("représentant du personnel", "roles/representants-personnel.html"),
-    ("salarié remplacé", "idees-recues/mythe-ia-remplace-les-salaries.html"),
+    (
+        "représentant du personnel",
+        "roles/representants-personnel.html",
+    ),
+    (
+        "salarié remplacé",
+        "idees-recues/mythe-ia-remplace-les-salaries.html",
+    ),
     ("groupe", "idees-recues/mythe-reservee-grands-groupes.html"),
     ("témoignage", "cas/temoignages-livre-blanc.html"),
     ("cas d'usages", "procedures/choisir-cas-usage.html"),
@@ -43,21 +64,45 @@ const PAIRS: &[(&str, &str)] = &[
     // Verb and noun forms.
     ("décider", "idees-recues/mythe-ia-decide-a-la-place.html"),
     ("décisions", "idees-recues/mythe-ia-decide-a-la-place.html"),
-    ("communiquer changement", "communication/communication-changement-trois-phases.html"),
-    ("annonce programme", "communication/annoncer-programme-ia.html"),
+    (
+        "communiquer changement",
+        "communication/communication-changement-trois-phases.html",
+    ),
+    (
+        "annonce programme",
+        "communication/annoncer-programme-ia.html",
+    ),
     ("lancement programme", "procedures/lancer-programme-ia.html"),
-    ("acculturation collaborateurs", "procedures/acculturer-collaborateurs.html"),
+    (
+        "acculturation collaborateurs",
+        "procedures/acculturer-collaborateurs.html",
+    ),
     ("formations", "procedures/plan-competences-formation.html"),
-    ("protéger son organisation", "idees-recues/mythe-interdire-pour-proteger.html"),
-    ("informer consulter", "communication/dialogue-social-ia.html"),
-    ("piloter prestataires", "procedures/piloter-run-prestataires.html"),
-    ("reprendre la main pression RH", "cas/cas-quebec-reprise-en-main.html"),
+    (
+        "protéger son organisation",
+        "idees-recues/mythe-interdire-pour-proteger.html",
+    ),
+    (
+        "informer consulter",
+        "communication/dialogue-social-ia.html",
+    ),
+    (
+        "piloter prestataires",
+        "procedures/piloter-run-prestataires.html",
+    ),
+    (
+        "reprendre la main pression RH",
+        "cas/cas-quebec-reprise-en-main.html",
+    ),
     // Typos (one letter from 5 letters, two from 9).
     ("sécurtié", "procedures/securiser-donnees-modeles.html"),
     ("glosaire", "pages/glossaire.html"),
     ("temoignages livre blnc", "cas/temoignages-livre-blanc.html"),
     ("collaboratuers", "roles/collaborateurs.html"),
-    ("environementale", "idees-recues/mythe-impact-environnemental.html"),
+    (
+        "environementale",
+        "idees-recues/mythe-impact-environnemental.html",
+    ),
     ("hallucinaton", "pages/glossaire.html#hallucination"),
     ("pseudonimisation", "pages/glossaire.html#pseudonymisation"),
     // Prefixes of the word being typed.
@@ -70,12 +115,24 @@ const PAIRS: &[(&str, &str)] = &[
     ("anonymisation", "pages/glossaire.html#anonymisation"),
     ("boîte noire", "pages/glossaire.html#boite-noire"),
     ("prompt injection", "pages/glossaire.html#prompt-injection"),
-    ("apprentissage automatique", "pages/glossaire.html#apprentissage-automatique-machine-learning"),
+    (
+        "apprentissage automatique",
+        "pages/glossaire.html#apprentissage-automatique-machine-learning",
+    ),
     ("IA frugale", "pages/glossaire.html#ia-frugale"),
-    ("data scientists", "idees-recues/mythe-data-scientists-indispensables.html"),
+    (
+        "data scientists",
+        "idees-recues/mythe-data-scientists-indispensables.html",
+    ),
     ("ressources humaines", "roles/rh.html"),
-    ("transformation digitale", "idees-recues/mythe-derniere-etape-transformation-digitale.html"),
-    ("coût environnemental", "idees-recues/mythe-impact-environnemental.html"),
+    (
+        "transformation digitale",
+        "idees-recues/mythe-derniere-etape-transformation-digitale.html",
+    ),
+    (
+        "coût environnemental",
+        "idees-recues/mythe-impact-environnemental.html",
+    ),
 ];
 
 /// Builds the default handbook, then runs `queries` through the query script.
@@ -112,17 +169,30 @@ fn french_queries_find_their_pages() {
             url == expected || (!expected.contains('#') && url.split('#').next() == Some(expected))
         });
         if !hit {
-            missed.push(format!("{query:?}: expected {expected}, got {:?}", &found[..found.len().min(5)]));
+            missed.push(format!(
+                "{query:?}: expected {expected}, got {:?}",
+                &found[..found.len().min(5)]
+            ));
         }
     }
-    assert!(missed.is_empty(), "{} of {} queries missed:\n{}", missed.len(), PAIRS.len(), missed.join("\n"));
+    assert!(
+        missed.is_empty(),
+        "{} of {} queries missed:\n{}",
+        missed.len(),
+        PAIRS.len(),
+        missed.join("\n")
+    );
 }
 
 #[test]
 fn all_words_beat_some_words_and_nonsense_finds_nothing() {
     let results = run_queries(&["zzxqy", "pilote volontaires", "volontaires zzxqy"]);
     assert!(results[0].is_empty(), "a word in no page finds nothing");
-    assert!(results[1][0].starts_with("procedures/mener-pilote.html"), "{:?}", results[1]);
+    assert!(
+        results[1][0].starts_with("procedures/mener-pilote.html"),
+        "{:?}",
+        results[1]
+    );
     // No page has both words: the query falls back to any of them.
     assert!(!results[2].is_empty());
 }

@@ -9,9 +9,13 @@
 (function () {
   "use strict";
 
-  const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  const DIGIT = new Int8Array(128).fill(-1);
-  for (let i = 0; i < 64; i++) DIGIT[ALPHABET.charCodeAt(i)] = i;
+  // Varint digits (src/search/postings.rs `varint`): 64 that end a number, 27
+  // that say more follow (stored here as -1 - digit).
+  const LAST = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const MORE = "!#$%&()*+,./:;<=>?@[]^`{|}~";
+  const DIGIT = new Int8Array(128);
+  for (let i = 0; i < 64; i++) DIGIT[LAST.charCodeAt(i)] = i;
+  for (let i = 0; i < 27; i++) DIGIT[MORE.charCodeAt(i)] = -1 - i;
   const ELISIONS = new Set(["l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu"]);
   const WORD = /[\p{Alphabetic}\p{N}]+/gu;
   // A level (1-16) back to a score: the inverse of src/search/postings.rs `level`.
@@ -38,15 +42,13 @@
     return out;
   }
 
-  /// Decodes base-64 varints.
+  /// Decodes varints.
   function varints(code) {
     const out = [];
-    let v = 0, shift = 0;
+    let v = 0, scale = 1;
     for (let i = 0; i < code.length; i++) {
       const d = DIGIT[code.charCodeAt(i)];
-      v += (d & 31) * Math.pow(2, shift);
-      shift += 5;
-      if (d < 32) { out.push(v); v = 0; shift = 0; }
+      if (d < 0) { v += (-1 - d) * scale; scale *= 27; } else { out.push(v + d * scale); v = 0; scale = 1; }
     }
     return out;
   }
@@ -88,7 +90,7 @@
   /// The query engine. `loadFile(name)` runs the index file search/<name> and
   /// resolves once it has (the browser injects a script; tests read the file).
   function createEngine(loadFile) {
-    const index = { meta: null, terms: [], heads: [], snippets: [] };
+    const index = { meta: null, facets: null, terms: [], heads: [], snippets: [] };
     const loading = new Map();
     globalThis.gouvernailSearch = {
       meta(m) {
@@ -97,14 +99,15 @@
         for (let p = 0; p < counts.length; p++) first[p + 1] = first[p] + counts[p];
         const pageOf = new Int32Array(first[counts.length]);
         for (let p = 0; p < counts.length; p++) pageOf.fill(p, first[p], first[p + 1]);
-        index.meta = Object.assign(m, { first, pageOf, pages: counts.length, stopSet: new Set(m.stop), pageCombo: varints(m.pageCombos) });
+        index.meta = Object.assign(m, { first, pageOf, pages: counts.length, stopSet: new Set(m.stop) });
       },
+      facets(f) { index.facets = Object.assign(f, { pageCombo: varints(f.pageCombos) }); },
       terms(i, words, terms) {
         const dict = new Map();
         const sorted = [];
         for (let k = 0; k < words.length; k += 2) { dict.set(words[k], words[k + 1] || words[k]); sorted.push(words[k]); }
         const postings = new Map();
-        for (let k = 0; k < terms.length; k += 2) postings.set(terms[k], { code: terms[k + 1], ids: null, levels: null });
+        for (let k = 0; k < terms.length; k += 3) postings.set(terms[k], { code: terms[k + 1], titleCode: terms[k + 2], ids: null, levels: null, titles: null });
         index.terms[i] = { dict, sorted, postings };
       },
       heads(i, first, pages) { index.heads[i] = { first, pages }; },
@@ -129,10 +132,12 @@
         let id = -1;
         for (let k = 0; k < values.length; k++) {
           const v = values[k];
-          id += Math.floor(v / 32) + 1;
+          id += Math.floor(v / 16) + 1;
           p.ids[k] = id;
-          p.levels[k] = v & 31;
+          p.levels[k] = (v % 16) + 1;
         }
+        let page = 0;
+        p.titles = new Set(varints(p.titleCode).map((gap) => (page += gap)));
       }
       return p;
     }
@@ -215,15 +220,15 @@
         for (const [term, factor] of terms) {
           const p = postingsOf(term);
           if (!p) continue;
-          const { ids, levels } = p;
+          const { ids, levels, titles } = p;
           for (let k = 0; k < ids.length; k++) {
             const s = ids[k];
-            const v = SCORE[(levels[k] & 15) + 1] * factor;
+            const v = SCORE[levels[k]] * factor;
             raise(s, v);
             // A word of the page title counts, at half weight, for every section.
-            if (levels[k] & 16) {
+            if (titles.size && titles.has(pageOf[s]) && first[pageOf[s]] === s) {
               const page = pageOf[s];
-              for (let t = first[page] + 1; t < first[page + 1]; t++) raise(t, v / 2);
+              for (let t = s + 1; t < first[page + 1]; t++) raise(t, v / 2);
             }
           }
         }
@@ -287,14 +292,20 @@
       return out;
     }
 
-    /// The facet values of a page: {kind: [i], size: [i…], sector, role, tag}.
+    /// The facet values of a page: {kind: [i], size: [i…], sector, role, tag}
+    /// (once `loadFacets` has resolved).
     function facetsOf(page) {
-      const c = index.meta.combos[index.meta.pageCombo[page]];
+      const c = index.facets.combos[index.facets.pageCombo[page]];
       const bits = (b) => { const out = []; for (let i = 0; b >> i; i++) if ((b >> i) & 1) out.push(i); return out; };
       return { kind: [c[0]], size: bits(c[1]), sector: bits(c[2]), role: c[3], tag: c[4] };
     }
 
-    return { search, heads, snippets, surfaceWords, facetsOf, meta: () => index.meta, load: () => load("meta.js") };
+    return {
+      search, heads, snippets, surfaceWords, facetsOf,
+      meta: () => index.meta,
+      facets: () => index.facets,
+      load: () => Promise.all([load("meta.js"), load("facets.js")]),
+    };
   }
 
   /// The anchor of a plain heading: src/search/mod.rs `slug`.
@@ -488,7 +499,6 @@
     const passes = (facets, selection, except) => FACETS.every((f) => f === except || !selection[f].size || facets[f].some((v) => selection[f].has(v)));
 
     function drawFilters(selection, all) {
-      const meta = engine.meta();
       filters.textContent = "";
       for (const f of FACETS) {
         const counts = new Map();
@@ -496,7 +506,7 @@
           if (!passes(r.facets, selection, f)) continue;
           for (const v of r.facets[f]) counts.set(v, (counts.get(v) || 0) + 1);
         }
-        const values = meta.facets[f].ids.map((_, i) => i).filter((i) => counts.get(i) || selection[f].has(i));
+        const values = engine.facets().facets[f].ids.map((_, i) => i).filter((i) => counts.get(i) || selection[f].has(i));
         if (!values.length) continue;
         const set = document.createElement("fieldset");
         const legend = document.createElement("legend");
@@ -509,11 +519,11 @@
           box.name = f;
           box.value = String(i);
           box.checked = selection[f].has(i);
-          box.dataset.facetId = meta.facets[f].ids[i];
+          box.dataset.facetId = engine.facets().facets[f].ids[i];
           const count = document.createElement("span");
           count.className = "search-count";
           count.textContent = String(counts.get(i) || 0);
-          lab.append(box, " " + meta.facets[f].labels[i] + " ", count);
+          lab.append(box, " " + engine.facets().facets[f].labels[i] + " ", count);
           set.append(lab);
         }
         filters.append(set);

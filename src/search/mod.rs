@@ -17,6 +17,7 @@ pub mod text;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 
@@ -76,9 +77,9 @@ const UI_LABELS: &[&str] = &[
 /// Target share of the page count per kind of shard, so that the index stays under
 /// 5 % of the page count in files: heads are the most (a query's first results need
 /// one per result shown), then terms, then snippets (loaded after the first results).
-const HEAD_FILES_PER_PAGE: f64 = 0.025;
-const TERM_FILES_PER_PAGE: f64 = 0.012;
-const SNIPPET_FILES_PER_PAGE: f64 = 0.008;
+const HEAD_FILES_PER_PAGE: f64 = 0.032;
+const TERM_FILES_PER_PAGE: f64 = 0.01;
+const SNIPPET_FILES_PER_PAGE: f64 = 0.006;
 
 /// Builds the index files: (path in the site, bytes).
 pub fn build(pages: &[SearchPage], settings: &Settings) -> Vec<(String, Vec<u8>)> {
@@ -95,7 +96,7 @@ pub fn build(pages: &[SearchPage], settings: &Settings) -> Vec<(String, Vec<u8>)
     );
 
     // Head and snippet shards, by page ranges.
-    let heads: Vec<serde_json::Value> = pages.iter().map(head).collect();
+    let heads: Vec<String> = pages.par_iter().map(|p| head(p).to_string()).collect();
     let head_starts = write_page_shards(
         "h",
         "heads",
@@ -104,7 +105,7 @@ pub fn build(pages: &[SearchPage], settings: &Settings) -> Vec<(String, Vec<u8>)
         8_000,
         &mut files,
     );
-    let snippets: Vec<serde_json::Value> = pages.iter().map(snippets).collect();
+    let snippets: Vec<String> = pages.par_iter().map(|p| snippets(p).to_string()).collect();
     let snippet_starts = write_page_shards(
         "s",
         "snippets",
@@ -123,9 +124,15 @@ pub fn build(pages: &[SearchPage], settings: &Settings) -> Vec<(String, Vec<u8>)
         head_starts,
         snippet_starts,
     );
+    let (meta, facets) = meta;
     files.push((
         format!("{FOLDER}/meta.js"),
         call("meta", &[meta]).into_bytes(),
+    ));
+    // Only the results page needs the facets: the search box loads no more than it needs.
+    files.push((
+        format!("{FOLDER}/facets.js"),
+        call("facets", &[facets]).into_bytes(),
     ));
     files
 }
@@ -150,7 +157,7 @@ fn write_term_shards(
     // prefix of it) usually land in the same shard.
     enum Key<'a> {
         Word(&'a str, &'a str),
-        Term(&'a str, &'a str),
+        Term(&'a str, &'a str, &'a str),
     }
     let mut keys: Vec<(&str, Key)> = built
         .words
@@ -160,7 +167,7 @@ fn write_term_shards(
             built
                 .terms
                 .iter()
-                .map(|(t, p)| (t.as_str(), Key::Term(t, p))),
+                .map(|(t, p, s)| (t.as_str(), Key::Term(t, p, s))),
         )
         .collect();
     keys.sort_by(|a, b| a.0.cmp(b.0));
@@ -179,7 +186,14 @@ fn write_term_shards(
         terms.clear();
     };
     for (key, entry) in &keys {
-        if starts.is_empty() || size >= target {
+        // Shards start at a term, before it would overflow the target: a large
+        // postings list gets a shard of its own, with the words that follow it
+        // (which mostly have it as their term).
+        let cut = match entry {
+            Key::Term(t, p, s) => size > 0 && size + t.len() + p.len() + s.len() + 9 > target,
+            Key::Word(..) => false,
+        };
+        if starts.is_empty() || cut {
             if !starts.is_empty() {
                 flush(&mut words, &mut terms, files, &starts);
             }
@@ -193,10 +207,9 @@ fn write_term_shards(
                 // A word that is its own term is written with an empty term.
                 words.push(if w == t { "" } else { t });
             }
-            Key::Term(t, p) => {
-                size += t.len() + p.len() + 6;
-                terms.push(t);
-                terms.push(p);
+            Key::Term(t, p, s) => {
+                size += t.len() + p.len() + s.len() + 9;
+                terms.extend([t, p, s]);
             }
         }
     }
@@ -211,12 +224,11 @@ fn write_term_shards(
 fn write_page_shards(
     prefix: &str,
     function: &str,
-    items: Vec<serde_json::Value>,
+    texts: Vec<String>,
     files_wanted: f64,
     floor: usize,
     files: &mut Vec<(String, Vec<u8>)>,
 ) -> Vec<usize> {
-    let texts: Vec<String> = items.iter().map(|v| v.to_string()).collect();
     let total: usize = texts.iter().map(|t| t.len() + 1).sum();
     let target = target(total, files_wanted, floor);
     let mut starts = Vec::new();
@@ -339,7 +351,7 @@ fn meta(
     term_starts: Vec<String>,
     head_starts: Vec<usize>,
     snippet_starts: Vec<usize>,
-) -> serde_json::Value {
+) -> (serde_json::Value, serde_json::Value) {
     let label = settings.label;
     let mut kinds = Facet::default();
     for kind in Kind::ALL {
@@ -396,7 +408,7 @@ fn meta(
         postings::varint(c, &mut combo_code);
     }
     let labels: BTreeMap<&str, String> = UI_LABELS.iter().map(|k| (*k, label(k))).collect();
-    json!({
+    let meta = json!({
         "version": 1,
         "language": settings.language.code(),
         "stop": analyzer.stop_words(),
@@ -404,12 +416,15 @@ fn meta(
         "terms": term_starts,
         "heads": head_starts,
         "snippets": snippet_starts,
+        "labels": labels,
+        "sectionCount": built.sections,
+    });
+    let facets = json!({
         "facets": { "kind": kinds, "size": sizes, "sector": sectors, "role": roles, "tag": tags },
         "combos": combos,
         "pageCombos": combo_code,
-        "labels": labels,
-        "sectionCount": built.sections,
-    })
+    });
+    (meta, facets)
 }
 
 fn bits(indexes: impl Iterator<Item = usize>) -> u32 {

@@ -6,19 +6,22 @@
 //! heading or tag 5, summary 2, body 1, body length normalised, saturated; a word
 //! of the title adds 2.5 × idf on top), quantised
 //! to a level 1–16 on a log scale. A posting is then one number,
-//! `(gap - 1) << 5 | in_title << 4 | (level - 1)`, written as a base-64 varint: five
-//! bits per character, the sixth saying another character follows. Most postings
-//! take one character.
+//! `(gap - 1) * 16 + (level - 1)`, written as a varint (see `varint`): a posting
+//! less than five sections after the previous one takes one character. Each term
+//! also lists the pages whose title holds it, so that the query script counts the
+//! title for every section of the page.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::text::{fold, words, Analyzer};
 use super::SearchPage;
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/// Digits that end a number (64 of them) and digits that say more follow (27).
+const LAST: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const MORE: &[u8; 27] = b"!#$%&()*+,./:;<=>?@[]^`{|}~";
 
 /// Field weights: title (unused: see `TITLE`), heading (or tags, for the lead),
 /// summary, body.
@@ -28,13 +31,14 @@ const TITLE: f64 = 2.5;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
-/// Appends `v` as a base-64 varint (low bits first).
+/// Appends `v` as a varint: base-27 digits from `MORE`, low first, then one base-64
+/// digit from `LAST`. Values under 64 take one character.
 pub fn varint(mut v: usize, out: &mut String) {
-    while v >= 32 {
-        out.push(ALPHABET[32 | (v & 31)] as char);
-        v >>= 5;
+    while v >= 64 {
+        out.push(MORE[v % 27] as char);
+        v /= 27;
     }
-    out.push(ALPHABET[v] as char);
+    out.push(LAST[v] as char);
 }
 
 /// A section as the index sees it: heading, and text for the snippet.
@@ -73,8 +77,8 @@ pub fn sections_of<'a>(page: &'a SearchPage) -> impl Iterator<Item = View<'a>> +
 pub struct Built {
     /// Folded surface word → term, sorted by word.
     pub words: Vec<(String, String)>,
-    /// Term → encoded postings, sorted by term.
-    pub terms: Vec<(String, String)>,
+    /// Term → (encoded postings, encoded pages whose title holds it), sorted by term.
+    pub terms: Vec<(String, String, String)>,
     pub sections: usize,
     /// The size of words and postings, to size the shards.
     pub bytes: usize,
@@ -83,19 +87,32 @@ pub struct Built {
 /// Term frequencies of one term in one section, per field.
 type Tf = [u16; 4];
 
+/// What one thread gathers from its pages. Terms get ids local to the thread, so
+/// that counting a word costs one hash lookup; threads' results merge by term.
 #[derive(Default)]
 struct Partial {
-    /// Lowercased word → (folded word, term), or None for a stop word.
-    cache: HashMap<String, Option<(String, String)>>,
-    postings: HashMap<String, Vec<(u32, Tf)>>,
-    words: HashMap<String, String>,
+    /// Lowercased word → local term id, or None for a stop word.
+    cache: FxHashMap<String, Option<u32>>,
+    /// Local term id → term, and back.
+    terms: Vec<String>,
+    ids: FxHashMap<String, u32>,
+    /// Local term id → its postings: (section, frequencies).
+    postings: Vec<Vec<(u32, Tf)>>,
+    /// Folded surface word → term.
+    words: FxHashMap<String, String>,
     body_lengths: Vec<(u32, u32)>,
+    /// Scratch: frequencies in the current section by local term id, and which
+    /// ids are set.
+    tfs: Vec<Tf>,
+    touched: Vec<u32>,
+    lower: String,
 }
 
 impl Partial {
     fn merge(mut self, other: Partial) -> Partial {
-        for (term, list) in other.postings {
-            self.postings.entry(term).or_default().extend(list);
+        for (term, list) in other.terms.into_iter().zip(other.postings) {
+            let id = self.term_id(term);
+            self.postings[id as usize].extend(list);
         }
         for (word, term) in other.words {
             match self.words.get_mut(&word) {
@@ -108,8 +125,46 @@ impl Partial {
             }
         }
         self.body_lengths.extend(other.body_lengths);
-        self.cache = HashMap::new();
         self
+    }
+
+    fn term_id(&mut self, term: String) -> u32 {
+        if let Some(&id) = self.ids.get(&term) {
+            return id;
+        }
+        let id = self.terms.len() as u32;
+        self.ids.insert(term.clone(), id);
+        self.terms.push(term);
+        self.postings.push(Vec::new());
+        self.tfs.push([0; 4]);
+        id
+    }
+
+    /// The local term id of a word (None for a stop word); a word seen for the
+    /// first time is stemmed and goes into the dictionary.
+    fn lookup(&mut self, analyzer: &Analyzer, word: &str) -> Option<u32> {
+        self.lower.clear();
+        if word.is_ascii() {
+            self.lower
+                .extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        } else {
+            self.lower.extend(word.chars().flat_map(char::to_lowercase));
+        }
+        if let Some(&found) = self.cache.get(self.lower.as_str()) {
+            return found;
+        }
+        let lower = std::mem::take(&mut self.lower);
+        let folded = fold(&lower);
+        let found = if analyzer.is_stop(&folded) {
+            None
+        } else {
+            let term = analyzer.term(&lower);
+            let id = self.term_id(term.clone());
+            self.words.entry(folded).or_insert(term);
+            Some(id)
+        };
+        self.cache.insert(lower, found);
+        found
     }
 
     fn add_page(&mut self, analyzer: &Analyzer, first: u32, page: &SearchPage) {
@@ -122,40 +177,26 @@ impl Partial {
             } else {
                 (["", view.heading, ""], &view.text)
             };
-            let mut tfs: HashMap<String, Tf> = HashMap::new();
             let mut body_length = 0;
             for (f, text) in fields.iter().chain(std::iter::once(&body)).enumerate() {
                 for word in words(text) {
-                    let entry = self.cache.entry(word.lower).or_insert_with_key(|lower| {
-                        let folded = fold(lower);
-                        if analyzer.is_stop(&folded) {
-                            None
-                        } else {
-                            Some((folded, analyzer.term(lower)))
-                        }
-                    });
-                    let Some((folded, term)) = entry else {
+                    let Some(term) = self.lookup(analyzer, &text[word.start..word.end]) else {
                         continue;
                     };
-                    if !self.words.contains_key(folded.as_str()) {
-                        self.words.insert(folded.clone(), term.clone());
+                    let tf = &mut self.tfs[term as usize];
+                    if *tf == [0; 4] {
+                        self.touched.push(term);
                     }
-                    match tfs.get_mut(term.as_str()) {
-                        Some(tf) => tf[f] = tf[f].saturating_add(1),
-                        None => {
-                            let mut tf = [0; 4];
-                            tf[f] = 1;
-                            tfs.insert(term.clone(), tf);
-                        }
-                    }
+                    tf[f] = tf[f].saturating_add(1);
                     if f == 3 {
                         body_length += 1;
                     }
                 }
             }
             self.body_lengths.push((id, body_length));
-            for (term, tf) in tfs {
-                self.postings.entry(term).or_default().push((id, tf));
+            for term in self.touched.drain(..) {
+                let tf = std::mem::take(&mut self.tfs[term as usize]);
+                self.postings[term as usize].push((id, tf));
             }
         }
     }
@@ -169,11 +210,20 @@ pub fn index(pages: &[SearchPage], analyzer: &Analyzer) -> Built {
         firsts.push(sections);
         sections += sections_of(page).count() as u32;
     }
+    // A few large chunks rather than rayon's fine splits: each chunk stems every
+    // word it meets once, in its own cache.
+    let chunk = pages
+        .len()
+        .div_ceil(2 * rayon::current_num_threads())
+        .max(1);
     let partial = pages
-        .par_iter()
-        .zip(firsts.par_iter())
-        .fold(Partial::default, |mut acc, (page, &first)| {
-            acc.add_page(analyzer, first, page);
+        .par_chunks(chunk)
+        .zip(firsts.par_chunks(chunk))
+        .map(|(pages, firsts)| {
+            let mut acc = Partial::default();
+            for (page, &first) in pages.iter().zip(firsts) {
+                acc.add_page(analyzer, first, page);
+            }
             acc
         })
         .reduce(Partial::default, Partial::merge);
@@ -184,15 +234,20 @@ pub fn index(pages: &[SearchPage], analyzer: &Analyzer) -> Built {
     let average =
         (lengths.iter().map(|&l| l as f64).sum::<f64>() / sections.max(1) as f64).max(1.0);
     let n = sections as f64;
-    let mut terms: Vec<(String, String)> = partial
-        .postings
+    // Title words are only in leads, the first section of each page.
+    let page_of = |lead: u32| firsts.partition_point(|&f| f <= lead) - 1;
+    let mut terms: Vec<(String, String, String)> = partial
+        .terms
         .into_par_iter()
+        .zip(partial.postings)
         .map(|(term, mut list)| {
             list.sort_unstable_by_key(|(id, _)| *id);
             let df = list.len() as f64;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
             let mut code = String::with_capacity(list.len() + list.len() / 2);
             let mut previous: i64 = -1;
+            let mut titles = String::new();
+            let mut previous_page = 0;
             for (id, tf) in list {
                 let norm = 1.0 - B + B * lengths[id as usize] as f64 / average;
                 let weighted = WEIGHTS[1] * tf[1] as f64
@@ -205,10 +260,14 @@ pub fn index(pages: &[SearchPage], analyzer: &Analyzer) -> Built {
                 let level = level(score);
                 let gap = (id as i64 - previous) as usize;
                 previous = id as i64;
-                let in_title = usize::from(tf[0] > 0);
-                varint((gap - 1) << 5 | in_title << 4 | (level - 1), &mut code);
+                varint((gap - 1) * 16 + (level - 1), &mut code);
+                if tf[0] > 0 {
+                    let page = page_of(id);
+                    varint(page - previous_page, &mut titles);
+                    previous_page = page;
+                }
             }
-            (term, code)
+            (term, code, titles)
         })
         .collect();
     terms.par_sort_unstable();
@@ -216,7 +275,7 @@ pub fn index(pages: &[SearchPage], analyzer: &Analyzer) -> Built {
     words.par_sort_unstable();
     let bytes = terms
         .iter()
-        .map(|(t, p)| t.len() + p.len() + 6)
+        .map(|(t, p, s)| t.len() + p.len() + s.len() + 9)
         .sum::<usize>()
         + words
             .iter()
@@ -242,15 +301,15 @@ mod tests {
 
     fn decode(code: &str) -> Vec<usize> {
         let mut out = Vec::new();
-        let (mut v, mut shift) = (0, 0);
+        let (mut v, mut scale) = (0, 1);
         for c in code.bytes() {
-            let d = ALPHABET.iter().position(|&a| a == c).unwrap();
-            v |= (d & 31) << shift;
-            shift += 5;
-            if d < 32 {
+            if let Some(d) = MORE.iter().position(|&a| a == c) {
+                v += d * scale;
+                scale *= 27;
+            } else {
+                v += LAST.iter().position(|&a| a == c).unwrap() * scale;
                 out.push(v);
-                v = 0;
-                shift = 0;
+                (v, scale) = (0, 1);
             }
         }
         out
@@ -258,7 +317,7 @@ mod tests {
 
     #[test]
     fn varints_round_trip() {
-        for values in [vec![0, 1, 31], vec![32, 1000, 123_456_789]] {
+        for values in [vec![0, 1, 63], vec![64, 1000, 123_456_789]] {
             let mut code = String::new();
             for &v in &values {
                 varint(v, &mut code);
@@ -266,7 +325,7 @@ mod tests {
             assert_eq!(decode(&code), values);
         }
         let mut one = String::new();
-        varint(31, &mut one);
+        varint(63, &mut one);
         assert_eq!(one.len(), 1, "small values take one character");
     }
 
