@@ -458,8 +458,9 @@
       const count = options().length;
       if (e.key === "ArrowDown" || e.key === "ArrowUp") {
         e.preventDefault();
-        if (listbox.hidden) { if (count) open(true); return; }
         const step = e.key === "ArrowDown" ? 1 : -1;
+        // Closed: open on the first option (down) or the last (up).
+        if (listbox.hidden) { if (count) { open(true); setActive(step > 0 ? 0 : count - 1); } return; }
         setActive(active + step < -1 ? count - 1 : active + step >= count ? -1 : active + step);
       } else if (e.key === "Enter" && active >= 0 && !listbox.hidden) {
         e.preventDefault();
