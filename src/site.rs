@@ -445,20 +445,11 @@ impl Writer<'_> {
             let send = |path: String, bytes: Vec<u8>| {
                 let _ = sender.send((path, bytes));
             };
-            // The search index, built while the generated pages and the book render.
             let sections: Vec<_> = pages
                 .iter_mut()
                 .map(|p| std::mem::take(&mut p.sections))
                 .collect();
             let contents: Vec<String> = pages.into_iter().map(|p| p.content).collect();
-            let search = self.site.settings.search_enabled.then(|| {
-                let sender = sender.clone();
-                scope.spawn(move || {
-                    for (path, bytes) in crate::search::build_site(self.site, sections) {
-                        let _ = sender.send((path, bytes));
-                    }
-                })
-            });
             for (path, markdown) in downloads {
                 send(path.clone(), markdown.clone().into_bytes());
             }
@@ -472,20 +463,32 @@ impl Writer<'_> {
             send("assets/edition.css".into(), self.edition_css().into_bytes());
             let mut book_files = 0;
             if let Some(tera) = self.tera {
-                let (generated, book) = rayon::join(
+                let ((generated, book), index) = rayon::join(
                     || {
-                        self.generated_pages(&base)
-                            .into_par_iter()
-                            .map(|(path, template, context)| {
-                                match tera.render(template, &context) {
-                                    Ok(html) => Ok((path, html)),
-                                    Err(err) => Err(template_error(template, &path, &err)),
-                                }
-                            })
-                            .collect::<Vec<_>>()
+                        rayon::join(
+                            || {
+                                self.generated_pages(&base)
+                                    .into_par_iter()
+                                    .map(|(path, template, context)| {
+                                        match tera.render(template, &context) {
+                                            Ok(html) => Ok((path, html)),
+                                            Err(err) => Err(template_error(template, &path, &err)),
+                                        }
+                                    })
+                                    .collect::<Vec<_>>()
+                            },
+                            || self.print_book(tera, &base, &contents),
+                        )
                     },
-                    || self.print_book(tera, &base, &contents),
+                    // The search index, built while the generated pages and the book render.
+                    || {
+                        let enabled = self.site.settings.search_enabled;
+                        enabled.then(|| crate::search::build_site(self.site, sections))
+                    },
                 );
+                for (path, bytes) in index.into_iter().flatten() {
+                    send(path, bytes);
+                }
                 match book {
                     Ok(()) => book_files = 1,
                     Err(d) => problems.push(d),
@@ -496,11 +499,6 @@ impl Writer<'_> {
                         Err(d) => problems.push(d),
                     }
                 }
-            }
-            if let Some(search) = search {
-                search
-                    .join()
-                    .expect("the search index builds without panicking");
             }
             drop(sender);
             let (count, failures) = writer.join().expect("the writer thread does not panic");

@@ -126,16 +126,24 @@
       const p = shard && shard.postings.get(term);
       if (!p) return null;
       if (!p.ids) {
-        const values = varints(p.code);
-        p.ids = new Int32Array(values.length);
-        p.levels = new Uint8Array(values.length);
-        let id = -1;
-        for (let k = 0; k < values.length; k++) {
-          const v = values[k];
+        // Decoded straight into typed arrays: there are at most as many postings
+        // as characters.
+        const code = p.code;
+        const ids = new Int32Array(code.length);
+        const levels = new Uint8Array(code.length);
+        let id = -1, v = 0, scale = 1, k = 0;
+        for (let i = 0; i < code.length; i++) {
+          const d = DIGIT[code.charCodeAt(i)];
+          if (d < 0) { v += (-1 - d) * scale; scale *= 27; continue; }
+          v += d * scale;
           id += Math.floor(v / 16) + 1;
-          p.ids[k] = id;
-          p.levels[k] = (v % 16) + 1;
+          ids[k] = id;
+          levels[k++] = (v % 16) + 1;
+          v = 0;
+          scale = 1;
         }
+        p.ids = ids.subarray(0, k);
+        p.levels = levels.subarray(0, k);
         let page = 0;
         p.titles = new Set(varints(p.titleCode).map((gap) => (page += gap)));
       }
@@ -199,12 +207,13 @@
       return terms;
     }
 
-    /// Runs a query: { pages: [{page, section, score, count}], partial, terms, words }.
+    /// Runs a query: { count, top(k) → [{page, section, score}] best first, partial
+    /// (no page has every word: pages with some), terms, words }.
     async function search(query) {
       await load("meta.js");
       const meta = index.meta;
       const parsed = parse(query, meta.stopSet);
-      if (!parsed.length) return { pages: [], partial: false, terms: new Set(), words: [] };
+      if (!parsed.length) return { count: 0, top: () => [], partial: false, terms: new Set(), words: [] };
       const expanded = await Promise.all(parsed.map(expand));
       const n = meta.sectionCount;
       const total = new Float32Array(n);
@@ -242,18 +251,40 @@
       let partial = false;
       let matches = hit.filter((s) => count[s] === needed);
       if (!matches.length) { matches = hit; partial = hit.length > 0 && needed > 1; }
-      // One result per page: its best section.
-      const byPage = new Map();
+      // One result per page: its best section. Pages with more of the words first.
+      const pageScore = new Float64Array(meta.pages);
+      const pageSection = new Int32Array(meta.pages).fill(-1);
+      const order = [];
       for (const s of matches) {
         const page = pageOf[s];
         const score = count[s] * 1000 + total[s];
-        const seen = byPage.get(page);
-        if (!seen || score > seen.score) byPage.set(page, { page, section: s - first[page], score, count: count[s] });
+        if (pageSection[page] < 0) order.push(page);
+        if (pageSection[page] < 0 || score > pageScore[page]) { pageScore[page] = score; pageSection[page] = s; }
       }
-      const pages = [...byPage.values()].sort((a, b) => b.score - a.score || a.page - b.page);
       const terms = new Set();
       expanded.forEach((m) => m.forEach((_, t) => terms.add(t)));
-      return { pages, partial, terms, words: parsed };
+      // Results are ranked and made into objects only when asked for: the search
+      // box needs the best few (one pass), the results page all (a sort).
+      const better = (a, b) => pageScore[a] > pageScore[b] || (pageScore[a] === pageScore[b] && a < b);
+      let sorted = false;
+      const top = (k) => {
+        let best;
+        if (sorted || k > 50) {
+          if (!sorted) { order.sort((a, b) => pageScore[b] - pageScore[a] || a - b); sorted = true; }
+          best = order.slice(0, k);
+        } else {
+          best = [];
+          for (const page of order) {
+            if (best.length === k && !better(page, best[k - 1])) continue;
+            if (best.length === k) best.pop();
+            let at = best.length;
+            while (at > 0 && better(page, best[at - 1])) at--;
+            best.splice(at, 0, page);
+          }
+        }
+        return best.map((page) => ({ page, section: pageSection[page] - first[page], score: pageScore[page] }));
+      };
+      return { count: order.length, top, partial, terms, words: parsed };
     }
 
     /// Titles, URLs and headings of these results (loads their head shards).
@@ -305,6 +336,7 @@
       meta: () => index.meta,
       facets: () => index.facets,
       load: () => Promise.all([load("meta.js"), load("facets.js")]),
+      warm: () => load("meta.js"),
     };
   }
 
@@ -414,7 +446,7 @@
       if (!query.trim()) { listbox.textContent = ""; open(false); return; }
       const found = await engine.search(query);
       if (mine !== sequence) return;
-      const shown = await engine.heads(found.pages.slice(0, DROPDOWN));
+      const shown = await engine.heads(found.top(DROPDOWN));
       if (mine !== sequence) return;
       listbox.textContent = "";
       const paragraphs = [];
@@ -440,20 +472,24 @@
       const link = document.createElement("a");
       link.tabIndex = -1;
       link.href = input.form.action + "?q=" + encodeURIComponent(query);
-      link.textContent = found.pages.length
-        ? label(found.pages.length === 1 ? "search_result_count" : "search_results_count", found.pages.length)
+      link.textContent = found.count
+        ? label(found.count === 1 ? "search_result_count" : "search_results_count", found.count)
         : label("search_no_results");
       all.append(link);
       listbox.append(all);
       status.textContent = link.textContent;
       active = -1;
       open(true);
-      input.dispatchEvent(new CustomEvent("gouvernail-search", { detail: { query, count: found.pages.length, snippets: false } }));
+      input.dispatchEvent(new CustomEvent("gouvernail-search", { detail: { query, count: found.count, snippets: false } }));
       await fillSnippets(found, shown, paragraphs);
-      if (mine === sequence) input.dispatchEvent(new CustomEvent("gouvernail-search", { detail: { query, count: found.pages.length, snippets: true } }));
+      if (mine === sequence) input.dispatchEvent(new CustomEvent("gouvernail-search", { detail: { query, count: found.count, snippets: true } }));
     }
     input.addEventListener("input", () => { run().catch(report); });
-    input.addEventListener("focus", () => { if (listbox.children.length && input.value.trim()) open(true); });
+    input.addEventListener("focus", () => {
+      // What every query needs loads while the reader starts typing.
+      engine.warm().catch(report);
+      if (listbox.children.length && input.value.trim()) open(true);
+    });
     input.addEventListener("keydown", (e) => {
       const count = options().length;
       if (e.key === "ArrowDown" || e.key === "ArrowUp") {
@@ -535,7 +571,7 @@
     async function draw() {
       const mine = ++sequence;
       const selection = chosen();
-      const all = found.pages.map((r) => Object.assign({ facets: engine.facetsOf(r.page) }, r));
+      const all = found.top(found.count).map((r) => Object.assign({ facets: engine.facetsOf(r.page) }, r));
       drawFilters(selection, all);
       const kept = all.filter((r) => passes(r.facets, selection));
       const shown = await engine.heads(kept.slice(0, shownCount));

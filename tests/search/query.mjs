@@ -19,7 +19,7 @@ const queries = JSON.parse(fs.readFileSync(0, "utf8"));
 const out = [];
 for (const query of queries) {
   const found = await engine.search(query);
-  const heads = await engine.heads(found.pages.slice(0, 10));
+  const heads = await engine.heads(found.top(10));
   out.push(heads.map((r) => r.url));
 }
 process.stdout.write(JSON.stringify(out));
