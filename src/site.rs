@@ -786,11 +786,14 @@ impl Writer<'_> {
         context.insert("rows", &rows);
         pages.push((raci_url, "raci.html", context));
 
-        pages.push((
-            "404.html".to_string(),
-            "404.html",
-            self.context_at(base, "404.html"),
-        ));
+        // A server shows the 404 page at any depth, where relative links break: with a
+        // base URL, its links start from there instead.
+        let mut not_found = self.context_at(base, "404.html");
+        let base_url = &site.settings.base_url;
+        if !base_url.is_empty() {
+            not_found.insert("root", &format!("{}/", base_url.trim_end_matches('/')));
+        }
+        pages.push(("404.html".to_string(), "404.html", not_found));
         pages
     }
 }

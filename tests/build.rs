@@ -347,3 +347,29 @@ fn overdue_review_is_a_warning_not_an_error() {
     assert!(summary.warnings[0].message.contains("due on 2021-01-15"));
     assert!(page(&files, "pages/vieille.html").contains("review-overdue"));
 }
+
+#[test]
+fn the_404_page_links_from_the_base_url_when_there_is_one() {
+    let relative = base(None, None);
+    assert!(page(&relative, "404.html").contains("href=\"index.html\""));
+    let tmp = tempfile::tempdir().unwrap();
+    let edition = tmp.path();
+    std::fs::write(
+        edition.join("handbook.yaml"),
+        format!(
+            "extends: {}\nbase_url: https://intranet.example/guide\n",
+            fixture("base").display()
+        ),
+    )
+    .unwrap();
+    let (_, files) = build_in_memory(edition, &options(None, None)).unwrap();
+    let not_found = page(&files, "404.html");
+    assert!(
+        not_found.contains("href=\"https://intranet.example/guide/index.html\""),
+        "{not_found}"
+    );
+    assert!(
+        page(&files, "procedures/pilote.html").contains("href=\"../index.html\""),
+        "other pages stay relative"
+    );
+}
