@@ -236,35 +236,14 @@ fn tailor_page(
         _ => Vec::new(),
     };
     let mut problems = Vec::new();
-    let locate_placeholder = |doc: &Document, placeholder: &str| {
-        let yaml = &doc.source.text[doc.front_matter.clone()];
-        let at = yaml.find(placeholder).unwrap_or(0) + doc.front_matter.start;
-        at..at + placeholder.len().min(doc.source.text.len() - at)
-    };
     match tailor::fill_fields(&doc.common, values, &declared) {
         Ok(common) => doc.common = common,
-        Err(found) => {
-            for (placeholder, message, hint) in found {
-                problems.push(
-                    Diagnostic::error(message)
-                        .at(&doc.source, locate_placeholder(&doc, &placeholder))
-                        .hint(hint),
-                );
-            }
-        }
+        Err(found) => problems.extend(placeholder_errors(&doc, found)),
     }
     tailor::filter_parts(&mut doc.data, audience);
     match tailor::fill_kind(&doc.data, values, &declared) {
         Ok(data) => doc.data = data,
-        Err(found) => {
-            for (placeholder, message, hint) in found {
-                problems.push(
-                    Diagnostic::error(message)
-                        .at(&doc.source, locate_placeholder(&doc, &placeholder))
-                        .hint(hint),
-                );
-            }
-        }
+        Err(found) => problems.extend(placeholder_errors(&doc, found)),
     }
     let (body, found) = if tailor::needs_tailoring(doc.body()) {
         tailor::tailor_body(
@@ -335,6 +314,19 @@ fn tailor_page(
         },
         download,
     ))
+}
+
+/// Problems in front matter values name their placeholder: point at it.
+fn placeholder_errors(doc: &Document, found: Vec<(String, String, String)>) -> Vec<Diagnostic> {
+    let yaml = &doc.source.text[doc.front_matter.clone()];
+    found
+        .into_iter()
+        .map(|(placeholder, message, hint)| {
+            let at = yaml.find(&placeholder).unwrap_or(0) + doc.front_matter.start;
+            let span = at..at + placeholder.len().min(doc.source.text.len() - at);
+            Diagnostic::error(message).at(&doc.source, span).hint(hint)
+        })
+        .collect()
 }
 
 /// The Markdown template without the `<div>` lines that mark variants and notes.

@@ -355,6 +355,26 @@ struct OpenBlock {
     wrapped: bool,
 }
 
+/// Whether a `sizes` or `sectors` block is kept for the audience's choice, and the
+/// `<div>` that marks it when the edition keeps every variant (no choice).
+fn variant_block<T: Member>(
+    spec: &str,
+    chosen: Option<T>,
+) -> Result<(bool, Option<String>), String> {
+    let set = Set::<T>::parse_spec(spec)?;
+    Ok(match chosen {
+        Some(member) => (set.contains(member), None),
+        None => (
+            true,
+            Some(format!(
+                "<div class=\"variant\" data-{}s=\"{}\">",
+                T::WHAT,
+                set.ids()
+            )),
+        ),
+    })
+}
+
 /// Resolves the `:::` blocks and `{{ … }}` values of a body. `first_line` is the
 /// body's first line in the source file.
 pub fn tailor_body(
@@ -420,42 +440,20 @@ pub fn tailor_body(
             let (name, arg) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
             let arg = arg.trim();
             let (keep, open_tag) = match name {
-                "sizes" => match SizeSet::parse_spec(arg) {
-                    Ok(set) => match audience.size {
-                        Some(size) => (set.contains(size), None),
-                        None => (
-                            true,
-                            Some(format!(
-                                "<div class=\"variant\" data-sizes=\"{}\">",
-                                set.ids()
-                            )),
-                        ),
-                    },
-                    Err(message) => {
-                        problems.push((start, message, "write `::: sizes micro small`, `::: sizes medium+` or `::: sizes ..small`".into()));
+                "sizes" | "sectors" => {
+                    let block = match name {
+                        "sizes" => variant_block::<Size>(arg, audience.size),
+                        _ => variant_block::<Sector>(arg, audience.sector),
+                    };
+                    block.unwrap_or_else(|message| {
+                        let hint = match name {
+                            "sizes" => "write `::: sizes micro small`, `::: sizes medium+` or `::: sizes ..small`",
+                            _ => "write `::: sectors public` or `::: sectors private`",
+                        };
+                        problems.push((start, message, hint.into()));
                         (true, None)
-                    }
-                },
-                "sectors" => match SectorSet::parse_spec(arg) {
-                    Ok(set) => match audience.sector {
-                        Some(sector) => (set.contains(sector), None),
-                        None => (
-                            true,
-                            Some(format!(
-                                "<div class=\"variant\" data-sectors=\"{}\">",
-                                set.ids()
-                            )),
-                        ),
-                    },
-                    Err(message) => {
-                        problems.push((
-                            start,
-                            message,
-                            "write `::: sectors public` or `::: sectors private`".into(),
-                        ));
-                        (true, None)
-                    }
-                },
+                    })
+                }
                 "note" | "tip" | "warning" => {
                     let title = if arg.is_empty() {
                         admonition_label(name)
