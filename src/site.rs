@@ -357,7 +357,8 @@ const BOOK_MARKER: &str = "<!--gouvernail:page:";
 #[derive(Default)]
 struct RenderedPage {
     /// The body's HTML as the print book needs it: the book sits at the root while
-    /// every content page sits one folder down, so relative links lose one `../`.
+    /// every content page sits one folder down, so relative links (`href="../…"`,
+    /// `src="../…"`; Markdown escapes quotes in text) lose one `../`.
     content: String,
     heading_ids: Vec<String>,
     anchor_links: Vec<AnchorLink>,
@@ -578,10 +579,7 @@ impl Writer<'_> {
                 .collect());
         }
         let result = RenderedPage {
-            content: rendered
-                .html
-                .replace("href=\"../", "href=\"")
-                .replace("src=\"../", "src=\""),
+            content: rendered.html.replace("=\"../", "=\""),
             heading_ids,
             anchor_links: anchor_links.into_inner(),
         };
