@@ -51,7 +51,9 @@ pub struct Values<'a> {
     pub org_size_label: Option<String>,
     pub org_sector_label: Option<String>,
     pub variables: &'a BTreeMap<String, String>,
-    pub data: &'a HashMap<String, Value>,
+    /// Data files by stem; `None` for one that did not parse (its values read as
+    /// empty: the file's own error is reported once).
+    pub data: &'a HashMap<String, Option<Value>>,
 }
 
 impl Values<'_> {
@@ -94,10 +96,12 @@ impl Values<'_> {
             ("data", Some(path)) => {
                 let mut keys = path.split('.');
                 let file = keys.next().unwrap_or_default();
-                let mut value = self
-                    .data
-                    .get(file)
-                    .ok_or_else(|| format!("there is no data file `data/{file}.yaml`"))?;
+                let Some(file_value) = self.data.get(file) else {
+                    return Err(format!("there is no data file `data/{file}.yaml`"));
+                };
+                let Some(mut value) = file_value.as_ref() else {
+                    return Ok(String::new());
+                };
                 for key in keys {
                     value = value.get(key).ok_or_else(|| {
                         format!("`{name}`: `data/{file}.yaml` has no key `{key}` here")
@@ -132,7 +136,9 @@ impl Values<'_> {
         names.extend(self.variables.keys().map(|k| format!("var.{k}")));
         names.extend(declared.iter().map(|v| format!("var.{}", v.name)));
         for (file, value) in self.data {
-            collect_data_names(&format!("data.{file}"), value, &mut names);
+            if let Some(value) = value {
+                collect_data_names(&format!("data.{file}"), value, &mut names);
+            }
         }
         names
     }
@@ -650,10 +656,13 @@ mod tests {
         };
         let variables: BTreeMap<String, String> =
             [("outil".to_string(), "Chat interne".to_string())].into();
-        let data: HashMap<String, Value> = [(
-            "reg".to_string(),
-            serde_yaml_ng::from_str("ai_act: { date: 2 août 2026 }").unwrap(),
-        )]
+        let data: HashMap<String, Option<Value>> = [
+            (
+                "reg".to_string(),
+                Some(serde_yaml_ng::from_str("ai_act: { date: 2 août 2026 }").unwrap()),
+            ),
+            ("casse".to_string(), None),
+        ]
         .into();
         let values = Values {
             org: &org,
@@ -744,7 +753,7 @@ mod tests {
 
     #[test]
     fn every_kind_of_value_is_filled() {
-        let (out, problems) = run("{{ org.name }} {{org.contacts.dpo}} {{ var.outil }} {{ data.reg.ai_act.date }} {{ var.vide }}\n", ALL);
+        let (out, problems) = run("{{ org.name }} {{org.contacts.dpo}} {{ var.outil }} {{ data.reg.ai_act.date }} {{ var.vide }}{{ data.casse.x }}\n", ALL);
         assert!(problems.is_empty(), "{problems:?}");
         assert!(out.starts_with("ACME Jo Chat interne 2 août 2026 <span class=\"blank\" data-var=\"vide\">À remplir</span>"), "{out}");
     }
