@@ -247,6 +247,9 @@ pub struct CommsView<'a> {
 pub struct CommsPhaseView<'a> {
     pub when: &'a str,
     pub title: Option<&'a str>,
+    /// The title cut into short lines for the timeline drawn in SVG (SVG text does
+    /// not wrap by itself).
+    pub title_lines: Vec<String>,
     pub owner: Option<Link>,
     pub audiences: Vec<Link>,
     pub channels: &'a [String],
@@ -273,6 +276,38 @@ pub struct BandView<'a> {
     pub verdict: &'a str,
     pub advice: Option<&'a str>,
     pub recommended: Vec<Link>,
+}
+
+/// The home page's "where to start": the pages a reader picks by size, sector and
+/// role, each marked with what it applies to.
+#[derive(Serialize)]
+pub struct StartView {
+    /// Roles to choose from.
+    pub roles: Vec<Link>,
+    /// Playbooks, charters and role cards, in that order, each group in display order.
+    pub groups: Vec<StartGroup>,
+    /// The pages to point every reader to first: the first self-diagnostic and the
+    /// first general page (the introduction).
+    pub highlights: Vec<Link>,
+}
+
+#[derive(Serialize)]
+pub struct StartGroup {
+    pub kind: Kind,
+    pub label: String,
+    pub url: String,
+    pub pages: Vec<StartItem>,
+}
+
+#[derive(Serialize)]
+pub struct StartItem {
+    pub title: String,
+    pub url: String,
+    pub sizes: Vec<&'static str>,
+    pub sectors: Vec<&'static str>,
+    /// The roles the page concerns: a playbook's audience and RACI roles, a
+    /// charter's signatories and adoption roles, a role card's own role.
+    pub roles: Vec<String>,
 }
 
 /// The corpus of one edition, indexed for building views.
@@ -705,6 +740,7 @@ impl<'a> Site<'a> {
                 .map(|p| CommsPhaseView {
                     when: &p.when,
                     title: p.title.as_deref(),
+                    title_lines: wrap_words(p.title.as_deref().unwrap_or_default(), 22, 3),
                     owner: p.owner.as_deref().map(|o| self.link(o)),
                     audiences: p.audiences.iter().map(|a| self.label_link(a)).collect(),
                     channels: &p.channels,
@@ -800,6 +836,82 @@ impl<'a> Site<'a> {
         (role_links, rows)
     }
 
+    /// The home page's "where to start".
+    pub fn start_view(&self) -> StartView {
+        let group = |kind: Kind| {
+            let pages = self
+                .by_kind
+                .get(&kind)
+                .into_iter()
+                .flatten()
+                .map(|&i| {
+                    let page = &self.pages[i];
+                    let common = &page.doc.common;
+                    let mut roles: Vec<String> = match &page.doc.data {
+                        KindData::Playbook(p) => p
+                            .audience
+                            .iter()
+                            .cloned()
+                            .chain(
+                                p.steps
+                                    .iter()
+                                    .flat_map(step_roles)
+                                    .map(|(_, r)| r.to_string()),
+                            )
+                            .collect(),
+                        KindData::Charter(c) => c
+                            .signatories
+                            .iter()
+                            .chain(&c.adoption.approved_by)
+                            .chain(&c.adoption.consulted)
+                            .cloned()
+                            .collect(),
+                        _ => vec![page.doc.id.clone()],
+                    };
+                    roles.sort();
+                    roles.dedup();
+                    StartItem {
+                        title: common.title.clone(),
+                        url: page.url.clone(),
+                        sizes: self.size_marks(common.sizes),
+                        sectors: self.sector_marks(common.sectors),
+                        roles,
+                    }
+                })
+                .collect();
+            StartGroup {
+                kind,
+                label: self.labels.get(&format!("kinds_{}", kind.id())).to_string(),
+                url: self.section_url(kind),
+                pages,
+            }
+        };
+        let first_of = |kind: Kind| {
+            self.by_kind
+                .get(&kind)
+                .and_then(|list| list.first())
+                .map(|&i| self.link(&self.pages[i].doc.id))
+        };
+        StartView {
+            roles: self
+                .by_kind
+                .get(&Kind::Role)
+                .into_iter()
+                .flatten()
+                .map(|&i| self.link(&self.pages[i].doc.id))
+                .collect(),
+            groups: [Kind::Playbook, Kind::Charter, Kind::Role]
+                .into_iter()
+                .filter(|k| self.by_kind.contains_key(k))
+                .map(group)
+                .collect(),
+            highlights: [Kind::Page, Kind::Assessment]
+                .into_iter()
+                .filter_map(first_of)
+                .collect(),
+        }
+    }
+
     /// Every tag with the built pages that carry it.
     pub fn tags(&self) -> BTreeMap<String, Vec<usize>> {
         let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
@@ -849,6 +961,72 @@ fn letters_of(pairs: &[(char, &str)], role: &str) -> String {
         .map(char::to_string)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// `text` cut at spaces into at most `max_lines` lines of about `width` characters;
+/// the last line ends with an ellipsis when text is left over.
+pub fn wrap_words(text: &str, width: usize, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut words = text.split_whitespace().peekable();
+    while let Some(word) = words.next() {
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
+            if lines.len() + 1 == max_lines {
+                current.push('…');
+                lines.push(current);
+                return lines;
+            }
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+        if words.peek().is_none() {
+            lines.push(std::mem::take(&mut current));
+        }
+    }
+    lines
+}
+
+/// Labels the size and sector variants of a rendered body (`<div class="variant"
+/// data-sizes="micro small">`) with the audience they are for, so that a reader
+/// without script, or on paper, sees which passage is whose.
+pub fn label_variants(html: String, labels: &Labels) -> String {
+    const OPEN: &str = "<div class=\"variant\" data-";
+    if !html.contains(OPEN) {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find(OPEN) {
+        let Some(end) = rest[at..].find('>').map(|e| at + e + 1) else {
+            break;
+        };
+        out.push_str(&rest[..end]);
+        let tag = &rest[at + OPEN.len()..end];
+        let (attribute, prefix) = if tag.starts_with("sizes") {
+            ("sizes", "size_")
+        } else {
+            ("sectors", "sector_")
+        };
+        let ids = tag
+            .trim_start_matches(attribute)
+            .trim_start_matches("=\"")
+            .trim_end_matches("\">");
+        let names: Vec<String> = ids
+            .split_whitespace()
+            .map(|id| labels.get(&format!("{prefix}{id}")).to_string())
+            .collect();
+        out.push_str(&format!(
+            "\n<p class=\"variant-label\">{} : {}</p>",
+            labels.get("only_for"),
+            crate::tailor::html_escape(&names.join(", "))
+        ));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The URL of a charter's downloadable Markdown template.
