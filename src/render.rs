@@ -241,6 +241,58 @@ pub struct CommsView<'a> {
     pub holding_statement: Option<&'a str>,
     /// The audience × phase matrix: one row per audience, one cell per phase.
     pub matrix: Vec<MatrixRow>,
+    /// The timeline's drawing, in SVG user units.
+    pub timeline: Timeline,
+}
+
+/// The geometry of a communication plan's timeline, drawn as SVG at build time: the
+/// phases along horizontal axes of at most `PER_ROW` phases each, so that a long plan
+/// wraps instead of shrinking its text. Phase `i` sits at `points[i]`.
+#[derive(Serialize)]
+pub struct Timeline {
+    pub width: u32,
+    pub height: u32,
+    /// Each axis: (x1, x2, y).
+    pub axes: Vec<(u32, u32, u32)>,
+    pub points: Vec<(u32, u32)>,
+}
+
+impl Timeline {
+    const PER_ROW: u32 = 4;
+    const STEP: u32 = 170;
+    const ROW: u32 = 140;
+    const MARGIN: u32 = 20;
+
+    pub fn new(phases: usize) -> Timeline {
+        let n = phases as u32;
+        let columns = n.clamp(1, Self::PER_ROW);
+        let rows = n.div_ceil(Self::PER_ROW).max(1);
+        let width = columns * Self::STEP + 2 * Self::MARGIN;
+        let points = (0..n)
+            .map(|i| {
+                let x = Self::MARGIN + (i % Self::PER_ROW) * Self::STEP + Self::STEP / 2;
+                let y = (i / Self::PER_ROW) * Self::ROW + 50;
+                (x, y)
+            })
+            .collect();
+        let axes = (0..rows)
+            .map(|r| {
+                let in_row = (n - r * Self::PER_ROW).min(Self::PER_ROW);
+                let end = if r + 1 < rows {
+                    width - Self::MARGIN / 2
+                } else {
+                    Self::MARGIN + in_row * Self::STEP
+                };
+                (Self::MARGIN / 2, end, r * Self::ROW + 50)
+            })
+            .collect();
+        Timeline {
+            width,
+            height: rows * Self::ROW,
+            axes,
+            points,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -740,7 +792,7 @@ impl<'a> Site<'a> {
                 .map(|p| CommsPhaseView {
                     when: &p.when,
                     title: p.title.as_deref(),
-                    title_lines: wrap_words(p.title.as_deref().unwrap_or_default(), 22, 3),
+                    title_lines: wrap_words(p.title.as_deref().unwrap_or_default(), 20, 3),
                     owner: p.owner.as_deref().map(|o| self.link(o)),
                     audiences: p.audiences.iter().map(|a| self.label_link(a)).collect(),
                     channels: &p.channels,
@@ -750,6 +802,7 @@ impl<'a> Site<'a> {
             kpis: &comms.kpis,
             holding_statement: comms.holding_statement.as_deref(),
             matrix,
+            timeline: Timeline::new(comms.phases.len()),
         }
     }
 
@@ -1046,4 +1099,49 @@ pub fn tag_slug(tag: &str) -> String {
 /// The way back to the site's root from a page at `url`.
 pub fn root_of(url: &str) -> String {
     "../".repeat(url.matches('/').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_wrap_into_short_lines_with_an_ellipsis_when_cut() {
+        assert_eq!(
+            wrap_words("Informer les représentants du personnel", 20, 3),
+            ["Informer les", "représentants du", "personnel"]
+        );
+        assert_eq!(
+            wrap_words("un deux trois quatre cinq six", 9, 2),
+            ["un deux", "trois…"]
+        );
+        assert!(wrap_words("", 20, 3).is_empty());
+    }
+
+    #[test]
+    fn variants_get_a_label_naming_their_audience() {
+        let labels = Labels::new(crate::edition::Language::Fr, &BTreeMap::new());
+        let html = "<div class=\"variant\" data-sizes=\"micro small\">\n<p>x</p>\n</div>\n<div class=\"variant\" data-sectors=\"public\">\n";
+        let out = label_variants(html.to_string(), &labels);
+        assert!(out.contains("<div class=\"variant\" data-sizes=\"micro small\">\n<p class=\"variant-label\">Uniquement pour : TPE (moins de 10 personnes), Petite entreprise (10 à 49 personnes)</p>"));
+        assert!(out.contains("data-sectors=\"public\">\n<p class=\"variant-label\">Uniquement pour : Secteur public</p>"));
+        assert_eq!(
+            label_variants("<p>plain</p>".into(), &labels),
+            "<p>plain</p>"
+        );
+    }
+
+    #[test]
+    fn a_long_timeline_wraps_into_rows() {
+        let t = Timeline::new(7);
+        assert_eq!(t.points.len(), 7);
+        assert_eq!(t.axes.len(), 2);
+        assert_eq!(
+            t.points[4].0, t.points[0].0,
+            "the fifth phase starts the second row"
+        );
+        assert!(t.points[4].1 > t.points[0].1);
+        assert!(t.points.iter().all(|&(x, y)| x < t.width && y < t.height));
+        assert_eq!(Timeline::new(0).axes.len(), 1);
+    }
 }
