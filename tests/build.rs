@@ -347,3 +347,20 @@ fn overdue_review_is_a_warning_not_an_error() {
     assert!(summary.warnings[0].message.contains("due on 2021-01-15"));
     assert!(page(&files, "pages/vieille.html").contains("review-overdue"));
 }
+
+#[test]
+fn the_code_colours_load_only_where_there_is_highlighted_code() {
+    let files = base(None, None);
+    let playbook = page(&files, "procedures/pilote.html");
+    assert!(
+        playbook.contains("<pre class=\"code hl\""),
+        "the fixture has code"
+    );
+    assert!(playbook.contains("assets/highlight.css"));
+    for path in ["index.html", "chartes/charte.html", "raci.html"] {
+        assert!(
+            !page(&files, path).contains("assets/highlight.css"),
+            "{path} has no code"
+        );
+    }
+}
