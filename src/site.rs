@@ -565,7 +565,8 @@ impl Writer<'_> {
         let resolve = |dest: &str, line: usize| {
             self.resolve_link(i, dest, line, &mut anchor_links.borrow_mut())
         };
-        let rendered = markdown::render(&page.body, &resolve);
+        let mut rendered = markdown::render(&page.body, &resolve);
+        rendered.html = render::label_variants(rendered.html, self.site.labels);
         let heading_ids: Vec<String> = rendered.headings.iter().map(|h| h.id.clone()).collect();
         if !rendered.problems.is_empty() {
             return Err(rendered
@@ -733,6 +734,7 @@ impl Writer<'_> {
             .collect();
         let mut home = self.context_at(base, "index.html");
         home.insert("sections", &sections);
+        home.insert("start", &site.start_view());
         pages.push(("index.html".to_string(), "index.html", home));
 
         for (kind, list) in &site.by_kind {

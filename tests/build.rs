@@ -339,11 +339,7 @@ fn overdue_review_is_a_warning_not_an_error() {
 fn the_404_page_links_from_the_base_url_when_there_is_one() {
     let relative = base(None, None);
     assert!(page(&relative, "404.html").contains("href=\"index.html\""));
-    let tmp = child_of_base(
-        "base_url: https://intranet.example/guide
-",
-        &[],
-    );
+    let tmp = child_of_base("base_url: https://intranet.example/guide\n", &[]);
     let edition = tmp.path();
     let (_, files) = build_in_memory(edition, &options(None, None)).unwrap();
     let not_found = page(&files, "404.html");
@@ -355,4 +351,21 @@ fn the_404_page_links_from_the_base_url_when_there_is_one() {
         page(&files, "procedures/pilote.html").contains("href=\"../index.html\""),
         "other pages stay relative"
     );
+}
+
+#[test]
+fn the_code_colours_load_only_where_there_is_highlighted_code() {
+    let files = base(None, None);
+    let playbook = page(&files, "procedures/pilote.html");
+    assert!(
+        playbook.contains("<pre class=\"code hl\""),
+        "the fixture has code"
+    );
+    assert!(playbook.contains("assets/highlight.css"));
+    for path in ["index.html", "chartes/charte.html", "raci.html"] {
+        assert!(
+            !page(&files, path).contains("assets/highlight.css"),
+            "{path} has no code"
+        );
+    }
 }
