@@ -443,10 +443,9 @@ impl Writer<'_> {
             for (path, bytes) in theme {
                 send(format!("assets/{path}"), bytes.clone());
             }
-            send(
-                "assets/highlight.css".into(),
-                markdown::highlight_css().into_bytes(),
-            );
+            let (code_light, code_dark) = markdown::highlight_css();
+            send("assets/highlight.css".into(), code_light.into_bytes());
+            send("assets/highlight-dark.css".into(), code_dark.into_bytes());
             send("assets/edition.css".into(), self.edition_css().into_bytes());
             let mut book_files = 0;
             if let Some(tera) = self.tera {

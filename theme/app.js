@@ -19,6 +19,13 @@
   // Before the first paint: the reader's colour scheme, size and sector.
   var savedTheme = store.get("theme");
   if (savedTheme === "dark" || savedTheme === "light") { root.setAttribute("data-theme", savedTheme); }
+  // The dark code colours follow the system's scheme unless the reader chose one.
+  function syncCodeTheme() {
+    var link = document.querySelector("link[data-code-theme=dark]");
+    var chosen = root.getAttribute("data-theme");
+    if (link) { link.media = chosen === "dark" ? "all" : chosen === "light" ? "not all" : "(prefers-color-scheme: dark)"; }
+  }
+  syncCodeTheme();
   function applyAudience(kind, value) {
     if (value) { root.setAttribute("data-pick-" + kind, value); } else { root.removeAttribute("data-pick-" + kind); }
   }
@@ -38,6 +45,7 @@
         var theme = isDark() ? "light" : "dark";
         root.setAttribute("data-theme", theme);
         store.set("theme", theme);
+        syncCodeTheme();
         button.setAttribute("aria-pressed", String(theme === "dark"));
       });
       show(button);
