@@ -393,8 +393,10 @@ fn merge(base: &mut Value, child: Value) {
     }
 }
 
-/// Reads the data files (`data/*.yaml`) of an edition, by stem.
-pub fn load_data(edition: &Edition) -> (HashMap<String, Value>, Vec<Diagnostic>) {
+/// Reads the data files (`data/*.yaml`) of an edition, by stem. A file that does
+/// not parse maps to `None`: its error is reported here, once, and not again at
+/// each use of its values.
+pub fn load_data(edition: &Edition) -> (HashMap<String, Option<Value>>, Vec<Diagnostic>) {
     let mut data = HashMap::new();
     let mut problems = Vec::new();
     for (rel, path) in edition.files("data") {
@@ -404,24 +406,22 @@ pub fn load_data(edition: &Edition) -> (HashMap<String, Value>, Vec<Diagnostic>)
         else {
             continue;
         };
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(err) => {
-                problems.push(
-                    Diagnostic::error(format!("cannot read the data file: {err}")).in_file(&path),
-                );
-                continue;
+        let value = std::fs::read(&path)
+            .map_err(|err| {
+                Diagnostic::error(format!("cannot read the data file: {err}")).in_file(&path)
+            })
+            .and_then(|bytes| decode(path, bytes))
+            .and_then(|source| {
+                serde_yaml_ng::from_str::<Value>(&source.text)
+                    .map_err(|err| yaml_error(&source, 0, &err, ""))
+            });
+        match value {
+            Ok(value) => data.insert(stem.to_string(), Some(value)),
+            Err(d) => {
+                problems.push(d);
+                data.insert(stem.to_string(), None)
             }
         };
-        match decode(path, bytes) {
-            Ok(source) => match serde_yaml_ng::from_str::<Value>(&source.text) {
-                Ok(value) => {
-                    data.insert(stem.to_string(), value);
-                }
-                Err(err) => problems.push(yaml_error(&source, 0, &err, "")),
-            },
-            Err(d) => problems.push(d),
-        }
     }
     (data, problems)
 }

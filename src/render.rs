@@ -241,12 +241,67 @@ pub struct CommsView<'a> {
     pub holding_statement: Option<&'a str>,
     /// The audience × phase matrix: one row per audience, one cell per phase.
     pub matrix: Vec<MatrixRow>,
+    /// The timeline's drawing, in SVG user units.
+    pub timeline: Timeline,
+}
+
+/// The geometry of a communication plan's timeline, drawn as SVG at build time: the
+/// phases along horizontal axes of at most `PER_ROW` phases each, so that a long plan
+/// wraps instead of shrinking its text. Phase `i` sits at `points[i]`.
+#[derive(Serialize)]
+pub struct Timeline {
+    pub width: u32,
+    pub height: u32,
+    /// Each axis: (x1, x2, y).
+    pub axes: Vec<(u32, u32, u32)>,
+    pub points: Vec<(u32, u32)>,
+}
+
+impl Timeline {
+    const PER_ROW: u32 = 4;
+    const STEP: u32 = 170;
+    const ROW: u32 = 140;
+    const MARGIN: u32 = 20;
+
+    pub fn new(phases: usize) -> Timeline {
+        let n = phases as u32;
+        let columns = n.clamp(1, Self::PER_ROW);
+        let rows = n.div_ceil(Self::PER_ROW).max(1);
+        let width = columns * Self::STEP + 2 * Self::MARGIN;
+        let points = (0..n)
+            .map(|i| {
+                let x = Self::MARGIN + (i % Self::PER_ROW) * Self::STEP + Self::STEP / 2;
+                let y = (i / Self::PER_ROW) * Self::ROW + 50;
+                (x, y)
+            })
+            .collect();
+        let axes = (0..rows)
+            .map(|r| {
+                let in_row = (n - r * Self::PER_ROW).min(Self::PER_ROW);
+                let end = if r + 1 < rows {
+                    width - Self::MARGIN / 2
+                } else {
+                    Self::MARGIN + in_row * Self::STEP
+                };
+                (Self::MARGIN / 2, end, r * Self::ROW + 50)
+            })
+            .collect();
+        Timeline {
+            width,
+            height: rows * Self::ROW,
+            axes,
+            points,
+        }
+    }
 }
 
 #[derive(Serialize)]
 pub struct CommsPhaseView<'a> {
     pub when: &'a str,
     pub title: Option<&'a str>,
+    /// The title cut into short lines for the timeline drawn in SVG (SVG text does
+    /// not wrap by itself).
+    pub title_lines: Vec<String>,
     pub owner: Option<Link>,
     pub audiences: Vec<Link>,
     pub channels: &'a [String],
@@ -273,6 +328,38 @@ pub struct BandView<'a> {
     pub verdict: &'a str,
     pub advice: Option<&'a str>,
     pub recommended: Vec<Link>,
+}
+
+/// The home page's "where to start": the pages a reader picks by size, sector and
+/// role, each marked with what it applies to.
+#[derive(Serialize)]
+pub struct StartView {
+    /// Roles to choose from.
+    pub roles: Vec<Link>,
+    /// Playbooks, charters and role cards, in that order, each group in display order.
+    pub groups: Vec<StartGroup>,
+    /// The pages to point every reader to first: the first self-diagnostic and the
+    /// first general page (the introduction).
+    pub highlights: Vec<Link>,
+}
+
+#[derive(Serialize)]
+pub struct StartGroup {
+    pub kind: Kind,
+    pub label: String,
+    pub url: String,
+    pub pages: Vec<StartItem>,
+}
+
+#[derive(Serialize)]
+pub struct StartItem {
+    pub title: String,
+    pub url: String,
+    pub sizes: Vec<&'static str>,
+    pub sectors: Vec<&'static str>,
+    /// The roles the page concerns: a playbook's audience and RACI roles, a
+    /// charter's signatories and adoption roles, a role card's own role.
+    pub roles: Vec<String>,
 }
 
 /// The corpus of one edition, indexed for building views.
@@ -705,6 +792,7 @@ impl<'a> Site<'a> {
                 .map(|p| CommsPhaseView {
                     when: &p.when,
                     title: p.title.as_deref(),
+                    title_lines: wrap_words(p.title.as_deref().unwrap_or_default(), 20, 3),
                     owner: p.owner.as_deref().map(|o| self.link(o)),
                     audiences: p.audiences.iter().map(|a| self.label_link(a)).collect(),
                     channels: &p.channels,
@@ -714,6 +802,7 @@ impl<'a> Site<'a> {
             kpis: &comms.kpis,
             holding_statement: comms.holding_statement.as_deref(),
             matrix,
+            timeline: Timeline::new(comms.phases.len()),
         }
     }
 
@@ -800,6 +889,82 @@ impl<'a> Site<'a> {
         (role_links, rows)
     }
 
+    /// The home page's "where to start".
+    pub fn start_view(&self) -> StartView {
+        let group = |kind: Kind| {
+            let pages = self
+                .by_kind
+                .get(&kind)
+                .into_iter()
+                .flatten()
+                .map(|&i| {
+                    let page = &self.pages[i];
+                    let common = &page.doc.common;
+                    let mut roles: Vec<String> = match &page.doc.data {
+                        KindData::Playbook(p) => p
+                            .audience
+                            .iter()
+                            .cloned()
+                            .chain(
+                                p.steps
+                                    .iter()
+                                    .flat_map(step_roles)
+                                    .map(|(_, r)| r.to_string()),
+                            )
+                            .collect(),
+                        KindData::Charter(c) => c
+                            .signatories
+                            .iter()
+                            .chain(&c.adoption.approved_by)
+                            .chain(&c.adoption.consulted)
+                            .cloned()
+                            .collect(),
+                        _ => vec![page.doc.id.clone()],
+                    };
+                    roles.sort();
+                    roles.dedup();
+                    StartItem {
+                        title: common.title.clone(),
+                        url: page.url.clone(),
+                        sizes: self.size_marks(common.sizes),
+                        sectors: self.sector_marks(common.sectors),
+                        roles,
+                    }
+                })
+                .collect();
+            StartGroup {
+                kind,
+                label: self.labels.get(&format!("kinds_{}", kind.id())).to_string(),
+                url: self.section_url(kind),
+                pages,
+            }
+        };
+        let first_of = |kind: Kind| {
+            self.by_kind
+                .get(&kind)
+                .and_then(|list| list.first())
+                .map(|&i| self.link(&self.pages[i].doc.id))
+        };
+        StartView {
+            roles: self
+                .by_kind
+                .get(&Kind::Role)
+                .into_iter()
+                .flatten()
+                .map(|&i| self.link(&self.pages[i].doc.id))
+                .collect(),
+            groups: [Kind::Playbook, Kind::Charter, Kind::Role]
+                .into_iter()
+                .filter(|k| self.by_kind.contains_key(k))
+                .map(group)
+                .collect(),
+            highlights: [Kind::Page, Kind::Assessment]
+                .into_iter()
+                .filter_map(first_of)
+                .collect(),
+        }
+    }
+
     /// Every tag with the built pages that carry it.
     pub fn tags(&self) -> BTreeMap<String, Vec<usize>> {
         let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
@@ -851,6 +1016,72 @@ fn letters_of(pairs: &[(char, &str)], role: &str) -> String {
         .join(" ")
 }
 
+/// `text` cut at spaces into at most `max_lines` lines of about `width` characters;
+/// the last line ends with an ellipsis when text is left over.
+pub fn wrap_words(text: &str, width: usize, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut words = text.split_whitespace().peekable();
+    while let Some(word) = words.next() {
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
+            if lines.len() + 1 == max_lines {
+                current.push('…');
+                lines.push(current);
+                return lines;
+            }
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+        if words.peek().is_none() {
+            lines.push(std::mem::take(&mut current));
+        }
+    }
+    lines
+}
+
+/// Labels the size and sector variants of a rendered body (`<div class="variant"
+/// data-sizes="micro small">`) with the audience they are for, so that a reader
+/// without script, or on paper, sees which passage is whose.
+pub fn label_variants(html: String, labels: &Labels) -> String {
+    const OPEN: &str = "<div class=\"variant\" data-";
+    if !html.contains(OPEN) {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find(OPEN) {
+        let Some(end) = rest[at..].find('>').map(|e| at + e + 1) else {
+            break;
+        };
+        out.push_str(&rest[..end]);
+        let tag = &rest[at + OPEN.len()..end];
+        let (attribute, prefix) = if tag.starts_with("sizes") {
+            ("sizes", "size_")
+        } else {
+            ("sectors", "sector_")
+        };
+        let ids = tag
+            .trim_start_matches(attribute)
+            .trim_start_matches("=\"")
+            .trim_end_matches("\">");
+        let names: Vec<String> = ids
+            .split_whitespace()
+            .map(|id| labels.get(&format!("{prefix}{id}")).to_string())
+            .collect();
+        out.push_str(&format!(
+            "\n<p class=\"variant-label\">{} : {}</p>",
+            labels.get("only_for"),
+            crate::tailor::html_escape(&names.join(", "))
+        ));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The URL of a charter's downloadable Markdown template.
 pub fn download_url(page_url: &str) -> String {
     format!("{}.md", page_url.trim_end_matches(".html"))
@@ -868,4 +1099,49 @@ pub fn tag_slug(tag: &str) -> String {
 /// The way back to the site's root from a page at `url`.
 pub fn root_of(url: &str) -> String {
     "../".repeat(url.matches('/').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_wrap_into_short_lines_with_an_ellipsis_when_cut() {
+        assert_eq!(
+            wrap_words("Informer les représentants du personnel", 20, 3),
+            ["Informer les", "représentants du", "personnel"]
+        );
+        assert_eq!(
+            wrap_words("un deux trois quatre cinq six", 9, 2),
+            ["un deux", "trois…"]
+        );
+        assert!(wrap_words("", 20, 3).is_empty());
+    }
+
+    #[test]
+    fn variants_get_a_label_naming_their_audience() {
+        let labels = Labels::new(crate::edition::Language::Fr, &BTreeMap::new());
+        let html = "<div class=\"variant\" data-sizes=\"micro small\">\n<p>x</p>\n</div>\n<div class=\"variant\" data-sectors=\"public\">\n";
+        let out = label_variants(html.to_string(), &labels);
+        assert!(out.contains("<div class=\"variant\" data-sizes=\"micro small\">\n<p class=\"variant-label\">Uniquement pour : TPE (moins de 10 personnes), Petite entreprise (10 à 49 personnes)</p>"));
+        assert!(out.contains("data-sectors=\"public\">\n<p class=\"variant-label\">Uniquement pour : Secteur public</p>"));
+        assert_eq!(
+            label_variants("<p>plain</p>".into(), &labels),
+            "<p>plain</p>"
+        );
+    }
+
+    #[test]
+    fn a_long_timeline_wraps_into_rows() {
+        let t = Timeline::new(7);
+        assert_eq!(t.points.len(), 7);
+        assert_eq!(t.axes.len(), 2);
+        assert_eq!(
+            t.points[4].0, t.points[0].0,
+            "the fifth phase starts the second row"
+        );
+        assert!(t.points[4].1 > t.points[0].1);
+        assert!(t.points.iter().all(|&(x, y)| x < t.width && y < t.height));
+        assert_eq!(Timeline::new(0).axes.len(), 1);
+    }
 }

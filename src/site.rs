@@ -236,35 +236,14 @@ fn tailor_page(
         _ => Vec::new(),
     };
     let mut problems = Vec::new();
-    let locate_placeholder = |doc: &Document, placeholder: &str| {
-        let yaml = &doc.source.text[doc.front_matter.clone()];
-        let at = yaml.find(placeholder).unwrap_or(0) + doc.front_matter.start;
-        at..at + placeholder.len().min(doc.source.text.len() - at)
-    };
     match tailor::fill_fields(&doc.common, values, &declared) {
         Ok(common) => doc.common = common,
-        Err(found) => {
-            for (placeholder, message, hint) in found {
-                problems.push(
-                    Diagnostic::error(message)
-                        .at(&doc.source, locate_placeholder(&doc, &placeholder))
-                        .hint(hint),
-                );
-            }
-        }
+        Err(found) => problems.extend(placeholder_errors(&doc, found)),
     }
     tailor::filter_parts(&mut doc.data, audience);
     match tailor::fill_kind(&doc.data, values, &declared) {
         Ok(data) => doc.data = data,
-        Err(found) => {
-            for (placeholder, message, hint) in found {
-                problems.push(
-                    Diagnostic::error(message)
-                        .at(&doc.source, locate_placeholder(&doc, &placeholder))
-                        .hint(hint),
-                );
-            }
-        }
+        Err(found) => problems.extend(placeholder_errors(&doc, found)),
     }
     let (body, found) = if tailor::needs_tailoring(doc.body()) {
         tailor::tailor_body(
@@ -337,6 +316,19 @@ fn tailor_page(
     ))
 }
 
+/// Problems in front matter values name their placeholder: point at it.
+fn placeholder_errors(doc: &Document, found: Vec<(String, String, String)>) -> Vec<Diagnostic> {
+    let yaml = &doc.source.text[doc.front_matter.clone()];
+    found
+        .into_iter()
+        .map(|(placeholder, message, hint)| {
+            let at = yaml.find(&placeholder).unwrap_or(0) + doc.front_matter.start;
+            let span = at..at + placeholder.len().min(doc.source.text.len() - at);
+            Diagnostic::error(message).at(&doc.source, span).hint(hint)
+        })
+        .collect()
+}
+
 /// The Markdown template without the `<div>` lines that mark variants and notes.
 fn strip_html_blocks(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -365,7 +357,8 @@ const BOOK_MARKER: &str = "<!--gouvernail:page:";
 #[derive(Default)]
 struct RenderedPage {
     /// The body's HTML as the print book needs it: the book sits at the root while
-    /// every content page sits one folder down, so relative links lose one `../`.
+    /// every content page sits one folder down, so relative links (`href="../…"`,
+    /// `src="../…"`; Markdown escapes quotes in text) lose one `../`.
     content: String,
     heading_ids: Vec<String>,
     anchor_links: Vec<AnchorLink>,
@@ -456,10 +449,9 @@ impl Writer<'_> {
             for (path, bytes) in theme {
                 send(format!("assets/{path}"), bytes.clone());
             }
-            send(
-                "assets/highlight.css".into(),
-                markdown::highlight_css().into_bytes(),
-            );
+            let (code_light, code_dark) = markdown::highlight_css();
+            send("assets/highlight.css".into(), code_light.into_bytes());
+            send("assets/highlight-dark.css".into(), code_dark.into_bytes());
             send("assets/edition.css".into(), self.edition_css().into_bytes());
             let mut book_files = 0;
             if let Some(tera) = self.tera {
@@ -590,7 +582,8 @@ impl Writer<'_> {
         let resolve = |dest: &str, line: usize| {
             self.resolve_link(i, dest, line, &mut anchor_links.borrow_mut())
         };
-        let rendered = markdown::render(&page.body, &resolve);
+        let mut rendered = markdown::render(&page.body, &resolve);
+        rendered.html = render::label_variants(rendered.html, self.site.labels);
         let heading_ids: Vec<String> = rendered.headings.iter().map(|h| h.id.clone()).collect();
         if !rendered.problems.is_empty() {
             return Err(rendered
@@ -604,10 +597,7 @@ impl Writer<'_> {
                 .collect());
         }
         let result = RenderedPage {
-            content: rendered
-                .html
-                .replace("href=\"../", "href=\"")
-                .replace("src=\"../", "src=\""),
+            content: rendered.html.replace("=\"../", "=\""),
             heading_ids,
             anchor_links: anchor_links.into_inner(),
             sections: rendered.sections,
@@ -762,6 +752,7 @@ impl Writer<'_> {
             .collect();
         let mut home = self.context_at(base, "index.html");
         home.insert("sections", &sections);
+        home.insert("start", &site.start_view());
         pages.push(("index.html".to_string(), "index.html", home));
 
         for (kind, list) in &site.by_kind {
@@ -811,11 +802,14 @@ impl Writer<'_> {
             pages.push((url, "search.html", context));
         }
 
-        pages.push((
-            "404.html".to_string(),
-            "404.html",
-            self.context_at(base, "404.html"),
-        ));
+        // A server shows the 404 page at any depth, where relative links break: with a
+        // base URL, its links start from there instead.
+        let mut not_found = self.context_at(base, "404.html");
+        let base_url = &site.settings.base_url;
+        if !base_url.is_empty() {
+            not_found.insert("root", &format!("{}/", base_url.trim_end_matches('/')));
+        }
+        pages.push(("404.html".to_string(), "404.html", not_found));
         pages
     }
 }

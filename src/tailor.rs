@@ -51,7 +51,9 @@ pub struct Values<'a> {
     pub org_size_label: Option<String>,
     pub org_sector_label: Option<String>,
     pub variables: &'a BTreeMap<String, String>,
-    pub data: &'a HashMap<String, Value>,
+    /// Data files by stem; `None` for one that did not parse (its values read as
+    /// empty: the file's own error is reported once).
+    pub data: &'a HashMap<String, Option<Value>>,
 }
 
 impl Values<'_> {
@@ -94,10 +96,12 @@ impl Values<'_> {
             ("data", Some(path)) => {
                 let mut keys = path.split('.');
                 let file = keys.next().unwrap_or_default();
-                let mut value = self
-                    .data
-                    .get(file)
-                    .ok_or_else(|| format!("there is no data file `data/{file}.yaml`"))?;
+                let Some(file_value) = self.data.get(file) else {
+                    return Err(format!("there is no data file `data/{file}.yaml`"));
+                };
+                let Some(mut value) = file_value.as_ref() else {
+                    return Ok(String::new());
+                };
                 for key in keys {
                     value = value.get(key).ok_or_else(|| {
                         format!("`{name}`: `data/{file}.yaml` has no key `{key}` here")
@@ -132,7 +136,9 @@ impl Values<'_> {
         names.extend(self.variables.keys().map(|k| format!("var.{k}")));
         names.extend(declared.iter().map(|v| format!("var.{}", v.name)));
         for (file, value) in self.data {
-            collect_data_names(&format!("data.{file}"), value, &mut names);
+            if let Some(value) = value {
+                collect_data_names(&format!("data.{file}"), value, &mut names);
+            }
         }
         names
     }
@@ -355,6 +361,26 @@ struct OpenBlock {
     wrapped: bool,
 }
 
+/// Whether a `sizes` or `sectors` block is kept for the audience's choice, and the
+/// `<div>` that marks it when the edition keeps every variant (no choice).
+fn variant_block<T: Member>(
+    spec: &str,
+    chosen: Option<T>,
+) -> Result<(bool, Option<String>), String> {
+    let set = Set::<T>::parse_spec(spec)?;
+    Ok(match chosen {
+        Some(member) => (set.contains(member), None),
+        None => (
+            true,
+            Some(format!(
+                "<div class=\"variant\" data-{}s=\"{}\">",
+                T::WHAT,
+                set.ids()
+            )),
+        ),
+    })
+}
+
 /// Resolves the `:::` blocks and `{{ … }}` values of a body. `first_line` is the
 /// body's first line in the source file.
 pub fn tailor_body(
@@ -420,42 +446,20 @@ pub fn tailor_body(
             let (name, arg) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
             let arg = arg.trim();
             let (keep, open_tag) = match name {
-                "sizes" => match SizeSet::parse_spec(arg) {
-                    Ok(set) => match audience.size {
-                        Some(size) => (set.contains(size), None),
-                        None => (
-                            true,
-                            Some(format!(
-                                "<div class=\"variant\" data-sizes=\"{}\">",
-                                set.ids()
-                            )),
-                        ),
-                    },
-                    Err(message) => {
-                        problems.push((start, message, "write `::: sizes micro small`, `::: sizes medium+` or `::: sizes ..small`".into()));
+                "sizes" | "sectors" => {
+                    let block = match name {
+                        "sizes" => variant_block::<Size>(arg, audience.size),
+                        _ => variant_block::<Sector>(arg, audience.sector),
+                    };
+                    block.unwrap_or_else(|message| {
+                        let hint = match name {
+                            "sizes" => "write `::: sizes micro small`, `::: sizes medium+` or `::: sizes ..small`",
+                            _ => "write `::: sectors public` or `::: sectors private`",
+                        };
+                        problems.push((start, message, hint.into()));
                         (true, None)
-                    }
-                },
-                "sectors" => match SectorSet::parse_spec(arg) {
-                    Ok(set) => match audience.sector {
-                        Some(sector) => (set.contains(sector), None),
-                        None => (
-                            true,
-                            Some(format!(
-                                "<div class=\"variant\" data-sectors=\"{}\">",
-                                set.ids()
-                            )),
-                        ),
-                    },
-                    Err(message) => {
-                        problems.push((
-                            start,
-                            message,
-                            "write `::: sectors public` or `::: sectors private`".into(),
-                        ));
-                        (true, None)
-                    }
-                },
+                    })
+                }
                 "note" | "tip" | "warning" => {
                     let title = if arg.is_empty() {
                         admonition_label(name)
@@ -652,10 +656,13 @@ mod tests {
         };
         let variables: BTreeMap<String, String> =
             [("outil".to_string(), "Chat interne".to_string())].into();
-        let data: HashMap<String, Value> = [(
-            "reg".to_string(),
-            serde_yaml_ng::from_str("ai_act: { date: 2 août 2026 }").unwrap(),
-        )]
+        let data: HashMap<String, Option<Value>> = [
+            (
+                "reg".to_string(),
+                Some(serde_yaml_ng::from_str("ai_act: { date: 2 août 2026 }").unwrap()),
+            ),
+            ("casse".to_string(), None),
+        ]
         .into();
         let values = Values {
             org: &org,
@@ -746,7 +753,7 @@ mod tests {
 
     #[test]
     fn every_kind_of_value_is_filled() {
-        let (out, problems) = run("{{ org.name }} {{org.contacts.dpo}} {{ var.outil }} {{ data.reg.ai_act.date }} {{ var.vide }}\n", ALL);
+        let (out, problems) = run("{{ org.name }} {{org.contacts.dpo}} {{ var.outil }} {{ data.reg.ai_act.date }} {{ var.vide }}{{ data.casse.x }}\n", ALL);
         assert!(problems.is_empty(), "{problems:?}");
         assert!(out.starts_with("ACME Jo Chat interne 2 août 2026 <span class=\"blank\" data-var=\"vide\">À remplir</span>"), "{out}");
     }

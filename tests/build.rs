@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{build_in_memory, build_to_dir, fixture, options};
+use common::{build_in_memory, build_to_dir, child_of_base, fixture, options};
 use gouvernail::model::{Sector, Size};
 
 fn base(size: Option<Size>, sector: Option<Sector>) -> BTreeMap<String, String> {
@@ -305,19 +305,14 @@ fn a_successful_build_leaves_nothing_stale() {
 
 #[test]
 fn drafts_are_built_only_when_asked() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = child_of_base(
+        "",
+        &[(
+            "content/pages/brouillon.md",
+            "---\ntitle: Brouillon\nsummary: Pas prêt.\ndraft: true\n---\n",
+        )],
+    );
     let edition = tmp.path();
-    std::fs::write(
-        edition.join("handbook.yaml"),
-        "extends: ".to_string() + &fixture("base").display().to_string() + "\n",
-    )
-    .unwrap();
-    std::fs::create_dir_all(edition.join("content/pages")).unwrap();
-    std::fs::write(
-        edition.join("content/pages/brouillon.md"),
-        "---\ntitle: Brouillon\nsummary: Pas prêt.\ndraft: true\n---\n",
-    )
-    .unwrap();
     let (_, files) = build_in_memory(edition, &options(None, None)).unwrap();
     assert!(!files.contains_key("pages/brouillon.html"));
     let mut with_drafts = options(None, None);
@@ -328,22 +323,49 @@ fn drafts_are_built_only_when_asked() {
 
 #[test]
 fn overdue_review_is_a_warning_not_an_error() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = child_of_base(
+        "",
+        &[("content/pages/vieille.md", "---\ntitle: Vieille\nsummary: À revoir.\nreviewed: 2020-01-15\nreview_every: 12\n---\n")],
+    );
     let edition = tmp.path();
-    std::fs::write(
-        edition.join("handbook.yaml"),
-        "extends: ".to_string() + &fixture("base").display().to_string() + "\n",
-    )
-    .unwrap();
-    std::fs::create_dir_all(edition.join("content/pages")).unwrap();
-    std::fs::write(
-        edition.join("content/pages/vieille.md"),
-        "---\ntitle: Vieille\nsummary: À revoir.\nreviewed: 2020-01-15\nreview_every: 12\n---\n",
-    )
-    .unwrap();
     let (summary, files) =
         build_in_memory(edition, &options(None, None)).expect("a warning does not fail the build");
     assert_eq!(summary.warnings.len(), 1);
     assert!(summary.warnings[0].message.contains("due on 2021-01-15"));
     assert!(page(&files, "pages/vieille.html").contains("review-overdue"));
+}
+
+#[test]
+fn the_404_page_links_from_the_base_url_when_there_is_one() {
+    let relative = base(None, None);
+    assert!(page(&relative, "404.html").contains("href=\"index.html\""));
+    let tmp = child_of_base("base_url: https://intranet.example/guide\n", &[]);
+    let edition = tmp.path();
+    let (_, files) = build_in_memory(edition, &options(None, None)).unwrap();
+    let not_found = page(&files, "404.html");
+    assert!(
+        not_found.contains("href=\"https://intranet.example/guide/index.html\""),
+        "{not_found}"
+    );
+    assert!(
+        page(&files, "procedures/pilote.html").contains("href=\"../index.html\""),
+        "other pages stay relative"
+    );
+}
+
+#[test]
+fn the_code_colours_load_only_where_there_is_highlighted_code() {
+    let files = base(None, None);
+    let playbook = page(&files, "procedures/pilote.html");
+    assert!(
+        playbook.contains("<pre class=\"code hl\""),
+        "the fixture has code"
+    );
+    assert!(playbook.contains("assets/highlight.css"));
+    for path in ["index.html", "chartes/charte.html", "raci.html"] {
+        assert!(
+            !page(&files, path).contains("assets/highlight.css"),
+            "{path} has no code"
+        );
+    }
 }

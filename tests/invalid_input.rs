@@ -287,3 +287,15 @@ fn json_output_carries_file_and_line() {
     assert!(first["file"].as_str().unwrap().ends_with("bad.md"));
     assert_eq!(first["hint"], "did you mean `title`?");
 }
+
+#[test]
+fn a_broken_data_file_is_reported_once_not_at_each_use() {
+    let diagnostics = errors_of(&fixture("invalid/broken-data"));
+    let errors: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.short())
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].contains("data/regles.yaml"), "{errors:#?}");
+}

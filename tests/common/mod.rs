@@ -63,3 +63,17 @@ pub fn errors_of(dir: &Path) -> Vec<Diagnostic> {
         Err(diagnostics) => diagnostics,
     }
 }
+
+/// A temporary edition that extends the base fixture, with `settings` added to its
+/// handbook.yaml and `files` (path under the edition, text) written into it.
+pub fn child_of_base(settings: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let yaml = format!("extends: {}\n{settings}", fixture("base").display());
+    std::fs::write(tmp.path().join("handbook.yaml"), yaml).unwrap();
+    for (path, text) in files {
+        let full = tmp.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+    tmp
+}

@@ -1,0 +1,290 @@
+// Browser tests of the default theme (issue 5): every interactive feature over
+// file:// and HTTP, the strict CSP, accessibility with axe-core in light and dark
+// schemes, print media, and screenshots at desktop and phone widths saved under
+// target/screenshots/ for a person to look at (not committed).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { start, open as openIn, site } from "./harness.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const shots = path.join(here, "..", "..", "target", "screenshots");
+
+// The home and one page of each kind, plus the generated pages.
+const pages = {
+  home: "index.html",
+  playbook: "procedures/mener-pilote.html",
+  charter: "chartes/charte-utilisation-ia.html",
+  role: "roles/referent-ia.html",
+  myth: "idees-recues/mythe-ia-remplace-les-salaries.html",
+  myths: "idees-recues/index.html",
+  comms: "communication/annoncer-programme-ia.html",
+  case: "cas/cas-quebec-reprise-en-main.html",
+  assessment: "autodiagnostic/autodiagnostic-maturite.html",
+  page: "pages/introduction.html",
+  raci: "raci.html",
+  tags: "etiquettes/index.html",
+  notFound: "404.html",
+};
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+const open = (root, relative, options) => openIn(env.browser, root, relative, options);
+const visible = (page, selector) => page.locator(selector).first().isVisible();
+
+test("no inline script, inline style or style attribute in any page of the site", () => {
+  const offenders = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) { walk(file); continue; }
+      if (!entry.name.endsWith(".html")) { continue; }
+      const html = fs.readFileSync(file, "utf8");
+      if (/<script(?![^>]*\ssrc=)[^>]*>/i.test(html)) { offenders.push(`${file}: inline <script>`); }
+      if (/<style[\s>]/i.test(html)) { offenders.push(`${file}: <style>`); }
+      if (/\sstyle="/i.test(html)) { offenders.push(`${file}: style=""`); }
+      if (/\son[a-z]+="/i.test(html)) { offenders.push(`${file}: inline event handler`); }
+      if (/(?:src|href)="(?:https?:)?\/\/[^"]*\.(?:css|js|woff2?)"/i.test(html)) { offenders.push(`${file}: external asset`); }
+    }
+  };
+  walk(site);
+  assert.deepEqual(offenders, []);
+});
+
+for (const [scheme, index] of [["file://", 0], ["http", 1]]) {
+  const rootOf = () => env.roots[index][1];
+
+  test(`${scheme}: the home and every kind of page load with no console error, CSP violation or outside request`, async () => {
+    for (const relative of [...Object.values(pages), "impression.html"]) {
+      const { page, context, problems } = await open(rootOf(), relative);
+      await page.waitForLoadState("load");
+      assert.equal(await page.evaluate(() => document.querySelectorAll("[style]").length), 0, `${relative}: no style attribute`);
+      assert.deepEqual(problems, [], `${relative}: ${problems.join("; ")}`);
+      await context.close();
+    }
+  });
+
+  test(`${scheme}: "where to start" narrows the home to a size and a role, in step with every page's switcher, remembered`, async () => {
+    const { page, context, problems } = await open(rootOf(), pages.home);
+    const items = page.locator(".start-list > li");
+    const total = await items.count();
+    assert.ok(total > 10, "every playbook, charter and role card is listed");
+    // The default handbook may have no page for some sizes only: then the choice
+    // has nothing to hide here, and only its memory is checked.
+    const large = page.locator('.start-list > li[data-sizes]:not([data-sizes~="micro"])').first();
+    const sized = (await large.count()) > 0;
+    if (sized) { assert.ok(await large.isVisible(), "before a choice, pages for some sizes only show"); }
+    await page.locator(".start-form select[data-audience=size]").selectOption("micro");
+    if (sized) { assert.ok(!(await large.isVisible()), "a page for larger organisations is hidden for a micro-enterprise"); }
+    const role = await page.locator(".start-form select[data-start-role] option").nth(1).getAttribute("value");
+    await page.locator(".start-form select[data-start-role]").selectOption(role);
+    const shown = await page.locator(".start-list > li:visible").count();
+    assert.ok(shown > 0 && shown < total, `the role ${role} narrows the lists (${shown} of ${total})`);
+    for (const li of await page.locator(".start-list > li:visible").all()) {
+      assert.ok((await li.getAttribute("data-roles")).split(" ").includes(role), "each shown page concerns the role");
+    }
+    assert.match(await page.locator("[data-start-count]").textContent(), new RegExp(`^${shown}\\b`));
+    await page.goto(rootOf() + pages.playbook);
+    assert.equal(await page.locator("select[data-audience=size]").inputValue(), "micro", "the header's switcher shows the same choice");
+    await page.goto(rootOf() + pages.home);
+    assert.equal(await page.locator("select[data-start-role]").inputValue(), role, "the role is remembered");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test(`${scheme}: playbook ticks persist, export to a file and import back`, async () => {
+    const { page, context, problems } = await open(rootOf(), pages.playbook);
+    const boxes = page.locator("input[data-check]");
+    const progress = page.locator("[data-progress]");
+    assert.equal(await progress.textContent(), "0");
+    await boxes.nth(0).check();
+    await boxes.nth(2).check();
+    assert.equal(await progress.textContent(), "2", "the progress counts the ticks");
+    await page.reload();
+    assert.ok(await boxes.nth(2).isChecked(), "a tick survives a reload");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("[data-checklist-export]").click()]);
+    const file = path.join(fs.mkdtempSync(path.join(process.env.TMPDIR || "/tmp", "ticks-")), download.suggestedFilename());
+    await download.saveAs(file);
+    const saved = JSON.parse(fs.readFileSync(file, "utf8"));
+    assert.equal(Object.values(saved.checks).filter(Boolean).length, 2, "the export holds the two ticks");
+    await page.locator("[data-checklist-reset]").click();
+    assert.ok(!(await boxes.nth(0).isChecked()));
+    await page.reload();
+    assert.ok(!(await boxes.nth(0).isChecked()), "untick all is remembered");
+    await page.locator("[data-checklist-import]").setInputFiles(file);
+    await page.waitForFunction(() => document.querySelector("[data-progress]").textContent === "2");
+    assert.ok(await boxes.nth(0).isChecked() && await boxes.nth(2).isChecked(), "the import ticks them again");
+    await page.locator("[data-checklist-import]").setInputFiles({ name: "x.json", mimeType: "application/json", buffer: Buffer.from("{\"not\": 1}") });
+    await page.locator("[data-checklist-status]").waitFor();
+    assert.ok(await boxes.nth(0).isChecked(), "a wrong file changes nothing");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test(`${scheme}: each myth card reveals its fact, and the grid filters by verdict`, async () => {
+    const { page, context, problems } = await open(rootOf(), pages.myths);
+    const card = page.locator(".myth-card").first();
+    const fact = card.locator(".reveal p").first();
+    assert.ok(!(await fact.isVisible()), "the fact is hidden until asked for");
+    await card.locator("summary").click();
+    assert.ok(await fact.isVisible(), "a click reveals the fact");
+    const cards = await page.locator(".myth-card").count();
+    await page.locator('[data-verdict-filter="nuanced"]').click();
+    const nuanced = await page.locator(".myth-card:visible").count();
+    assert.ok(nuanced > 0 && nuanced < cards, `the filter keeps ${nuanced} of ${cards}`);
+    assert.equal(await page.locator('.myth-card:visible:not([data-verdict="nuanced"])').count(), 0);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test(`${scheme}: the self-diagnostic scores the answers and shows the matching result`, async () => {
+    const { page, context, problems } = await open(rootOf(), pages.assessment);
+    const form = page.locator("form[data-assessment]");
+    const max = Number(await form.getAttribute("data-max"));
+    let expected = 0;
+    for (const fieldset of await form.locator("fieldset").all()) {
+      const radios = fieldset.locator("input[type=radio]");
+      const values = await radios.evaluateAll((list) => list.map((r) => Number(r.value)));
+      const best = values.indexOf(Math.max(...values));
+      await radios.nth(best).check();
+      expected += values[best];
+    }
+    assert.equal(expected, max, "the best answers add up to the maximum the page states");
+    assert.equal(Number(await page.locator("output[name=score]").textContent()), max);
+    const current = page.locator(".band.band-current");
+    assert.equal(await current.count(), 1, "exactly one result band matches");
+    assert.ok(Number(await current.getAttribute("data-max")) >= max && Number(await current.getAttribute("data-min")) <= max);
+    assert.ok((await page.locator("[data-result]").textContent()).length > 10, "the result is spelled out");
+    await form.locator("button[type=reset]").click();
+    await page.waitForFunction(() => document.querySelector("output[name=score]").closest("p").hidden);
+    assert.equal(await page.locator(".band.band-current").count(), 0, "clearing the answers clears the result");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test(`${scheme}: dark mode follows the system and the toggle, remembered`, async () => {
+    const background = (page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const { page, context, problems } = await open(rootOf(), pages.playbook, { colorScheme: "light" });
+    const light = await background(page);
+    const toggle = page.locator("[data-theme-toggle]");
+    assert.equal(await toggle.getAttribute("aria-pressed"), "false");
+    await toggle.click();
+    assert.equal(await toggle.getAttribute("aria-pressed"), "true");
+    const dark = await background(page);
+    assert.notEqual(dark, light, "the toggle darkens the page");
+    await page.goto(rootOf() + pages.home);
+    assert.equal(await background(page), dark, "the choice holds on the next page");
+    await context.close();
+    const system = await open(rootOf(), pages.playbook, { colorScheme: "dark" });
+    assert.equal(await background(system.page), dark, "a system in dark mode gets the dark theme");
+    await system.context.close();
+    assert.deepEqual(problems, []);
+  });
+
+  test(`${scheme}: the RACI matrix filters by role, also from a role card's link`, async () => {
+    const { page, context, problems } = await open(rootOf(), pages.role);
+    await page.locator(".involvement a[href*='raci.html#role-']").click();
+    await page.waitForURL(/raci\.html#role-/);
+    const select = page.locator("select[data-raci-role]");
+    assert.equal(await select.inputValue(), "referent-ia", "the link picks the role");
+    const rows = await page.locator("table.raci-matrix tbody tr").count();
+    const shown = await page.locator("table.raci-matrix tbody tr:visible").count();
+    assert.ok(shown > 0 && shown <= rows);
+    assert.equal(await page.locator("table.raci-matrix thead th:visible").count(), 2, "the playbook column and the role's");
+    for (const cell of await page.locator("table.raci-matrix tbody tr:visible td:visible").all()) {
+      assert.notEqual((await cell.textContent()).trim(), "", "every shown playbook involves the role");
+    }
+    await select.selectOption("");
+    assert.equal(await page.locator("table.raci-matrix tbody tr:visible").count(), rows);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test(`${scheme}: pages print without the frame, with link targets; a charter prints as a form to sign`, async () => {
+    const { page, context, problems } = await open(rootOf(), pages.charter);
+    assert.ok(await visible(page, ".site-nav"));
+    assert.ok(await visible(page, "[data-print]"), "the print button shows on screen");
+    await page.emulateMedia({ media: "print" });
+    for (const hidden of [".site-header", ".site-nav", ".pager", ".toc", "[data-print]", ".charter-actions"]) {
+      assert.ok(!(await visible(page, hidden)), `${hidden} is not printed`);
+    }
+    assert.ok(await visible(page, ".signature"), "the signature block is printed");
+    const blank = await page.locator(".blank").first().evaluate((e) => getComputedStyle(e).borderBottomStyle + " " + getComputedStyle(e).borderTopStyle);
+    assert.equal(blank, "solid none", "a blank is a line on paper");
+    await page.goto(rootOf() + "pages/sources.html");
+    await page.emulateMedia({ media: "print" });
+    const external = page.locator(".content a[href^='http']").first();
+    if (await external.count()) {
+      const after = await external.evaluate((a) => getComputedStyle(a, "::after").content);
+      assert.ok(after.includes(await external.getAttribute("href")), "an outside link shows its address on paper");
+    }
+    await page.goto(rootOf() + "impression.html");
+    await page.emulateMedia({ media: "print" });
+    const breaks = await page.locator(".print-section").evaluateAll((list) => list.map((s) => getComputedStyle(s).breakBefore));
+    assert.ok(breaks.length > 3 && breaks.every((b) => b === "page"), "each part of the book starts a new page");
+    assert.equal(await page.locator(".print-page").count(), await page.locator(".book-toc ol ol li").count(), "the contents list every page");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
+test("without script, every variant shows labelled, every myth shows its fact, and no dead control shows", async () => {
+  const root = env.roots[0][1];
+  const { page, context, problems } = await open(root, pages.myths, { javaScriptEnabled: false });
+  const facts = page.locator(".myth-card .reveal p:first-of-type");
+  assert.equal(await facts.count(), await page.locator(".myth-card").count());
+  for (const fact of await facts.all()) { assert.ok(await fact.isVisible()); }
+  assert.ok(!(await visible(page, ".verdict-filter")), "no filter that cannot work");
+  await page.goto(root + "procedures/lancer-programme-ia.html");
+  assert.ok(!(await visible(page, "form.audience")), "no switcher that cannot work");
+  const variants = page.locator(".content .variant");
+  assert.ok(await variants.count() > 0);
+  for (const variant of await variants.all()) {
+    assert.ok(await variant.isVisible());
+    assert.match(await variant.locator(".variant-label").first().textContent(), /\S/, "each variant says whom it is for");
+  }
+  assert.ok(!(await visible(page, ".checklist-tools")), "no export without script");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("axe-core finds no WCAG 2.1 A or AA violation on the home and each kind of page, light and dark", async () => {
+  const root = env.roots[0][1];
+  const found = [];
+  for (const colorScheme of ["light", "dark"]) {
+    for (const [name, relative] of Object.entries(pages)) {
+      const { page, context } = await open(root, relative, { colorScheme });
+      await page.evaluate(axeSource);
+      const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
+      assert.ok(result.passes.length > 10, `axe ran its checks on ${name}`);
+      for (const v of result.violations) {
+        found.push(`${colorScheme} ${name}: ${v.id} (${v.nodes.length}) ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+      }
+      await context.close();
+    }
+  }
+  assert.deepEqual(found, []);
+});
+
+test("screenshots at desktop and phone widths, for a person to look at (target/screenshots/)", async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  const root = env.roots[0][1];
+  const views = [["home", pages.home], ["playbook", pages.playbook], ["role", pages.role], ["myths", pages.myths], ["comms", pages.comms], ["charter-print", pages.charter, "print"]];
+  for (const [width, label] of [[1280, "desktop"], [390, "phone"]]) {
+    for (const [name, relative, media] of views) {
+      const { page, context } = await open(root, relative, { viewport: { width, height: 900 } });
+      if (media) { await page.emulateMedia({ media }); }
+      const file = path.join(shots, `${name}-${label}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      assert.ok(fs.statSync(file).size > 10000, `${file} was written`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `${name} at ${width} px does not scroll sideways (${overflow} px)`);
+      await context.close();
+    }
+  }
+});
