@@ -600,7 +600,12 @@ impl Writer<'_> {
             content: rendered.html.replace("=\"../", "=\""),
             heading_ids,
             anchor_links: anchor_links.into_inner(),
-            sections: rendered.sections,
+            // Only the search index reads them; they are a copy of every body's text.
+            sections: if self.site.settings.search_enabled {
+                rendered.sections
+            } else {
+                Vec::new()
+            },
         };
         let Some(tera) = self.tera else {
             return Ok((None, result));
