@@ -3,8 +3,8 @@
 //! `theme/`), so a bare content folder builds.
 //!
 //! An edition overrides a whole template by writing a file of the same name, or one
-//! block of it with `{% extends "gouvernail/page.html" %}`: every built-in template is
-//! also registered under `gouvernail/`.
+//! block of it with `{% extends "gouvernail/page.html" %}`: a built-in template is
+//! also registered under `gouvernail/` when an override names it so.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -23,15 +23,28 @@ static BUILTIN_THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/theme");
 pub fn load(edition: &Edition) -> Result<Tera, Vec<Diagnostic>> {
     let mut sources: BTreeMap<String, (String, Option<PathBuf>)> = BTreeMap::new();
     let mut problems = Vec::new();
-    for file in builtin_files(&BUILTIN_TEMPLATES) {
-        let name = file.path().to_string_lossy().replace('\\', "/");
-        let text = String::from_utf8_lossy(file.contents()).into_owned();
-        sources.insert(format!("gouvernail/{name}"), (text.clone(), None));
-        sources.insert(name, (text, None));
+    let builtins: Vec<(String, String)> = builtin_files(&BUILTIN_TEMPLATES)
+        .into_iter()
+        .map(|file| {
+            let name = file.path().to_string_lossy().replace('\\', "/");
+            (name, String::from_utf8_lossy(file.contents()).into_owned())
+        })
+        .collect();
+    for (name, text) in &builtins {
+        sources.insert(name.clone(), (text.clone(), None));
     }
+    let mut overrides = Vec::new();
     for (name, path) in edition.files("templates") {
         match std::fs::read_to_string(&path) {
             Ok(text) => {
+                // The repository's own edition holds the built-in templates themselves.
+                if sources
+                    .get(&name)
+                    .is_some_and(|(builtin, _)| *builtin == text)
+                {
+                    continue;
+                }
+                overrides.push(text.clone());
                 sources.insert(name, (text, Some(path)));
             }
             Err(err) => problems.push(
@@ -43,6 +56,14 @@ pub fn load(edition: &Edition) -> Result<Tera, Vec<Diagnostic>> {
     }
     if !problems.is_empty() {
         return Err(problems);
+    }
+    // The built-ins an override names as `gouvernail/…` (to extend one block of
+    // it); parsing every template twice would cost a fifth of a small build.
+    for (name, text) in builtins {
+        let qualified = format!("gouvernail/{name}");
+        if overrides.iter().any(|o| o.contains(&qualified)) {
+            sources.insert(qualified, (text, None));
+        }
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".svg", ".xml"]);
