@@ -415,8 +415,10 @@ impl Writer<'_> {
             });
             let rendered: Vec<Result<RenderedPage, Vec<Diagnostic>>> = (0..self.site.pages.len())
                 .into_par_iter()
-                .map_with(sender.clone(), |sender, i| {
-                    let (html, rendered) = self.render_page(i, &base)?;
+                // Each split of the work gets its own copy of the shared context and
+                // replaces only the page's own keys, instead of a copy per page.
+                .map_with((sender.clone(), base.clone()), |(sender, context), i| {
+                    let (html, rendered) = self.render_page(i, context)?;
                     if let Some(html) = html {
                         let _ = sender.send((self.site.pages[i].url.clone(), html.into_bytes()));
                     }
@@ -572,10 +574,12 @@ impl Writer<'_> {
     /// Renders one content page, writes it, and returns its body HTML.
     /// Renders one content page: its full HTML (none when the templates did not
     /// load), and what the rest of the build needs of it.
+    /// `context` holds the shared data; the page's own keys (`page`, `root`,
+    /// `current_url`) are replaced in it.
     fn render_page(
         &self,
         i: usize,
-        base: &Context,
+        context: &mut Context,
     ) -> Result<(Option<String>, RenderedPage), Vec<Diagnostic>> {
         let page = &self.site.pages[i];
         let anchor_links = std::cell::RefCell::new(Vec::new());
@@ -613,7 +617,8 @@ impl Writer<'_> {
         let view = self
             .site
             .page_view(i, rendered.html, rendered.headings, self.today);
-        let mut context = self.context_at(base, &page.url);
+        context.insert("root", &root_of(&page.url));
+        context.insert("current_url", &page.url);
         context.insert("page", &view);
         let template = format!("{}.html", page.doc.kind.id());
         let html = tera
