@@ -622,7 +622,7 @@ impl Writer<'_> {
         context.insert("page", &view);
         let template = format!("{}.html", page.doc.kind.id());
         let html = tera
-            .render(&template, &context)
+            .render(&template, context)
             .map_err(|err| vec![template_error(&template, &page.url, &err)])?;
         Ok((Some(html), result))
     }
