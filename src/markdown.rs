@@ -136,8 +136,13 @@ impl HeadingIds {
 }
 
 /// Renders a tailored body. `resolve` decides what each link destination becomes;
-/// it also gets the link's source line.
-pub fn render(body: &TailoredBody, resolve: &dyn Fn(&str, usize) -> LinkTarget) -> Rendered {
+/// it also gets the link's source line. `with_sections` asks for the body's text by
+/// section (only the search index needs it).
+pub fn render(
+    body: &TailoredBody,
+    resolve: &dyn Fn(&str, usize) -> LinkTarget,
+    with_sections: bool,
+) -> Rendered {
     let mut events: Vec<Event> = Vec::new();
     let mut headings = Vec::new();
     let mut problems = Vec::new();
@@ -256,7 +261,11 @@ pub fn render(body: &TailoredBody, resolve: &dyn Fn(&str, usize) -> LinkTarget) 
             (None, event) => events.push(event),
         }
     }
-    let sections = sections(&events);
+    let sections = if with_sections {
+        sections(&events)
+    } else {
+        Vec::new()
+    };
     let mut html = String::with_capacity(body.text().len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Rendered {
@@ -440,7 +449,7 @@ mod tests {
     #[test]
     fn heading_ids_are_accent_folded_and_unique() {
         let text = "# Sécurité des données\n\n## Sécurité des données\n\n## L'IA, c'est « quoi » ?\n\n## Custom {#mon-ancre}\n";
-        let rendered = render(&body(text), &|_, _| LinkTarget::Keep);
+        let rendered = render(&body(text), &|_, _| LinkTarget::Keep, true);
         let ids: Vec<&str> = rendered.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -459,7 +468,7 @@ mod tests {
     #[test]
     fn sections_split_the_text_at_headings_without_code() {
         let text = "Intro *forte*.\n\n## Sécurité\n\nPremier.\nSuite.\n\n```rust\nlet code = 1;\n```\n\n- un\n- deux\n";
-        let rendered = render(&body(text), &|_, _| LinkTarget::Keep);
+        let rendered = render(&body(text), &|_, _| LinkTarget::Keep, true);
         assert_eq!(rendered.sections.len(), 2);
         assert_eq!(rendered.sections[0].anchor, None);
         assert_eq!(rendered.sections[0].text, "Intro forte.");
@@ -471,7 +480,7 @@ mod tests {
     #[test]
     fn extensions_are_on() {
         let text = "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~barré~~\n\n- [x] fait\n\nNote[^1].\n\n[^1]: La note.\n";
-        let html = render(&body(text), &|_, _| LinkTarget::Keep).html;
+        let html = render(&body(text), &|_, _| LinkTarget::Keep, true).html;
         assert!(html.contains("<table>") && html.contains("<del>barré</del>"));
         assert!(html.contains("type=\"checkbox\"") && html.contains("footnote"));
     }
@@ -484,7 +493,7 @@ mod tests {
             "y.md" => LinkTarget::Unlinked,
             _ => LinkTarget::Broken("no".into(), "hint".into()),
         };
-        let rendered = render(&body(text), &resolve);
+        let rendered = render(&body(text), &resolve, true);
         assert!(
             rendered.html.contains("<a href=\"../x.html\">a</a> b c"),
             "{}",

@@ -463,6 +463,11 @@ impl<'a> Site<'a> {
         }
     }
 
+    /// The plural label of a kind ("Procédures").
+    pub fn kinds_label(&self, kind: Kind) -> String {
+        self.labels.get(&format!("kinds_{}", kind.id())).to_string()
+    }
+
     pub fn section_url(&self, kind: Kind) -> String {
         format!("{}/index.html", i18n::segment(self.language(), kind))
     }
@@ -538,7 +543,7 @@ impl<'a> Site<'a> {
                 .iter()
                 .map(|(kind, pages)| NavItem {
                     kind: *kind,
-                    label: self.labels.get(&format!("kinds_{}", kind.id())).to_string(),
+                    label: self.kinds_label(*kind),
                     url: self.section_url(*kind),
                     count: pages.len(),
                 })
@@ -934,7 +939,7 @@ impl<'a> Site<'a> {
                 .collect();
             StartGroup {
                 kind,
-                label: self.labels.get(&format!("kinds_{}", kind.id())).to_string(),
+                label: self.kinds_label(kind),
                 url: self.section_url(kind),
                 pages,
             }

@@ -518,7 +518,7 @@ impl Writer<'_> {
             .map(|(kind, list)| {
                 serde_json::json!({
                     "kind": kind,
-                    "label": site.labels.get(&format!("kinds_{}", kind.id())),
+                    "label": site.kinds_label(*kind),
                     "pages": list.iter().map(|&i| serde_json::json!({
                         "id": site.pages[i].doc.id,
                         "title": site.pages[i].doc.common.title,
@@ -586,7 +586,8 @@ impl Writer<'_> {
         let resolve = |dest: &str, line: usize| {
             self.resolve_link(i, dest, line, &mut anchor_links.borrow_mut())
         };
-        let mut rendered = markdown::render(&page.body, &resolve);
+        let mut rendered =
+            markdown::render(&page.body, &resolve, self.site.settings.search_enabled);
         rendered.html = render::label_variants(rendered.html, self.site.labels);
         let heading_ids: Vec<String> = rendered.headings.iter().map(|h| h.id.clone()).collect();
         if !rendered.problems.is_empty() {
@@ -604,12 +605,7 @@ impl Writer<'_> {
             content: rendered.html.replace("=\"../", "=\""),
             heading_ids,
             anchor_links: anchor_links.into_inner(),
-            // Only the search index reads them; they are a copy of every body's text.
-            sections: if self.site.settings.search_enabled {
-                rendered.sections
-            } else {
-                Vec::new()
-            },
+            sections: rendered.sections,
         };
         let Some(tera) = self.tera else {
             return Ok((None, result));
@@ -753,7 +749,7 @@ impl Writer<'_> {
             .map(|(kind, list)| {
                 serde_json::json!({
                     "kind": kind,
-                    "label": site.labels.get(&format!("kinds_{}", kind.id())),
+                    "label": site.kinds_label(*kind),
                     "url": site.section_url(*kind),
                     "count": list.len(),
                     "pages": list.iter().take(6).map(|&i| site.card(i)).collect::<Vec<_>>(),
@@ -772,7 +768,7 @@ impl Writer<'_> {
                 "section",
                 &serde_json::json!({
                     "kind": kind,
-                    "label": site.labels.get(&format!("kinds_{}", kind.id())),
+                    "label": site.kinds_label(*kind),
                     "url": url,
                     "pages": list.iter().map(|&i| site.card(i)).collect::<Vec<_>>(),
                 }),
