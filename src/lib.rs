@@ -3,8 +3,10 @@
 //! The pipeline (see `site`) reads an edition (`edition`), parses its pages
 //! (`parse`), checks the corpus (`validate`), keeps what applies to the reader's
 //! organisation (`tailor`), renders Markdown and templates (`markdown`, `render`,
-//! `templates`) and writes the site (`output`). The shared types are in `model`.
+//! `templates`) and writes the site (`output`, and the print book in `book`). The
+//! shared types are in `model`.
 
+pub mod book;
 pub mod diagnostics;
 pub mod edition;
 pub mod i18n;

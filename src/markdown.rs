@@ -61,6 +61,8 @@ pub struct Rendered {
     /// The body's text split at its headings, for the search index.
     pub sections: Vec<Section>,
     pub problems: Vec<Problem>,
+    /// Whether a code block was highlighted: the page then needs the code colours.
+    pub highlighted: bool,
 }
 
 /// The plain text of a body between two headings (code blocks left out).
@@ -150,6 +152,7 @@ pub fn render(
     let mut heading: Option<(usize, Vec<Event>)> = None;
     let mut code: Option<(Option<String>, String)> = None;
     let mut skipping_link = false;
+    let mut highlighted = false;
 
     for (event, range) in Parser::new_ext(body.text(), options()).into_offset_iter() {
         // Code blocks: gather the text, then highlight it whole.
@@ -158,7 +161,9 @@ pub fn render(
                 Event::Text(t) => text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, text) = code.take().expect("inside a code block");
-                    events.push(Event::Html(highlight(lang.as_deref(), &text).into()));
+                    let html = highlight(lang.as_deref(), &text);
+                    highlighted |= html.starts_with(HIGHLIGHTED_PRE);
+                    events.push(Event::Html(html.into()));
                 }
                 _ => {}
             }
@@ -273,6 +278,7 @@ pub fn render(
         headings,
         sections,
         problems,
+        highlighted,
     }
 }
 
@@ -303,6 +309,9 @@ fn syntaxes() -> &'static SyntaxSet {
     static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
     SYNTAXES.get_or_init(SyntaxSet::load_defaults_newlines)
 }
+
+/// How a highlighted code block starts.
+const HIGHLIGHTED_PRE: &str = "<pre class=\"code hl\"";
 
 /// A code block as HTML, highlighted with classes when the language is known.
 pub fn highlight(lang: Option<&str>, code: &str) -> String {
@@ -335,7 +344,7 @@ pub fn highlight(lang: Option<&str>, code: &str) -> String {
     for _ in 0..open_spans {
         html.push_str("</span>");
     }
-    format!("<pre class=\"code hl\"{lang_attr}><code>{html}</code></pre>\n")
+    format!("{HIGHLIGHTED_PRE}{lang_attr}><code>{html}</code></pre>\n")
 }
 
 thread_local! {

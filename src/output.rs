@@ -17,11 +17,10 @@ pub trait Sink: Sync {
     /// Writes one file; `path` is relative, with `/` separators.
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
 
-    /// Writes one file made of several parts, without joining them first (the print
-    /// book of a large handbook is tens of megabytes).
-    fn write_parts(&self, path: &str, parts: &[&[u8]]) -> io::Result<()> {
-        self.write(path, &parts.concat())
-    }
+    /// Opens one file to be written in pieces (the print book of a large handbook,
+    /// tens of megabytes, is written as its pages render). The file is complete
+    /// when the writer is dropped; flush it first to see any error.
+    fn open(&self, path: &str) -> io::Result<Box<dyn Write + Send + '_>>;
 }
 
 /// Files in memory, by relative path.
@@ -43,6 +42,43 @@ impl Sink for MemorySink {
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_string(), bytes.to_vec());
         Ok(())
+    }
+
+    fn open(&self, path: &str) -> io::Result<Box<dyn Write + Send + '_>> {
+        Ok(Box::new(MemoryFile {
+            sink: self,
+            path: path.to_string(),
+            bytes: Vec::new(),
+        }))
+    }
+}
+
+/// A file of a `MemorySink` being written; it joins the sink when dropped.
+struct MemoryFile<'s> {
+    sink: &'s MemorySink,
+    path: String,
+    bytes: Vec<u8>,
+}
+
+impl Write for MemoryFile<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for MemoryFile<'_> {
+    fn drop(&mut self) {
+        let bytes = std::mem::take(&mut self.bytes);
+        self.sink
+            .files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(std::mem::take(&mut self.path), bytes);
     }
 }
 
@@ -122,12 +158,11 @@ impl Sink for DirSink {
         self.create(path)?.write_all(bytes)
     }
 
-    fn write_parts(&self, path: &str, parts: &[&[u8]]) -> io::Result<()> {
-        let mut file = io::BufWriter::new(self.create(path)?);
-        for part in parts {
-            file.write_all(part)?;
-        }
-        file.flush()
+    fn open(&self, path: &str) -> io::Result<Box<dyn Write + Send + '_>> {
+        Ok(Box::new(io::BufWriter::with_capacity(
+            256 * 1024,
+            self.create(path)?,
+        )))
     }
 }
 

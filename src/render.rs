@@ -107,7 +107,9 @@ pub struct PageView<'a> {
     pub title: &'a str,
     pub summary: &'a str,
     pub url: &'a str,
-    pub content: String,
+    pub content: &'a str,
+    /// Whether the content holds highlighted code (and so needs the code colours).
+    pub has_code: bool,
     pub toc: Vec<Heading>,
     pub sizes: Vec<&'static str>,
     pub sectors: Vec<&'static str>,
@@ -374,6 +376,8 @@ pub struct Site<'a> {
     pub known: HashMap<String, (String, Kind)>,
     /// Built pages of each kind, in display order (weight, then title).
     pub by_kind: BTreeMap<Kind, Vec<usize>>,
+    /// Each built page's place in its kind's list (for previous / next).
+    place_in_kind: Vec<usize>,
     pub involvement: HashMap<String, Vec<Involvement>>,
 }
 
@@ -400,6 +404,12 @@ impl<'a> Site<'a> {
                 a.weight.cmp(&b.weight).then_with(|| a.title.cmp(&b.title))
             });
         }
+        let mut place_in_kind = vec![0; pages.len()];
+        for list in by_kind.values() {
+            for (place, &i) in list.iter().enumerate() {
+                place_in_kind[i] = place;
+            }
+        }
         let mut site = Site {
             settings,
             labels,
@@ -408,6 +418,7 @@ impl<'a> Site<'a> {
             by_id,
             known,
             by_kind,
+            place_in_kind,
             involvement: HashMap::new(),
         };
         site.involvement = site.compute_involvement();
@@ -564,21 +575,19 @@ impl<'a> Site<'a> {
     }
 
     /// The view of page `i`, with its rendered body.
-    pub fn page_view(
-        &self,
+    pub fn page_view<'v>(
+        &'v self,
         i: usize,
-        content: String,
+        content: &'v str,
+        has_code: bool,
         toc: Vec<Heading>,
         today: chrono::NaiveDate,
-    ) -> PageView<'_> {
+    ) -> PageView<'v> {
         let page = &self.pages[i];
         let doc = &page.doc;
         let common = &doc.common;
         let siblings = &self.by_kind[&doc.kind];
-        let position = siblings
-            .iter()
-            .position(|&j| j == i)
-            .expect("a page is in its kind's list");
+        let position = self.place_in_kind[i];
         let neighbour = |j: Option<&usize>| j.map(|&j| self.link(&self.pages[j].doc.id));
         let next_review = common
             .reviewed
@@ -596,6 +605,7 @@ impl<'a> Site<'a> {
             summary: &common.summary,
             url: &page.url,
             content,
+            has_code,
             toc,
             sizes: self.size_marks(common.sizes),
             sectors: self.sector_marks(common.sectors),

@@ -9,11 +9,13 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use tera::{Context, Tera};
 
+use crate::book;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::edition::{load_data, Edition};
 use crate::i18n::{self, Labels};
@@ -151,6 +153,7 @@ pub fn build(
         by_path: &by_path,
         unparsed: &unparsed,
         today: options.today,
+        frames: Mutex::default(),
     };
     let (files, problems) = writer.write_all(&theme, &downloads);
     diagnostics.extend(problems);
@@ -350,16 +353,26 @@ fn strip_html_blocks(text: &str) -> String {
     out
 }
 
-/// Where the print book's template puts a page's body: `<!--gouvernail:page:N-->`.
-const BOOK_MARKER: &str = "<!--gouvernail:page:";
+/// What the render threads send the writer thread.
+enum Output {
+    /// A file of the site, by path.
+    File(String, Vec<u8>),
+    /// Page `i`'s body, for the print book.
+    BookBody(usize, String),
+}
+
+/// A content page, rendered.
+struct PageOutput {
+    /// The whole page; none when the templates did not load.
+    html: Option<Vec<u8>>,
+    /// The body's HTML, for the print book.
+    body: String,
+    kept: RenderedPage,
+}
 
 /// What the build keeps of a rendered page.
 #[derive(Default)]
 struct RenderedPage {
-    /// The body's HTML as the print book needs it: the book sits at the root while
-    /// every content page sits one folder down, so relative links (`href="../…"`,
-    /// `src="../…"`; Markdown escapes quotes in text) lose one `../`.
-    content: String,
     heading_ids: Vec<String>,
     anchor_links: Vec<AnchorLink>,
     /// The body's text by section, for the search index.
@@ -384,7 +397,21 @@ struct Writer<'a> {
     /// Pages that failed to parse: links to them are not reported again.
     unparsed: &'a HashSet<String>,
     today: NaiveDate,
+    frames: Mutex<HashMap<FrameKey, Result<Arc<serde_json::Value>, Diagnostic>>>,
 }
+
+/// What the shared pieces of a page's frame depend on: the way back to the root,
+/// the navigation entry that is the page itself, and the one whose section holds it.
+type FrameKey = (String, String, String);
+
+/// The templates of the frame's shared pieces, rendered once per [`FrameKey`] rather
+/// than once per page (as Hugo's `partialCached` does): on a large handbook the
+/// navigation's and the size switcher's loops cost more than a page's own content.
+const FRAME_PARTS: [(&str, &str); 3] = [
+    ("nav", "nav.html"),
+    ("audience", "audience.html"),
+    ("footer", "footer.html"),
+];
 
 impl Writer<'_> {
     /// Writes everything; returns the number of files and the problems.
@@ -394,40 +421,51 @@ impl Writer<'_> {
         downloads: &[(String, String)],
     ) -> (usize, Vec<Diagnostic>) {
         let base = self.base_context();
+        let mut problems = Vec::new();
+        let book_path = i18n::print_page(self.site.language());
+        let book = self
+            .tera
+            .and_then(|tera| match self.book_frame(tera, &base) {
+                Ok(frame) => Some(frame),
+                Err(problem) => {
+                    problems.push(problem);
+                    None
+                }
+            });
+        // Pages render in the book's order, each thread taking the next page, so
+        // that their bodies come to the book nearly in turn.
+        let mut order: Vec<usize> = book.iter().flat_map(book::Frame::order).collect();
+        let mut in_book = vec![false; self.site.pages.len()];
+        for &i in &order {
+            in_book[i] = true;
+        }
+        order.extend((0..self.site.pages.len()).filter(|&i| !in_book[i]));
         // Pages render in parallel; one thread writes them, in the order they come.
         // Creating thousands of files in one folder from several threads makes the
         // file system contend on the folder's lock, which costs more than it gains.
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(256);
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Output>(256);
         std::thread::scope(|scope| {
-            let writer = scope.spawn(move || {
-                let mut count = 0;
-                let mut failures = Vec::new();
-                for (path, bytes) in receiver {
-                    count += 1;
-                    if let Err(err) = self.sink.write(&path, &bytes) {
-                        failures.push(
-                            Diagnostic::error(format!("cannot write {path}: {err}"))
-                                .hint("check the output folder's permissions and free space"),
-                        );
-                    }
-                }
-                (count, failures)
-            });
-            let rendered: Vec<Result<RenderedPage, Vec<Diagnostic>>> = (0..self.site.pages.len())
-                .into_par_iter()
-                // Each split of the work gets its own copy of the shared context and
-                // replaces only the page's own keys, instead of a copy per page.
+            let writer = scope.spawn(move || self.write_files(receiver, book, book_path));
+            let mut rendered: Vec<(usize, Result<RenderedPage, Vec<Diagnostic>>)> = order
+                .into_iter()
+                .par_bridge()
+                // Each thread gets its own copy of the shared context and replaces
+                // only the page's own keys, instead of a copy per page.
                 .map_with((sender.clone(), base.clone()), |(sender, context), i| {
-                    let (html, rendered) = self.render_page(i, context)?;
-                    if let Some(html) = html {
-                        let _ = sender.send((self.site.pages[i].url.clone(), html.into_bytes()));
-                    }
-                    Ok(rendered)
+                    let result = self.render_page(i, context, &base).map(|output| {
+                        if let Some(html) = output.html {
+                            let url = self.site.pages[i].url.clone();
+                            let _ = sender.send(Output::File(url, html));
+                            let _ = sender.send(Output::BookBody(i, output.body));
+                        }
+                        output.kept
+                    });
+                    (i, result)
                 })
                 .collect();
-            let mut problems = Vec::new();
+            rendered.sort_unstable_by_key(|(i, _)| *i);
             let mut pages = Vec::with_capacity(rendered.len());
-            for result in rendered {
+            for (_, result) in rendered {
                 match result {
                     Ok(page) => pages.push(page),
                     Err(p) => {
@@ -438,13 +476,9 @@ impl Writer<'_> {
             }
             problems.extend(self.check_anchors(&pages));
             let send = |path: String, bytes: Vec<u8>| {
-                let _ = sender.send((path, bytes));
+                let _ = sender.send(Output::File(path, bytes));
             };
-            let sections: Vec<_> = pages
-                .iter_mut()
-                .map(|p| std::mem::take(&mut p.sections))
-                .collect();
-            let contents: Vec<String> = pages.into_iter().map(|p| p.content).collect();
+            let sections: Vec<_> = pages.into_iter().map(|p| p.sections).collect();
             for (path, markdown) in downloads {
                 send(path.clone(), markdown.clone().into_bytes());
             }
@@ -455,26 +489,20 @@ impl Writer<'_> {
             send("assets/highlight.css".into(), code_light.into_bytes());
             send("assets/highlight-dark.css".into(), code_dark.into_bytes());
             send("assets/edition.css".into(), self.edition_css().into_bytes());
-            let mut book_files = 0;
             if let Some(tera) = self.tera {
-                let ((generated, book), index) = rayon::join(
+                let (generated, index) = rayon::join(
                     || {
-                        rayon::join(
-                            || {
-                                self.generated_pages(&base)
-                                    .into_par_iter()
-                                    .map(|(path, template, context)| {
-                                        match tera.render(template, &context) {
-                                            Ok(html) => Ok((path, html)),
-                                            Err(err) => Err(template_error(template, &path, &err)),
-                                        }
-                                    })
-                                    .collect::<Vec<_>>()
-                            },
-                            || self.print_book(tera, &base, &contents),
-                        )
+                        self.generated_pages(&base)
+                            .into_par_iter()
+                            .map(|(path, template, context)| {
+                                match tera.render(template, &context) {
+                                    Ok(html) => Ok((path, html)),
+                                    Err(err) => Err(template_error(template, &path, &err)),
+                                }
+                            })
+                            .collect::<Vec<_>>()
                     },
-                    // The search index, built while the generated pages and the book render.
+                    // The search index, built while the generated pages render.
                     || {
                         let enabled = self.site.settings.search_enabled;
                         enabled.then(|| crate::search::build_site(self.site, sections))
@@ -482,10 +510,6 @@ impl Writer<'_> {
                 );
                 for (path, bytes) in index.into_iter().flatten() {
                     send(path, bytes);
-                }
-                match book {
-                    Ok(()) => book_files = 1,
-                    Err(d) => problems.push(d),
                 }
                 for result in generated {
                     match result {
@@ -495,22 +519,75 @@ impl Writer<'_> {
                 }
             }
             drop(sender);
+            // A frame's template fails the same way on every page: said once.
+            let frames = self.frames.lock().unwrap_or_else(|e| e.into_inner());
+            let mut frame_errors: Vec<&Diagnostic> =
+                frames.values().filter_map(|r| r.as_ref().err()).collect();
+            frame_errors.sort_by(|a, b| a.message.cmp(&b.message));
+            frame_errors.dedup_by(|a, b| a.message == b.message);
+            problems.extend(frame_errors.into_iter().cloned());
             let (count, failures) = writer.join().expect("the writer thread does not panic");
-            let count = count + book_files;
             problems.extend(failures);
             (count, problems)
         })
     }
 
-    /// Writes the whole handbook on one page. The template gets a marker where each
-    /// page's body goes, and the file is written as the frame's pieces and the bodies
-    /// in turn, so that no copy of the whole book is made.
-    fn print_book(
+    /// The writer thread: writes the files it receives, and the print book's bodies
+    /// into the book as they come. Returns the number of files and the failures.
+    fn write_files(
         &self,
-        tera: &Tera,
-        base: &Context,
-        contents: &[String],
-    ) -> Result<(), Diagnostic> {
+        receiver: std::sync::mpsc::Receiver<Output>,
+        book: Option<book::Frame>,
+        book_path: &str,
+    ) -> (usize, Vec<Diagnostic>) {
+        let cannot_write = |path: &str, err: std::io::Error| {
+            Diagnostic::error(format!("cannot write {path}: {err}"))
+                .hint("check the output folder's permissions and free space")
+        };
+        let mut count = 0;
+        let mut failures = Vec::new();
+        let mut book = match book.map(|frame| {
+            self.sink
+                .open(book_path)
+                .and_then(|file| book::BookWriter::start(frame, file))
+        }) {
+            Some(Ok(writer)) => Some(writer),
+            Some(Err(err)) => {
+                failures.push(cannot_write(book_path, err));
+                None
+            }
+            None => None,
+        };
+        for output in receiver {
+            match output {
+                Output::File(path, bytes) => {
+                    count += 1;
+                    if let Err(err) = self.sink.write(&path, &bytes) {
+                        failures.push(cannot_write(&path, err));
+                    }
+                }
+                Output::BookBody(page, body) => {
+                    if let Some(writer) = &mut book {
+                        if let Err(err) = writer.body(page, body) {
+                            failures.push(cannot_write(book_path, err));
+                            book = None;
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(writer) = book {
+            match writer.finish() {
+                Ok(()) => count += 1,
+                Err(err) => failures.push(cannot_write(book_path, err)),
+            }
+        }
+        (count, failures)
+    }
+
+    /// The print book's frame: its template rendered with a marker in place of each
+    /// page's body (see `book`).
+    fn book_frame(&self, tera: &Tera, base: &Context) -> Result<book::Frame, Diagnostic> {
         let site = self.site;
         let book: Vec<serde_json::Value> = site
             .by_kind
@@ -524,7 +601,7 @@ impl Writer<'_> {
                         "title": site.pages[i].doc.common.title,
                         "summary": site.pages[i].doc.common.summary,
                         "url": site.pages[i].url,
-                        "content": format!("{BOOK_MARKER}{i}-->"),
+                        "content": book::marker(i),
                     })).collect::<Vec<_>>(),
                 })
             })
@@ -532,29 +609,10 @@ impl Writer<'_> {
         let path = i18n::print_page(site.language());
         let mut context = self.context_at(base, path);
         context.insert("book", &book);
-        let frame = tera
+        let text = tera
             .render("print.html", &context)
             .map_err(|err| template_error("print.html", path, &err))?;
-        let mut parts: Vec<&[u8]> = Vec::with_capacity(2 * contents.len() + 1);
-        let mut rest = frame.as_str();
-        while let Some(at) = rest.find(BOOK_MARKER) {
-            parts.push(&rest.as_bytes()[..at]);
-            let after = &rest[at + BOOK_MARKER.len()..];
-            let Some(end) = after.find("-->") else { break };
-            if let Some(body) = after[..end]
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| contents.get(i))
-            {
-                parts.push(body.as_bytes());
-            }
-            rest = &after[end + 3..];
-        }
-        parts.push(rest.as_bytes());
-        self.sink.write_parts(path, &parts).map_err(|err| {
-            Diagnostic::error(format!("cannot write {path}: {err}"))
-                .hint("check the output folder's permissions and free space")
-        })
+        Ok(book::Frame::new(text))
     }
 
     fn base_context(&self) -> Context {
@@ -564,23 +622,87 @@ impl Writer<'_> {
         context
     }
 
+    /// The context of a generated page at `url`.
     fn context_at(&self, base: &Context, url: &str) -> Context {
+        self.context_with_root(base, url, &root_of(url))
+    }
+
+    fn context_with_root(&self, base: &Context, url: &str, root: &str) -> Context {
         let mut context = base.clone();
-        context.insert("root", &root_of(url));
+        context.insert("root", root);
         context.insert("current_url", url);
+        let site = self.site;
+        let in_nav = url == i18n::raci_page(site.language())
+            || site
+                .by_kind
+                .keys()
+                .any(|&kind| site.section_url(kind) == url);
+        let frame = self.frame(base, root, if in_nav { url } else { "" }, "");
+        context.insert("frame", &*frame);
         context
     }
 
-    /// Renders one content page, writes it, and returns its body HTML.
+    /// The frame's shared pieces for a page (see [`FRAME_PARTS`]): `nav_current` is
+    /// the page's URL when the navigation links to it, `nav_section` the URL of the
+    /// entry whose section holds the page. Rendered on first use; a failure is
+    /// reported once, and the pages get empty pieces.
+    fn frame(
+        &self,
+        base: &Context,
+        root: &str,
+        nav_current: &str,
+        nav_section: &str,
+    ) -> Arc<serde_json::Value> {
+        let key = (
+            root.to_string(),
+            nav_current.to_string(),
+            nav_section.to_string(),
+        );
+        if let Some(Ok(frame)) = self
+            .frames
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return frame.clone();
+        }
+        let mut context = base.clone();
+        context.insert("root", root);
+        context.insert("nav_current", nav_current);
+        context.insert("nav_section", nav_section);
+        let mut parts = serde_json::Map::new();
+        let mut result = Ok(());
+        for (name, template) in FRAME_PARTS {
+            let html = match self.tera.map(|tera| tera.render(template, &context)) {
+                // Trimmed: the template places the piece on its own line.
+                Some(Ok(html)) => html.trim().to_string(),
+                Some(Err(err)) => {
+                    result = Err(template_error(template, "the page frame", &err));
+                    String::new()
+                }
+                None => String::new(),
+            };
+            parts.insert(name.to_string(), html.into());
+        }
+        let frame = Arc::new(serde_json::Value::Object(parts));
+        self.frames
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key)
+            .or_insert_with(|| result.map(|()| frame.clone()));
+        frame
+    }
+
     /// Renders one content page: its full HTML (none when the templates did not
     /// load), and what the rest of the build needs of it.
     /// `context` holds the shared data; the page's own keys (`page`, `root`,
-    /// `current_url`) are replaced in it.
+    /// `current_url`, `frame`) are replaced in it. `base` is the shared data alone.
     fn render_page(
         &self,
         i: usize,
         context: &mut Context,
-    ) -> Result<(Option<String>, RenderedPage), Vec<Diagnostic>> {
+        base: &Context,
+    ) -> Result<PageOutput, Vec<Diagnostic>> {
         let page = &self.site.pages[i];
         let anchor_links = std::cell::RefCell::new(Vec::new());
         let resolve = |dest: &str, line: usize| {
@@ -601,26 +723,47 @@ impl Writer<'_> {
                 })
                 .collect());
         }
+        let Some(tera) = self.tera else {
+            let result = RenderedPage {
+                heading_ids,
+                anchor_links: anchor_links.into_inner(),
+                sections: rendered.sections,
+            };
+            return Ok(PageOutput {
+                html: None,
+                body: rendered.html,
+                kept: result,
+            });
+        };
+        let view = self.site.page_view(
+            i,
+            &rendered.html,
+            rendered.highlighted,
+            rendered.headings,
+            self.today,
+        );
+        let root = root_of(&page.url);
+        // A content page is never a navigation entry itself.
+        let frame = self.frame(base, &root, "", &view.section_url);
+        context.insert("root", &root);
+        context.insert("current_url", &page.url);
+        context.insert("frame", &*frame);
+        context.insert("page", &view);
+        let template = format!("{}.html", page.doc.kind.id());
+        // Rendered to bytes: they go to a file as they are, with no UTF-8 check.
+        let mut html = Vec::with_capacity(rendered.html.len() + 16 * 1024);
+        tera.render_to(&template, context, &mut html)
+            .map_err(|err| vec![template_error(&template, &page.url, &err)])?;
         let result = RenderedPage {
-            content: rendered.html.replace("=\"../", "=\""),
             heading_ids,
             anchor_links: anchor_links.into_inner(),
             sections: rendered.sections,
         };
-        let Some(tera) = self.tera else {
-            return Ok((None, result));
-        };
-        let view = self
-            .site
-            .page_view(i, rendered.html, rendered.headings, self.today);
-        context.insert("root", &root_of(&page.url));
-        context.insert("current_url", &page.url);
-        context.insert("page", &view);
-        let template = format!("{}.html", page.doc.kind.id());
-        let html = tera
-            .render(&template, context)
-            .map_err(|err| vec![template_error(&template, &page.url, &err)])?;
-        Ok((Some(html), result))
+        Ok(PageOutput {
+            html: Some(html),
+            body: rendered.html,
+            kept: result,
+        })
     }
 
     /// What a link in page `from`'s body points to. Links with an anchor are
@@ -810,11 +953,13 @@ impl Writer<'_> {
 
         // A server shows the 404 page at any depth, where relative links break: with a
         // base URL, its links start from there instead.
-        let mut not_found = self.context_at(base, "404.html");
         let base_url = &site.settings.base_url;
-        if !base_url.is_empty() {
-            not_found.insert("root", &format!("{}/", base_url.trim_end_matches('/')));
-        }
+        let not_found = if base_url.is_empty() {
+            self.context_at(base, "404.html")
+        } else {
+            let root = format!("{}/", base_url.trim_end_matches('/'));
+            self.context_with_root(base, "404.html", &root)
+        };
         pages.push(("404.html".to_string(), "404.html", not_found));
         pages
     }

@@ -252,6 +252,28 @@ fn child_edition_overrides_hides_and_extends_templates() {
     assert!(summary.pages >= 8);
 }
 
+#[test]
+fn an_override_of_a_shared_frame_piece_shows_on_every_page_with_its_own_marks() {
+    let (_, files) =
+        build_in_memory(&fixture("child"), &options(None, None)).expect("child builds");
+    let pages: Vec<&String> = files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(_, html)| html)
+        .collect();
+    assert!(pages.len() > 10);
+    assert!(pages.iter().all(|html| html.contains("client-nav")));
+    // The pieces are rendered once per place in the site, and each page gets its own:
+    // the index of a kind is the current entry, a page of that kind is in its section.
+    let index = page(&files, "procedures/index.html");
+    assert!(index.contains(r#"<a href="../procedures/index.html" aria-current="page">"#));
+    let playbook = page(&files, "procedures/pilote.html");
+    assert!(playbook.contains(r#"<a href="../procedures/index.html" class="current">"#));
+    assert!(!playbook.contains(r#"index.html" aria-current="page">"#));
+    let home = page(&files, "index.html");
+    assert!(home.contains(r#"<a href="procedures/index.html">"#));
+}
+
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()

@@ -299,3 +299,16 @@ fn a_broken_data_file_is_reported_once_not_at_each_use() {
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(errors[0].contains("data/regles.yaml"), "{errors:#?}");
 }
+
+#[test]
+fn a_broken_frame_template_is_reported_once_not_on_every_page() {
+    let diagnostics = errors_of(&fixture("invalid/broken-frame-template"));
+    let errors: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.short())
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].contains("footer.html"), "{errors:#?}");
+    assert!(errors[0].contains("no_such_field"), "{errors:#?}");
+}
