@@ -58,12 +58,14 @@ pub fn build(
 ) -> Result<Summary, Vec<Diagnostic>> {
     let edition = Edition::load(dir)?;
     let mut diagnostics = Vec::new();
-    let (docs, unparsed, problems) = load_documents(&edition);
+    // The templates parse on one thread while the pages parse on the others.
+    let ((docs, unparsed, problems), templates) =
+        rayon::join(|| load_documents(&edition), || templates::load(&edition));
     diagnostics.extend(problems);
     let (data, problems) = load_data(&edition);
     diagnostics.extend(problems);
     diagnostics.extend(validate(&docs, &unparsed, options.today));
-    let tera = match templates::load(&edition) {
+    let tera = match templates {
         Ok(tera) => Some(tera),
         Err(problems) => {
             diagnostics.extend(problems);
