@@ -93,21 +93,14 @@
     const index = { meta: null, facets: null, terms: [], heads: [], snippets: [] };
     const loading = new Map();
     globalThis.gouvernailSearch = {
-      meta(m) {
-        const counts = varints(m.sections);
-        const first = new Int32Array(counts.length + 1);
-        for (let p = 0; p < counts.length; p++) first[p + 1] = first[p] + counts[p];
-        const pageOf = new Int32Array(first[counts.length]);
-        for (let p = 0; p < counts.length; p++) pageOf.fill(p, first[p], first[p + 1]);
-        index.meta = Object.assign(m, { first, pageOf, pages: counts.length, stopSet: new Set(m.stop) });
-      },
+      meta(m) { index.meta = Object.assign(m, { stopSet: new Set(m.stop) }); },
       facets(f) { index.facets = Object.assign(f, { pageCombo: varints(f.pageCombos) }); },
       terms(i, words, terms) {
         const dict = new Map();
         const sorted = [];
         for (let k = 0; k < words.length; k += 2) { dict.set(words[k], words[k + 1] || words[k]); sorted.push(words[k]); }
         const postings = new Map();
-        for (let k = 0; k < terms.length; k += 3) postings.set(terms[k], { code: terms[k + 1], titleCode: terms[k + 2], ids: null, levels: null, titles: null });
+        for (let k = 0; k < terms.length; k += 2) postings.set(terms[k], { code: terms[k + 1], pages: null, levels: null, sections: null });
         index.terms[i] = { dict, sorted, postings };
       },
       heads(i, first, pages) { index.heads[i] = { first, pages }; },
@@ -125,27 +118,35 @@
       const shard = index.terms[termShard(term)];
       const p = shard && shard.postings.get(term);
       if (!p) return null;
-      if (!p.ids) {
-        // Decoded straight into typed arrays: there are at most as many postings
-        // as characters.
+      if (!p.pages) {
+        // Decoded once into typed arrays (at most one posting per character):
+        // each posting is ((gap - 1) * 16 + level - 1) * 8 + min(section, 7), then
+        // section - 7 when the section is the eighth or later.
         const code = p.code;
-        const ids = new Int32Array(code.length);
+        const pages = new Int32Array(code.length);
         const levels = new Uint8Array(code.length);
-        let id = -1, v = 0, scale = 1, k = 0;
+        const sections = new Uint16Array(code.length);
+        let page = -1, v = 0, scale = 1, k = 0, rest = false;
         for (let i = 0; i < code.length; i++) {
           const d = DIGIT[code.charCodeAt(i)];
           if (d < 0) { v += (-1 - d) * scale; scale *= 27; continue; }
           v += d * scale;
-          id += Math.floor(v / 16) + 1;
-          ids[k] = id;
-          levels[k++] = (v % 16) + 1;
+          if (rest) {
+            sections[k - 1] = 7 + v;
+            rest = false;
+          } else {
+            page += Math.floor(v / 128) + 1;
+            pages[k] = page;
+            levels[k] = ((v >> 3) & 15) + 1;
+            sections[k++] = v & 7;
+            rest = (v & 7) === 7;
+          }
           v = 0;
           scale = 1;
         }
-        p.ids = ids.subarray(0, k);
+        p.pages = pages.subarray(0, k);
         p.levels = levels.subarray(0, k);
-        let page = 0;
-        p.titles = new Set(varints(p.titleCode).map((gap) => (page += gap)));
+        p.sections = sections.subarray(0, k);
       }
       return p;
     }
@@ -215,52 +216,49 @@
       const parsed = parse(query, meta.stopSet);
       if (!parsed.length) return { count: 0, top: () => [], partial: false, terms: new Set(), words: [] };
       const expanded = await Promise.all(parsed.map(expand));
-      const n = meta.sectionCount;
+      const n = meta.pages;
+      // Per page: the sum of each word's best score, how many words it has, and
+      // the section of its strongest match (the result opens there).
       const total = new Float32Array(n);
       const count = new Uint8Array(n);
+      const strongest = new Float32Array(n);
+      const section = new Uint16Array(n);
       const hit = [];
-      const { first, pageOf } = meta;
       for (const terms of expanded) {
         const best = new Float32Array(n);
+        const bestSection = new Uint16Array(n);
         const touched = [];
-        const raise = (s, v) => {
-          if (v > best[s]) { if (best[s] === 0) touched.push(s); best[s] = v; }
-        };
         for (const [term, factor] of terms) {
           const p = postingsOf(term);
           if (!p) continue;
-          const { ids, levels, titles } = p;
-          for (let k = 0; k < ids.length; k++) {
-            const s = ids[k];
+          const { pages, levels, sections } = p;
+          for (let k = 0; k < pages.length; k++) {
+            const page = pages[k];
             const v = SCORE[levels[k]] * factor;
-            raise(s, v);
-            // A word of the page title counts, at half weight, for every section.
-            if (titles.size && titles.has(pageOf[s]) && first[pageOf[s]] === s) {
-              const page = pageOf[s];
-              for (let t = s + 1; t < first[page + 1]; t++) raise(t, v / 2);
+            if (v > best[page]) {
+              if (best[page] === 0) touched.push(page);
+              best[page] = v;
+              bestSection[page] = sections[k];
             }
           }
         }
-        for (const s of touched) {
-          if (count[s] === 0) hit.push(s);
-          count[s]++;
-          total[s] += best[s];
+        for (const page of touched) {
+          if (count[page] === 0) hit.push(page);
+          count[page]++;
+          total[page] += best[page];
+          if (best[page] > strongest[page]) {
+            strongest[page] = best[page];
+            section[page] = bestSection[page];
+          }
         }
       }
       const needed = expanded.length;
       let partial = false;
-      let matches = hit.filter((s) => count[s] === needed);
-      if (!matches.length) { matches = hit; partial = hit.length > 0 && needed > 1; }
-      // One result per page: its best section. Pages with more of the words first.
-      const pageScore = new Float64Array(meta.pages);
-      const pageSection = new Int32Array(meta.pages).fill(-1);
-      const order = [];
-      for (const s of matches) {
-        const page = pageOf[s];
-        const score = count[s] * 1000 + total[s];
-        if (pageSection[page] < 0) order.push(page);
-        if (pageSection[page] < 0 || score > pageScore[page]) { pageScore[page] = score; pageSection[page] = s; }
-      }
+      let order = hit.filter((page) => count[page] === needed);
+      if (!order.length) { order = hit; partial = hit.length > 0 && needed > 1; }
+      // Pages with more of the words first, then by score.
+      const pageScore = new Float64Array(n);
+      for (const page of order) pageScore[page] = count[page] * 1000 + total[page];
       const terms = new Set();
       expanded.forEach((m) => m.forEach((_, t) => terms.add(t)));
       // Results are ranked and made into objects only when asked for: the search
@@ -282,7 +280,7 @@
             best.splice(at, 0, page);
           }
         }
-        return best.map((page) => ({ page, section: pageSection[page] - first[page], score: pageScore[page] }));
+        return best.map((page) => ({ page, section: section[page], score: pageScore[page] }));
       };
       return { count: order.length, top, partial, terms, words: parsed };
     }

@@ -119,7 +119,6 @@ pub fn build(pages: &[SearchPage], settings: &Settings) -> Vec<(String, Vec<u8>)
         pages,
         settings,
         &analyzer,
-        &built,
         term_starts,
         head_starts,
         snippet_starts,
@@ -157,7 +156,7 @@ fn write_term_shards(
     // prefix of it) usually land in the same shard.
     enum Key<'a> {
         Word(&'a str, &'a str),
-        Term(&'a str, &'a str, &'a str),
+        Term(&'a str, &'a str),
     }
     let mut keys: Vec<(&str, Key)> = built
         .words
@@ -167,7 +166,7 @@ fn write_term_shards(
             built
                 .terms
                 .iter()
-                .map(|(t, p, s)| (t.as_str(), Key::Term(t, p, s))),
+                .map(|(t, p)| (t.as_str(), Key::Term(t, p))),
         )
         .collect();
     keys.sort_by(|a, b| a.0.cmp(b.0));
@@ -190,7 +189,7 @@ fn write_term_shards(
         // postings list gets a shard of its own, with the words that follow it
         // (which mostly have it as their term).
         let cut = match entry {
-            Key::Term(t, p, s) => size > 0 && size + t.len() + p.len() + s.len() + 9 > target,
+            Key::Term(t, p) => size > 0 && size + t.len() + p.len() + 6 > target,
             Key::Word(..) => false,
         };
         if starts.is_empty() || cut {
@@ -207,9 +206,9 @@ fn write_term_shards(
                 // A word that is its own term is written with an empty term.
                 words.push(if w == t { "" } else { t });
             }
-            Key::Term(t, p, s) => {
-                size += t.len() + p.len() + s.len() + 9;
-                terms.extend([t, p, s]);
+            Key::Term(t, p) => {
+                size += t.len() + p.len() + 6;
+                terms.extend([t, p]);
             }
         }
     }
@@ -342,12 +341,10 @@ impl Facet {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn meta(
     pages: &[SearchPage],
     settings: &Settings,
     analyzer: &text::Analyzer,
-    built: &postings::Built,
     term_starts: Vec<String>,
     head_starts: Vec<usize>,
     snippet_starts: Vec<usize>,
@@ -399,25 +396,20 @@ fn meta(
         });
         page_combos.push(index);
     }
-    let mut pages_code = String::new();
-    for page in pages {
-        postings::varint(postings::sections_of(page).count(), &mut pages_code);
-    }
     let mut combo_code = String::new();
     for c in page_combos {
         postings::varint(c, &mut combo_code);
     }
     let labels: BTreeMap<&str, String> = UI_LABELS.iter().map(|k| (*k, label(k))).collect();
     let meta = json!({
-        "version": 1,
+        "version": 2,
         "language": settings.language.code(),
         "stop": analyzer.stop_words(),
-        "sections": pages_code,
+        "pages": pages.len(),
         "terms": term_starts,
         "heads": head_starts,
         "snippets": snippet_starts,
         "labels": labels,
-        "sectionCount": built.sections,
     });
     let facets = json!({
         "facets": { "kind": kinds, "size": sizes, "sector": sectors, "role": roles, "tag": tags },

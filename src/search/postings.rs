@@ -1,15 +1,18 @@
-//! Postings: which sections hold each term, and how well (BM25F), encoded compactly.
+//! Postings: which pages hold each term, how well (BM25F), and in which section,
+//! encoded compactly.
 //!
-//! Sections are numbered page after page. A page's first section is its lead: the
-//! page title, tags, summary and the text before the first heading; the others are
-//! its headings' sections. Each (term, section) gets a BM25F score (fields weighted
-//! heading or tag 5, summary 2, body 1, body length normalised, saturated; a word
-//! of the title adds 2.5 × idf on top), quantised
-//! to a level 1–16 on a log scale. A posting is then one number,
-//! `(gap - 1) * 16 + (level - 1)`, written as a varint (see `varint`): a posting
-//! less than five sections after the previous one takes one character. Each term
-//! also lists the pages whose title holds it, so that the query script counts the
-//! title for every section of the page.
+//! A page is split into sections: its lead (the page title, tags, summary and the
+//! text before the first heading), then its headings' sections. Each (term, section)
+//! gets a BM25F score (fields weighted heading or tag 5, summary 2, body 1, body
+//! length normalised, saturated; a word of the title adds 2.5 × idf on top, so the
+//! lead is a title match's best section). A term's posting for a page is its best
+//! section there: the score quantised to a level 1–16 on a log scale, and the
+//! section's place in the page. That is one number,
+//! `((gap - 1) * 16 + (level - 1)) * 8 + min(section, 7)`, followed by `section - 7`
+//! when the section is the eighth or later, written as varints (see `varint`): a
+//! posting in the next page with a level up to 8 in one of its first seven sections
+//! takes one character. Pages rather than sections keep the postings of a common
+//! word to one per page, which is what a query loads and scans.
 
 use std::borrow::Cow;
 
@@ -77,9 +80,8 @@ pub fn sections_of<'a>(page: &'a SearchPage) -> impl Iterator<Item = View<'a>> +
 pub struct Built {
     /// Folded surface word → term, sorted by word.
     pub words: Vec<(String, String)>,
-    /// Term → (encoded postings, encoded pages whose title holds it), sorted by term.
-    pub terms: Vec<(String, String, String)>,
-    pub sections: usize,
+    /// Term → encoded postings, sorted by term.
+    pub terms: Vec<(String, String)>,
     /// The size of words and postings, to size the shards.
     pub bytes: usize,
 }
@@ -234,9 +236,7 @@ pub fn index(pages: &[SearchPage], analyzer: &Analyzer) -> Built {
     let average =
         (lengths.iter().map(|&l| l as f64).sum::<f64>() / sections.max(1) as f64).max(1.0);
     let n = sections as f64;
-    // Title words are only in leads, the first section of each page.
-    let page_of = |lead: u32| firsts.partition_point(|&f| f <= lead) - 1;
-    let mut terms: Vec<(String, String, String)> = partial
+    let mut terms: Vec<(String, String)> = partial
         .terms
         .into_par_iter()
         .zip(partial.postings)
@@ -244,11 +244,7 @@ pub fn index(pages: &[SearchPage], analyzer: &Analyzer) -> Built {
             list.sort_unstable_by_key(|(id, _)| *id);
             let df = list.len() as f64;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            let mut code = String::with_capacity(list.len() + list.len() / 2);
-            let mut previous: i64 = -1;
-            let mut titles = String::new();
-            let mut previous_page = 0;
-            for (id, tf) in list {
+            let score = |id: u32, tf: Tf| {
                 let norm = 1.0 - B + B * lengths[id as usize] as f64 / average;
                 let weighted = WEIGHTS[1] * tf[1] as f64
                     + WEIGHTS[2] * tf[2] as f64
@@ -256,18 +252,40 @@ pub fn index(pages: &[SearchPage], analyzer: &Analyzer) -> Built {
                 // The title is not saturated with the rest: a word of the title
                 // outweighs any number of mentions in the text.
                 let title = if tf[0] > 0 { TITLE } else { 0.0 };
-                let score = idf * (title + weighted * (K1 + 1.0) / (K1 + weighted));
-                let level = level(score);
-                let gap = (id as i64 - previous) as usize;
-                previous = id as i64;
-                varint((gap - 1) * 16 + (level - 1), &mut code);
-                if tf[0] > 0 {
-                    let page = page_of(id);
-                    varint(page - previous_page, &mut titles);
-                    previous_page = page;
+                idf * (title + weighted * (K1 + 1.0) / (K1 + weighted))
+            };
+            // Each page's best section, pages in order (sections are numbered page
+            // after page).
+            let mut best: Vec<(usize, f64, usize)> = Vec::new();
+            let mut page = 0;
+            for (id, tf) in list {
+                while page + 1 < firsts.len() && firsts[page + 1] <= id {
+                    page += 1;
+                }
+                let (score, section) = (score(id, tf), (id - firsts[page]) as usize);
+                match best.last_mut() {
+                    Some(last) if last.0 == page => {
+                        if score > last.1 {
+                            *last = (page, score, section);
+                        }
+                    }
+                    _ => best.push((page, score, section)),
                 }
             }
-            (term, code, titles)
+            let mut code = String::with_capacity(best.len() + best.len() / 2);
+            let mut previous: i64 = -1;
+            for (page, score, section) in best {
+                let gap = (page as i64 - previous) as usize;
+                previous = page as i64;
+                varint(
+                    ((gap - 1) * 16 + (level(score) - 1)) * 8 + section.min(7),
+                    &mut code,
+                );
+                if section >= 7 {
+                    varint(section - 7, &mut code);
+                }
+            }
+            (term, code)
         })
         .collect();
     terms.par_sort_unstable();
@@ -275,7 +293,7 @@ pub fn index(pages: &[SearchPage], analyzer: &Analyzer) -> Built {
     words.par_sort_unstable();
     let bytes = terms
         .iter()
-        .map(|(t, p, s)| t.len() + p.len() + s.len() + 9)
+        .map(|(t, p)| t.len() + p.len() + 6)
         .sum::<usize>()
         + words
             .iter()
@@ -284,7 +302,6 @@ pub fn index(pages: &[SearchPage], analyzer: &Analyzer) -> Built {
     Built {
         words,
         terms,
-        sections: sections as usize,
         bytes,
     }
 }
@@ -327,6 +344,84 @@ mod tests {
         let mut one = String::new();
         varint(63, &mut one);
         assert_eq!(one.len(), 1, "small values take one character");
+    }
+
+    /// Pages of sections, each section a heading and its text.
+    fn page<'a>(title: &'a str, sections: &[(&str, &str)]) -> SearchPage<'a> {
+        SearchPage {
+            url: "x.html",
+            title,
+            summary: "",
+            kind: crate::model::Kind::Page,
+            sizes: Default::default(),
+            sectors: Default::default(),
+            roles: Vec::new(),
+            tags: &[],
+            sections: sections
+                .iter()
+                .map(|(heading, text)| crate::markdown::Section {
+                    anchor: (!heading.is_empty()).then(|| heading.to_string()),
+                    heading: heading.to_string(),
+                    text: text.to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    /// A term's postings as (page, level, section).
+    fn postings_of(built: &Built, term: &str) -> Vec<(usize, usize, usize)> {
+        let (_, code) = built.terms.iter().find(|(t, _)| t == term).unwrap();
+        let mut out: Vec<(usize, usize, usize)> = Vec::new();
+        let mut page: i64 = -1;
+        let mut rest = false;
+        for v in decode(code) {
+            if rest {
+                out.last_mut().unwrap().2 = 7 + v;
+                rest = false;
+                continue;
+            }
+            page += (v / 128) as i64 + 1;
+            out.push((page as usize, (v / 8) % 16 + 1, v % 8));
+            rest = v % 8 == 7;
+        }
+        out
+    }
+
+    #[test]
+    fn a_posting_is_a_pages_best_section_and_late_sections_take_a_second_number() {
+        let filler = ("Autre", "rien de particulier ici");
+        let late: Vec<(&str, &str)> = std::iter::repeat_n(filler, 9)
+            .chain([("Budget", "le budget du budget")])
+            .collect();
+        let pages = [
+            page(
+                "Gouvernance",
+                &[
+                    ("Budget", "un budget"),
+                    filler,
+                    ("Suivi", "budget budget budget"),
+                ],
+            ),
+            page("Autre page", &[filler]),
+            page("Troisième", &late),
+        ];
+        let built = index(
+            &pages,
+            &super::super::text::Analyzer::new(crate::edition::Language::Fr),
+        );
+        let budget = postings_of(&built, "budget");
+        // Page 0: the section headed « Budget » (1, after the lead) outweighs the
+        // one that says it three times; page 1 has none; page 2: its eleventh
+        // section (10), written as 7 then 3.
+        assert_eq!(
+            budget.iter().map(|p| (p.0, p.2)).collect::<Vec<_>>(),
+            [(0, 1), (2, 10)]
+        );
+        // A word of the title makes the lead the best section, above the body.
+        let gouvernance = postings_of(&built, "gouvern");
+        assert_eq!(gouvernance.len(), 1);
+        assert_eq!((gouvernance[0].0, gouvernance[0].2), (0, 0));
+        assert!(gouvernance[0].1 > budget[0].1);
     }
 
     #[test]
