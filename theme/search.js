@@ -108,6 +108,8 @@
     };
 
     function load(name) {
+      // meta.js also loads with the page (templates/search-box.html).
+      if (name === "meta.js" && index.meta) return Promise.resolve();
       if (!loading.has(name)) loading.set(name, loadFile(name));
       return loading.get(name);
     }
@@ -219,31 +221,37 @@
       const n = meta.pages;
       // Per page: the sum of each word's best score, how many words it has, and
       // the section of its strongest match (the result opens there).
+      // The loops below run over every posting of every word, on cold code for
+      // a reader's first query: typed arrays and counters rather than pushes.
       const total = new Float32Array(n);
       const count = new Uint8Array(n);
       const strongest = new Float32Array(n);
       const section = new Uint16Array(n);
-      const hit = [];
+      const hit = new Int32Array(n);
+      let hits = 0;
       for (const terms of expanded) {
         const best = new Float32Array(n);
         const bestSection = new Uint16Array(n);
-        const touched = [];
+        const touched = new Int32Array(n);
+        let touchedCount = 0;
         for (const [term, factor] of terms) {
           const p = postingsOf(term);
           if (!p) continue;
           const { pages, levels, sections } = p;
-          for (let k = 0; k < pages.length; k++) {
+          const length = pages.length;
+          for (let k = 0; k < length; k++) {
             const page = pages[k];
             const v = SCORE[levels[k]] * factor;
             if (v > best[page]) {
-              if (best[page] === 0) touched.push(page);
+              if (best[page] === 0) touched[touchedCount++] = page;
               best[page] = v;
               bestSection[page] = sections[k];
             }
           }
         }
-        for (const page of touched) {
-          if (count[page] === 0) hit.push(page);
+        for (let k = 0; k < touchedCount; k++) {
+          const page = touched[k];
+          if (count[page] === 0) hit[hits++] = page;
           count[page]++;
           total[page] += best[page];
           if (best[page] > strongest[page]) {
@@ -252,13 +260,14 @@
           }
         }
       }
+      // AND, falling back to OR. Pages with more of the words first, then by score.
       const needed = expanded.length;
-      let partial = false;
-      let order = hit.filter((page) => count[page] === needed);
-      if (!order.length) { order = hit; partial = hit.length > 0 && needed > 1; }
-      // Pages with more of the words first, then by score.
       const pageScore = new Float64Array(n);
-      for (const page of order) pageScore[page] = count[page] * 1000 + total[page];
+      let order = [];
+      for (let k = 0; k < hits; k++) if (count[hit[k]] === needed) order.push(hit[k]);
+      const partial = !order.length && hits > 0 && needed > 1;
+      if (!order.length) order = Array.from(hit.subarray(0, hits));
+      for (let k = 0; k < order.length; k++) pageScore[order[k]] = count[order[k]] * 1000 + total[order[k]];
       const terms = new Set();
       expanded.forEach((m) => m.forEach((_, t) => terms.add(t)));
       // Results are ranked and made into objects only when asked for: the search
@@ -271,13 +280,17 @@
           if (!sorted) { order.sort((a, b) => pageScore[b] - pageScore[a] || a - b); sorted = true; }
           best = order.slice(0, k);
         } else {
+          // One pass, keeping the best k; most pages fall below the k-th score.
           best = [];
-          for (const page of order) {
-            if (best.length === k && !better(page, best[k - 1])) continue;
+          let floor = -1;
+          for (let i = 0; i < order.length; i++) {
+            const page = order[i];
+            if (best.length === k && (pageScore[page] < floor || !better(page, best[k - 1]))) continue;
             if (best.length === k) best.pop();
             let at = best.length;
             while (at > 0 && better(page, best[at - 1])) at--;
             best.splice(at, 0, page);
+            if (best.length === k) floor = pageScore[best[k - 1]];
           }
         }
         return best.map((page) => ({ page, section: section[page], score: pageScore[page] }));
