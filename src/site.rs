@@ -409,10 +409,11 @@ type FrameKey = (String, String, String);
 /// The templates of the frame's shared pieces, rendered once per [`FrameKey`] rather
 /// than once per page (as Hugo's `partialCached` does): on a large handbook the
 /// navigation's and the size switcher's loops cost more than a page's own content.
-const FRAME_PARTS: [(&str, &str); 3] = [
+const FRAME_PARTS: [(&str, &str); 4] = [
     ("nav", "nav.html"),
     ("audience", "audience.html"),
     ("footer", "footer.html"),
+    ("search_box", "search-box.html"),
 ];
 
 impl Writer<'_> {

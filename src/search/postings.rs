@@ -93,7 +93,7 @@ type Tf = [u16; 4];
 /// that counting a word costs one hash lookup; threads' results merge by term.
 #[derive(Default)]
 struct Partial {
-    /// Lowercased word → local term id, or None for a stop word.
+    /// Word as written → local term id, or None for a stop word.
     cache: FxHashMap<String, Option<u32>>,
     /// Local term id → term, and back.
     terms: Vec<String>,
@@ -107,7 +107,6 @@ struct Partial {
     /// ids are set.
     tfs: Vec<Tf>,
     touched: Vec<u32>,
-    lower: String,
 }
 
 impl Partial {
@@ -143,19 +142,13 @@ impl Partial {
     }
 
     /// The local term id of a word (None for a stop word); a word seen for the
-    /// first time is stemmed and goes into the dictionary.
+    /// first time is stemmed and goes into the dictionary. Words are remembered as
+    /// they are written: most come back with the same case.
     fn lookup(&mut self, analyzer: &Analyzer, word: &str) -> Option<u32> {
-        self.lower.clear();
-        if word.is_ascii() {
-            self.lower
-                .extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
-        } else {
-            self.lower.extend(word.chars().flat_map(char::to_lowercase));
-        }
-        if let Some(&found) = self.cache.get(self.lower.as_str()) {
+        if let Some(&found) = self.cache.get(word) {
             return found;
         }
-        let lower = std::mem::take(&mut self.lower);
+        let lower = word.to_lowercase();
         let folded = fold(&lower);
         let found = if analyzer.is_stop(&folded) {
             None
@@ -165,7 +158,7 @@ impl Partial {
             self.words.entry(folded).or_insert(term);
             Some(id)
         };
-        self.cache.insert(lower, found);
+        self.cache.insert(word.to_string(), found);
         found
     }
 

@@ -10,7 +10,6 @@
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
 
 use crate::edition::Language;
 
@@ -65,14 +64,20 @@ fn is_word_char(c: char) -> bool {
 /// script does the same (NFD, drop combining marks, œ/æ spelled out).
 pub fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
-    for c in word.nfd() {
-        if is_combining_mark(c) {
+    for c in word.chars() {
+        // Most letters are ASCII: only the others are decomposed.
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
             continue;
         }
         match c {
             'œ' | 'Œ' => out.push_str("oe"),
             'æ' | 'Æ' => out.push_str("ae"),
-            c => out.extend(c.to_lowercase()),
+            c => unicode_normalization::char::decompose_canonical(c, |d| {
+                if !is_combining_mark(d) {
+                    out.extend(d.to_lowercase());
+                }
+            }),
         }
     }
     out
