@@ -37,10 +37,20 @@ fn is_apostrophe(c: char) -> bool {
 pub fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || loop {
-        let start = at + text[at..].find(is_word_char)?;
-        let end = text[start..]
-            .find(|c: char| !is_word_char(c))
-            .map_or(text.len(), |n| start + n);
+        // By bytes, decoding a character only where it is not ASCII: the index
+        // reads every word of every page through here.
+        let mut start = at;
+        loop {
+            let (word_char, len) = char_at(text, start)?;
+            if word_char {
+                break;
+            }
+            start += len;
+        }
+        let mut end = start;
+        while let Some((true, len)) = char_at(text, end) {
+            end += len;
+        }
         at = end;
         let word = &text[start..end];
         let elided = text[end..].starts_with(is_apostrophe)
@@ -51,13 +61,19 @@ pub fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
     })
 }
 
-/// Letters and digits, with a fast path for ASCII.
-fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric()
-    } else {
-        c.is_alphanumeric()
+/// Whether the character at byte `at` is a letter or digit, and its length; none
+/// at the end of the text.
+#[inline]
+fn char_at(text: &str, at: usize) -> Option<(bool, usize)> {
+    let byte = *text.as_bytes().get(at)?;
+    if byte.is_ascii() {
+        return Some((byte.is_ascii_alphanumeric(), 1));
     }
+    let c = text[at..].chars().next()?;
+    // Accented Latin letters (é, à, ç, œ…) without the Unicode tables: À-ɏ are
+    // all letters but × and ÷.
+    let latin_letter = ('\u{C0}'..='\u{24F}').contains(&c) && c != '×' && c != '÷';
+    Some((latin_letter || c.is_alphanumeric(), c.len_utf8()))
 }
 
 /// Lowercase, accents off: `Sécurité` → `securite`, `œuvre` → `oeuvre`. The query
@@ -126,6 +142,18 @@ impl Analyzer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_latin_shortcut_agrees_with_unicode() {
+        for c in '\u{C0}'..='\u{24F}' {
+            let text = c.to_string();
+            assert_eq!(
+                char_at(&text, 0),
+                Some((c.is_alphanumeric(), c.len_utf8())),
+                "{c}"
+            );
+        }
+    }
 
     fn lowers(text: &str) -> Vec<String> {
         words(text)
