@@ -298,9 +298,20 @@ pub fn slug(heading: &str) -> String {
 /// at a word.
 fn snippets(page: &SearchPage) -> serde_json::Value {
     let mut budget = SNIPPET_CHARS_PER_PAGE;
-    let texts: Vec<String> = postings::sections_of(page)
-        .map(|s| {
-            let text = cut(&s.text, SNIPPET_CHARS.min(budget));
+    // The lead's snippet starts with the summary.
+    let texts: Vec<String> = postings::section_fields(page, "")
+        .enumerate()
+        .map(|(i, ([_, _, summary], body))| {
+            let lead;
+            let text = match (i, body.is_empty()) {
+                (0, true) => summary,
+                (0, false) => {
+                    lead = format!("{summary} {body}");
+                    &lead
+                }
+                _ => body,
+            };
+            let text = cut(text, SNIPPET_CHARS.min(budget));
             budget = budget.saturating_sub(text.chars().count());
             text
         })

@@ -14,8 +14,6 @@
 //! takes one character. Pages rather than sections keep the postings of a common
 //! word to one per page, which is what a query loads and scans.
 
-use std::borrow::Cow;
-
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -44,38 +42,6 @@ pub fn varint(mut v: usize, out: &mut String) {
     out.push(LAST[v] as char);
 }
 
-/// A section as the index sees it: heading, and text for the snippet.
-pub struct View<'a> {
-    pub heading: &'a str,
-    pub text: Cow<'a, str>,
-}
-
-/// A page's sections, lead first (always there, even when empty).
-pub fn sections_of<'a>(page: &'a SearchPage) -> impl Iterator<Item = View<'a>> + 'a {
-    let lead_text = page
-        .sections
-        .iter()
-        .find(|s| s.anchor.is_none())
-        .map_or("", |s| s.text.as_str());
-    let lead = View {
-        heading: "",
-        text: if lead_text.is_empty() {
-            Cow::Borrowed(page.summary)
-        } else {
-            Cow::Owned(format!("{} {lead_text}", page.summary))
-        },
-    };
-    std::iter::once(lead).chain(
-        page.sections
-            .iter()
-            .filter(|s| s.anchor.is_some())
-            .map(|s| View {
-                heading: &s.heading,
-                text: Cow::Borrowed(&s.text),
-            }),
-    )
-}
-
 /// The index, before it is split into files.
 pub struct Built {
     /// Folded surface word → term, sorted by word.
@@ -89,6 +55,11 @@ pub struct Built {
 /// Term frequencies of one term in one section, per field.
 type Tf = [u16; 4];
 
+/// A term's best section in a page, as the pages are read: (page, section, score
+/// without the idf, which is known only once every page is read and which scales
+/// every section of a term alike).
+type PagePosting = (u32, u16, f32);
+
 /// What one thread gathers from its pages. Terms get ids local to the thread, so
 /// that counting a word costs one hash lookup; threads' results merge by term.
 #[derive(Default)]
@@ -98,11 +69,12 @@ struct Partial {
     /// Local term id → term, and back.
     terms: Vec<String>,
     ids: FxHashMap<String, u32>,
-    /// Local term id → its postings: (section, frequencies).
-    postings: Vec<Vec<(u32, Tf)>>,
+    /// Local term id → its postings, pages in order.
+    postings: Vec<Vec<PagePosting>>,
+    /// Local term id → the number of sections holding it.
+    sections: Vec<u32>,
     /// Folded surface word → term.
     words: FxHashMap<String, String>,
-    body_lengths: Vec<(u32, u32)>,
     /// Scratch: frequencies in the current section by local term id, and which
     /// ids are set.
     tfs: Vec<Tf>,
@@ -111,9 +83,16 @@ struct Partial {
 
 impl Partial {
     fn merge(mut self, other: Partial) -> Partial {
-        for (term, list) in other.terms.into_iter().zip(other.postings) {
-            let id = self.term_id(term);
-            self.postings[id as usize].extend(list);
+        // `other` read the pages after this one's: its postings follow.
+        for ((term, list), sections) in other
+            .terms
+            .into_iter()
+            .zip(other.postings)
+            .zip(other.sections)
+        {
+            let id = self.term_id(term) as usize;
+            self.postings[id].extend(list);
+            self.sections[id] += sections;
         }
         for (word, term) in other.words {
             match self.words.get_mut(&word) {
@@ -125,7 +104,6 @@ impl Partial {
                 }
             }
         }
-        self.body_lengths.extend(other.body_lengths);
         self
     }
 
@@ -137,6 +115,7 @@ impl Partial {
         self.ids.insert(term.clone(), id);
         self.terms.push(term);
         self.postings.push(Vec::new());
+        self.sections.push(0);
         self.tfs.push([0; 4]);
         id
     }
@@ -162,17 +141,12 @@ impl Partial {
         found
     }
 
-    fn add_page(&mut self, analyzer: &Analyzer, first: u32, page: &SearchPage) {
+    /// Reads page number `page_index`: for each of its terms, the section where it
+    /// scores best (BM25F without the idf; `average` is the corpus's mean body
+    /// length, in bytes).
+    fn add_page(&mut self, analyzer: &Analyzer, page_index: u32, page: &SearchPage, average: f64) {
         let tags = page.tags.join(" ");
-        for (j, view) in sections_of(page).enumerate() {
-            let id = first + j as u32;
-            let (fields, body): ([&str; 3], &str) = if j == 0 {
-                let lead_body = view.text.get(page.summary.len()..).unwrap_or("");
-                ([page.title, &tags, page.summary], lead_body)
-            } else {
-                (["", view.heading, ""], &view.text)
-            };
-            let mut body_length = 0;
+        for (section, (fields, body)) in section_fields(page, &tags).enumerate() {
             for (f, text) in fields.iter().chain(std::iter::once(&body)).enumerate() {
                 for word in words(text) {
                     let Some(term) = self.lookup(analyzer, &text[word.start..word.end]) else {
@@ -183,95 +157,105 @@ impl Partial {
                         self.touched.push(term);
                     }
                     tf[f] = tf[f].saturating_add(1);
-                    if f == 3 {
-                        body_length += 1;
-                    }
                 }
             }
-            self.body_lengths.push((id, body_length));
+            let norm = 1.0 - B + B * body.len() as f64 / average;
             for term in self.touched.drain(..) {
                 let tf = std::mem::take(&mut self.tfs[term as usize]);
-                self.postings[term as usize].push((id, tf));
+                let score = score(tf, norm) as f32;
+                self.sections[term as usize] += 1;
+                let list = &mut self.postings[term as usize];
+                match list.last_mut() {
+                    Some(last) if last.0 == page_index => {
+                        if score > last.2 {
+                            *last = (page_index, section as u16, score);
+                        }
+                    }
+                    _ => list.push((page_index, section as u16, score)),
+                }
             }
         }
     }
 }
 
+/// A page's sections as the index reads them, lead first (always there, even when
+/// empty): the fields (title, heading or tags, summary) and the body text. The lead
+/// has the page's title, tags and summary; the others their heading.
+pub fn section_fields<'a>(
+    page: &'a SearchPage,
+    tags: &'a str,
+) -> impl Iterator<Item = ([&'a str; 3], &'a str)> + 'a {
+    let lead_text = page
+        .sections
+        .iter()
+        .find(|s| s.anchor.is_none())
+        .map_or("", |s| s.text.as_str());
+    std::iter::once(([page.title, tags, page.summary], lead_text)).chain(
+        page.sections
+            .iter()
+            .filter(|s| s.anchor.is_some())
+            .map(|s| (["", s.heading.as_str(), ""], s.text.as_str())),
+    )
+}
+
+/// A section's BM25F score for a term, before the idf: fields weighted, the body's
+/// frequency normalised by its length (`norm`), saturated; a word of the title
+/// adds `TITLE` on top.
+fn score(tf: Tf, norm: f64) -> f64 {
+    let weighted =
+        WEIGHTS[1] * tf[1] as f64 + WEIGHTS[2] * tf[2] as f64 + WEIGHTS[3] * tf[3] as f64 / norm;
+    // The title is not saturated with the rest: a word of the title outweighs any
+    // number of mentions in the text.
+    let title = if tf[0] > 0 { TITLE } else { 0.0 };
+    title + weighted * (K1 + 1.0) / (K1 + weighted)
+}
+
 /// Scores and encodes every term's postings.
 pub fn index(pages: &[SearchPage], analyzer: &Analyzer) -> Built {
-    let mut firsts = Vec::with_capacity(pages.len());
-    let mut sections = 0u32;
+    // The mean body length (in bytes) normalises each section's body frequencies.
+    let (mut sections, mut body_bytes) = (0usize, 0usize);
     for page in pages {
-        firsts.push(sections);
-        sections += sections_of(page).count() as u32;
+        for (_, body) in section_fields(page, "") {
+            sections += 1;
+            body_bytes += body.len();
+        }
     }
+    let average = (body_bytes as f64 / sections.max(1) as f64).max(1.0);
     // A few large chunks rather than rayon's fine splits: each chunk stems every
-    // word it meets once, in its own cache.
+    // word it meets once, in its own cache. Chunks are ranges of pages, merged in
+    // order, so that each term's postings stay in page order.
     let chunk = pages
         .len()
         .div_ceil(2 * rayon::current_num_threads())
         .max(1);
     let partial = pages
         .par_chunks(chunk)
-        .zip(firsts.par_chunks(chunk))
-        .map(|(pages, firsts)| {
+        .enumerate()
+        .map(|(c, pages)| {
             let mut acc = Partial::default();
-            for (page, &first) in pages.iter().zip(firsts) {
-                acc.add_page(analyzer, first, page);
+            for (i, page) in pages.iter().enumerate() {
+                acc.add_page(analyzer, (c * chunk + i) as u32, page, average);
             }
             acc
         })
         .reduce(Partial::default, Partial::merge);
-    let mut lengths = vec![0u32; sections as usize];
-    for (id, len) in &partial.body_lengths {
-        lengths[*id as usize] = *len;
-    }
-    let average =
-        (lengths.iter().map(|&l| l as f64).sum::<f64>() / sections.max(1) as f64).max(1.0);
     let n = sections as f64;
     let mut terms: Vec<(String, String)> = partial
         .terms
         .into_par_iter()
         .zip(partial.postings)
-        .map(|(term, mut list)| {
-            list.sort_unstable_by_key(|(id, _)| *id);
-            let df = list.len() as f64;
+        .zip(partial.sections)
+        .map(|((term, list), df)| {
+            let df = df as f64;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            let score = |id: u32, tf: Tf| {
-                let norm = 1.0 - B + B * lengths[id as usize] as f64 / average;
-                let weighted = WEIGHTS[1] * tf[1] as f64
-                    + WEIGHTS[2] * tf[2] as f64
-                    + WEIGHTS[3] * tf[3] as f64 / norm;
-                // The title is not saturated with the rest: a word of the title
-                // outweighs any number of mentions in the text.
-                let title = if tf[0] > 0 { TITLE } else { 0.0 };
-                idf * (title + weighted * (K1 + 1.0) / (K1 + weighted))
-            };
-            // Each page's best section, pages in order (sections are numbered page
-            // after page).
-            let mut best: Vec<(usize, f64, usize)> = Vec::new();
-            let mut page = 0;
-            for (id, tf) in list {
-                while page + 1 < firsts.len() && firsts[page + 1] <= id {
-                    page += 1;
-                }
-                let (score, section) = (score(id, tf), (id - firsts[page]) as usize);
-                match best.last_mut() {
-                    Some(last) if last.0 == page => {
-                        if score > last.1 {
-                            *last = (page, score, section);
-                        }
-                    }
-                    _ => best.push((page, score, section)),
-                }
-            }
-            let mut code = String::with_capacity(best.len() + best.len() / 2);
+            let mut code = String::with_capacity(list.len() + list.len() / 2);
             let mut previous: i64 = -1;
-            for (page, score, section) in best {
+            for (page, section, score) in list {
                 let gap = (page as i64 - previous) as usize;
                 previous = page as i64;
+                let section = section as usize;
                 varint(
-                    ((gap - 1) * 16 + (level(score) - 1)) * 8 + section.min(7),
+                    ((gap - 1) * 16 + (level(idf * score as f64) - 1)) * 8 + section.min(7),
                     &mut code,
                 );
                 if section >= 7 {
