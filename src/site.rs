@@ -399,12 +399,17 @@ struct Writer<'a> {
     /// Pages that failed to parse: links to them are not reported again.
     unparsed: &'a HashSet<String>,
     today: NaiveDate,
-    frames: Mutex<HashMap<FrameKey, Result<Arc<serde_json::Value>, Diagnostic>>>,
+    /// The frame's pieces by key.
+    frames: Mutex<HashMap<FrameKey, Frame>>,
 }
 
 /// What the shared pieces of a page's frame depend on: the way back to the root,
 /// the navigation entry that is the page itself, and the one whose section holds it.
 type FrameKey = (String, String, String);
+
+/// A frame's pieces (an object of HTML strings, for the templates), and the failure
+/// of their templates if any (the pieces are then empty).
+type Frame = (Arc<serde_json::Value>, Option<Diagnostic>);
 
 /// The templates of the frame's shared pieces, rendered once per [`FrameKey`] rather
 /// than once per page (as Hugo's `partialCached` does): on a large handbook the
@@ -428,7 +433,7 @@ impl Writer<'_> {
         let book_path = i18n::print_page(self.site.language());
         let book = self
             .tera
-            .and_then(|tera| match self.book_frame(tera, &base) {
+            .and_then(|tera| match self.book_frame(tera, &base, book_path) {
                 Ok(frame) => Some(frame),
                 Err(problem) => {
                     problems.push(problem);
@@ -524,8 +529,10 @@ impl Writer<'_> {
             drop(sender);
             // A frame's template fails the same way on every page: said once.
             let frames = self.frames.lock().unwrap_or_else(|e| e.into_inner());
-            let mut frame_errors: Vec<&Diagnostic> =
-                frames.values().filter_map(|r| r.as_ref().err()).collect();
+            let mut frame_errors: Vec<&Diagnostic> = frames
+                .values()
+                .filter_map(|(_, failure)| failure.as_ref())
+                .collect();
             frame_errors.sort_by(|a, b| a.message.cmp(&b.message));
             frame_errors.dedup_by(|a, b| a.message == b.message);
             problems.extend(frame_errors.into_iter().cloned());
@@ -590,7 +597,12 @@ impl Writer<'_> {
 
     /// The print book's frame: its template rendered with a marker in place of each
     /// page's body (see `book`).
-    fn book_frame(&self, tera: &Tera, base: &Context) -> Result<book::Frame, Diagnostic> {
+    fn book_frame(
+        &self,
+        tera: &Tera,
+        base: &Context,
+        path: &str,
+    ) -> Result<book::Frame, Diagnostic> {
         let site = self.site;
         let book: Vec<serde_json::Value> = site
             .by_kind
@@ -609,7 +621,6 @@ impl Writer<'_> {
                 })
             })
             .collect();
-        let path = i18n::print_page(site.language());
         let mut context = self.context_at(base, path);
         context.insert("book", &book);
         let text = tera
@@ -661,7 +672,7 @@ impl Writer<'_> {
             nav_current.to_string(),
             nav_section.to_string(),
         );
-        if let Some(Ok(frame)) = self
+        if let Some((frame, _)) = self
             .frames
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -674,13 +685,13 @@ impl Writer<'_> {
         context.insert("nav_current", nav_current);
         context.insert("nav_section", nav_section);
         let mut parts = serde_json::Map::new();
-        let mut result = Ok(());
+        let mut failure = None;
         for (name, template) in FRAME_PARTS {
             let html = match self.tera.map(|tera| tera.render(template, &context)) {
                 // Trimmed: the template places the piece on its own line.
                 Some(Ok(html)) => html.trim().to_string(),
                 Some(Err(err)) => {
-                    result = Err(template_error(template, "the page frame", &err));
+                    failure = Some(template_error(template, "the page frame", &err));
                     String::new()
                 }
                 None => String::new(),
@@ -688,12 +699,8 @@ impl Writer<'_> {
             parts.insert(name.to_string(), html.into());
         }
         let frame = Arc::new(serde_json::Value::Object(parts));
-        self.frames
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(key)
-            .or_insert_with(|| result.map(|()| frame.clone()));
-        frame
+        let mut frames = self.frames.lock().unwrap_or_else(|e| e.into_inner());
+        frames.entry(key).or_insert((frame, failure)).0.clone()
     }
 
     /// Renders one content page: its full HTML (none when the templates did not

@@ -288,26 +288,25 @@ fn json_output_carries_file_and_line() {
     assert_eq!(first["hint"], "did you mean `title`?");
 }
 
-#[test]
-fn a_broken_data_file_is_reported_once_not_at_each_use() {
-    let diagnostics = errors_of(&fixture("invalid/broken-data"));
-    let errors: Vec<String> = diagnostics
+/// The errors of a fixture's build, one line each.
+fn error_lines(fixture_name: &str) -> Vec<String> {
+    errors_of(&fixture(fixture_name))
         .iter()
         .filter(|d| d.is_error())
         .map(|d| d.short())
-        .collect();
+        .collect()
+}
+
+#[test]
+fn a_broken_data_file_is_reported_once_not_at_each_use() {
+    let errors = error_lines("invalid/broken-data");
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(errors[0].contains("data/regles.yaml"), "{errors:#?}");
 }
 
 #[test]
 fn a_broken_frame_template_is_reported_once_not_on_every_page() {
-    let diagnostics = errors_of(&fixture("invalid/broken-frame-template"));
-    let errors: Vec<String> = diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| d.short())
-        .collect();
+    let errors = error_lines("invalid/broken-frame-template");
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(errors[0].contains("footer.html"), "{errors:#?}");
     assert!(errors[0].contains("no_such_field"), "{errors:#?}");
