@@ -21,6 +21,9 @@ use crate::parse::{decode, find_key, yaml_error};
 
 pub const EDITION_FILE: &str = "handbook.yaml";
 
+/// The folders of a layer that hold the edition's sources.
+pub const SOURCE_FOLDERS: [&str; 4] = ["content", "templates", "theme", "data"];
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {

@@ -7,9 +7,10 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use gouvernail::diagnostics::{self, Colour, Diagnostic};
+use gouvernail::edition::Edition;
 use gouvernail::model::{parse_member, Member, Sector, Size};
 use gouvernail::output::{DirSink, MemorySink};
-use gouvernail::site::{self, BuildOptions};
+use gouvernail::site::{self, BuildOptions, Summary};
 
 /// Builds an AI-governance handbook, tailored to the size and sector of the
 /// organisation that reads it, from Markdown pages with YAML front matter.
@@ -26,13 +27,20 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into public/ (or --out). The previous output is replaced only
-    /// when the build succeeds.
+    /// when the build succeeds, and only if it is a site gouvernail built.
     Build {
         #[command(flatten)]
         edition: EditionArgs,
-        /// Where to write the site [default: EDITION_DIR/public].
-        #[arg(long, value_name = "DIR")]
+        /// Where to write the site [default: EDITION_DIR/public]. The folder is
+        /// replaced whole: it must be new, empty, or a site gouvernail built; a
+        /// symbolic link is followed and the folder it names replaced.
+        #[arg(long, value_name = "DIR", value_parser = parse_out)]
         out: Option<PathBuf>,
+        /// Replace the --out folder even if it holds files gouvernail did not write
+        /// (they are deleted). Never allowed for the edition, a folder that holds
+        /// it, its content/, templates/, theme/ or data/, or a file.
+        #[arg(long)]
+        force: bool,
     },
     /// Check the edition as a build would, without writing anything. Exits 1 on any
     /// error.
@@ -70,6 +78,17 @@ enum Format {
     Json,
 }
 
+fn parse_out(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    if path.file_name().is_none() {
+        return Err(format!(
+            "`{text}` does not name a folder of its own; a build replaces its output folder \
+             whole, so give a new folder, such as public or ../site"
+        ));
+    }
+    Ok(path)
+}
+
 fn parse_size(text: &str) -> Result<Size, String> {
     parse_member(text).ok_or_else(|| ids_message::<Size>(text))
 }
@@ -95,15 +114,19 @@ fn main() -> ExitCode {
         Colour::Auto
     };
     match cli.command {
-        Command::Build { edition, out } => {
+        Command::Build {
+            edition,
+            out,
+            force,
+        } => {
             let out = out.unwrap_or_else(|| edition.dir.join("public"));
-            run(&edition, Some(&out), cli.quiet, colour)
+            run(&edition, Some((&out, force)), cli.quiet, colour)
         }
         Command::Check { edition } => run(&edition, None, cli.quiet, colour),
     }
 }
 
-fn run(args: &EditionArgs, out: Option<&Path>, quiet: bool, colour: Colour) -> ExitCode {
+fn run(args: &EditionArgs, out: Option<(&Path, bool)>, quiet: bool, colour: Colour) -> ExitCode {
     let started = Instant::now();
     let options = BuildOptions {
         size: args.size,
@@ -111,22 +134,11 @@ fn run(args: &EditionArgs, out: Option<&Path>, quiet: bool, colour: Colour) -> E
         drafts: args.drafts,
         today: chrono::Local::now().date_naive(),
     };
-    let result = match out {
-        Some(out) => match DirSink::new(out) {
-            Ok(sink) => site::build(&args.dir, &options, &sink).and_then(|summary| {
-                sink.commit().map(|()| summary).map_err(|err| {
-                    vec![Diagnostic::error(format!("cannot move the new site into {}: {err}", out.display()))
-                        .hint("check that nothing holds the output folder open and that you may write beside it")]
-                })
-            }),
-            Err(err) => Err(vec![Diagnostic::error(format!(
-                "cannot prepare the output folder {}: {err}",
-                out.display()
-            ))
-            .hint("choose another folder with --out, or check the permissions of its parent")]),
-        },
-        None => site::build(&args.dir, &options, &MemorySink::default()),
-    };
+    let result = Edition::load(&args.dir).and_then(|edition| match out {
+        Some((out, force)) => write_site(&edition, &options, out, force),
+        None => site::build_edition(&edition, &options, &MemorySink::default()),
+    });
+    let out = out.map(|(out, _)| out);
     let (diagnostics, ok) = match result {
         Ok(summary) => {
             if !quiet && matches!(args.format, Format::Text) {
@@ -157,6 +169,31 @@ fn run(args: &EditionArgs, out: Option<&Path>, quiet: bool, colour: Colour) -> E
         }
         ExitCode::FAILURE
     }
+}
+
+/// Builds into `out`, staged and swapped in only when the build succeeded.
+fn write_site(
+    edition: &Edition,
+    options: &BuildOptions,
+    out: &Path,
+    force: bool,
+) -> Result<Summary, Vec<Diagnostic>> {
+    let sink = DirSink::new(out, edition, force).map_err(|d| vec![d])?;
+    let repaired = sink.warnings().to_vec();
+    let with_repairs = |mut diagnostics: Vec<Diagnostic>| {
+        diagnostics.extend(repaired.iter().cloned());
+        diagnostics
+    };
+    let mut summary = site::build_edition(edition, options, &sink).map_err(with_repairs)?;
+    summary.warnings = with_repairs(summary.warnings);
+    sink.commit().map_err(|err| {
+        vec![Diagnostic::error(format!(
+            "cannot move the new site into {}: {err}",
+            out.display()
+        ))
+        .hint("check that nothing holds the output folder open and that you may write beside it")]
+    })?;
+    Ok(summary)
 }
 
 /// mimalloc: many small allocations from several threads (rendering, templates)

@@ -56,13 +56,22 @@ pub fn build(
     options: &BuildOptions,
     sink: &dyn Sink,
 ) -> Result<Summary, Vec<Diagnostic>> {
-    let edition = Edition::load(dir)?;
+    build_edition(&Edition::load(dir)?, options, sink)
+}
+
+/// Builds a loaded edition into `sink` (the command line loads it first, to know
+/// which folders the output must not replace).
+pub fn build_edition(
+    edition: &Edition,
+    options: &BuildOptions,
+    sink: &dyn Sink,
+) -> Result<Summary, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     // The templates parse on one thread while the pages parse on the others.
     let ((docs, unparsed, problems), templates) =
-        rayon::join(|| load_documents(&edition), || templates::load(&edition));
+        rayon::join(|| load_documents(edition), || templates::load(edition));
     diagnostics.extend(problems);
-    let (data, problems) = load_data(&edition);
+    let (data, problems) = load_data(edition);
     diagnostics.extend(problems);
     diagnostics.extend(validate(&docs, &unparsed, options.today));
     let tera = match templates {
@@ -72,7 +81,7 @@ pub fn build(
             None
         }
     };
-    let theme = match templates::theme_files(&edition) {
+    let theme = match templates::theme_files(edition) {
         Ok(theme) => Some(theme),
         Err(problems) => {
             diagnostics.extend(problems);

@@ -1,13 +1,11 @@
 //! Builds of the valid fixtures (tests/fixtures/base and child): each kind renders,
-//! tailoring keeps what applies, links are rewritten, values filled, and the output
-//! is swapped in only when the build succeeds.
+//! tailoring keeps what applies, links are rewritten and values filled.
 
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
-use common::{build_in_memory, build_to_dir, child_of_base, fixture, options};
+use common::{build_in_memory, child_of_base, fixture, options};
 use gouvernail::model::{Sector, Size};
 
 fn base(size: Option<Size>, sector: Option<Sector>) -> BTreeMap<String, String> {
@@ -272,57 +270,6 @@ fn an_override_of_a_shared_frame_piece_shows_on_every_page_with_its_own_marks() 
     assert!(!playbook.contains(r#"index.html" aria-current="page">"#));
     let home = page(&files, "index.html");
     assert!(home.contains(r#"<a href="procedures/index.html">"#));
-}
-
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
-#[test]
-fn a_failed_build_leaves_the_previous_output_byte_identical() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    build_to_dir(&fixture("base"), &out, &options(None, None)).expect("base builds");
-    let before = snapshot(&out);
-    assert!(before.len() > 20);
-    let failed = build_to_dir(&fixture("invalid/broken-link"), &out, &options(None, None));
-    assert!(failed.is_err());
-    assert_eq!(
-        snapshot(&out),
-        before,
-        "the output changed after a failed build"
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name())
-        .collect();
-    assert_eq!(
-        leftovers.len(),
-        1,
-        "staging folders left behind: {leftovers:?}"
-    );
-}
-
-#[test]
-fn a_successful_build_leaves_nothing_stale() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    std::fs::create_dir_all(out.join("old-section")).unwrap();
-    std::fs::write(out.join("old-section/gone.html"), "stale").unwrap();
-    build_to_dir(&fixture("base"), &out, &options(None, None)).expect("base builds");
-    assert!(!out.join("old-section").exists());
-    assert!(out.join("index.html").exists());
 }
 
 #[test]

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use gouvernail::diagnostics::Diagnostic;
+use gouvernail::edition::Edition;
 use gouvernail::model::{Sector, Size};
 use gouvernail::output::{DirSink, MemorySink};
-use gouvernail::site::{build, BuildOptions, Summary};
+use gouvernail::site::{build, build_edition, BuildOptions, Summary};
 
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -50,8 +51,9 @@ pub fn build_to_dir(
     out: &Path,
     options: &BuildOptions,
 ) -> Result<Summary, Vec<Diagnostic>> {
-    let sink = DirSink::new(out).expect("staging folder");
-    let summary = build(dir, options, &sink)?;
+    let edition = Edition::load(dir)?;
+    let sink = DirSink::new(out, &edition, false).map_err(|d| vec![d])?;
+    let summary = build_edition(&edition, options, &sink)?;
     sink.commit().expect("swap in the new site");
     Ok(summary)
 }
@@ -76,4 +78,19 @@ pub fn child_of_base(settings: &str, files: &[(&str, &str)]) -> tempfile::TempDi
         std::fs::write(full, text).unwrap();
     }
     tmp
+}
+
+/// Every file under `dir` (hidden ones included), by path relative to it.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
 }
