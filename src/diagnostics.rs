@@ -5,6 +5,8 @@
 //! line, the offending source line, a hint) or as JSON for editors and CI. Nothing
 //! here decides what is wrong: the stages do.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::Write;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -143,25 +145,37 @@ pub fn print_text(diagnostics: &[Diagnostic], colour: Colour) {
     let config = term::Config::default();
     let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
     sorted.sort_by_key(|d| (d.severity == Severity::Error, d.file(), d.line_column()));
+    // Each file's text made printable once, however many problems it has.
+    let mut printable: HashMap<*const SourceFile, Printable> = HashMap::new();
     for diagnostic in sorted {
         let mut report = match diagnostic.severity {
             Severity::Error => Report::error(),
             Severity::Warning => Report::warning(),
         }
-        .with_message(&diagnostic.message);
+        .with_message(escape_controls(&diagnostic.message));
         if let Some(hint) = &diagnostic.hint {
-            report = report.with_notes(vec![format!("hint: {hint}")]);
+            report = report.with_notes(vec![format!("hint: {}", escape_controls(hint))]);
         }
         let result = match &diagnostic.location {
             Some((source, span)) => {
-                let file = SimpleFile::new(source.path.display().to_string(), source.text.as_str());
-                let report = report.with_labels(vec![Label::primary((), span.clone())]);
+                let shown = printable
+                    .entry(Arc::as_ptr(source))
+                    .or_insert_with(|| Printable::new(&source.text));
+                let name = escape_controls(&source.path.display().to_string()).into_owned();
+                let text = shown.text.as_deref().unwrap_or(&source.text);
+                let file = SimpleFile::new(name, text);
+                let span = shown.offset(span.start)..shown.offset(span.end);
+                let report = report.with_labels(vec![Label::primary((), span)]);
                 term::emit_to_write_style(&mut out, &config, &file, &report)
             }
             None => {
                 let name = diagnostic.path.as_ref().map(|p| p.display().to_string());
                 let report = match name {
-                    Some(name) => report.with_message(format!("{}: {}", name, diagnostic.message)),
+                    Some(name) => report.with_message(format!(
+                        "{}: {}",
+                        escape_controls(&name),
+                        escape_controls(&diagnostic.message)
+                    )),
                     None => report,
                 };
                 let file = SimpleFile::new(String::new(), "");
@@ -177,6 +191,68 @@ pub fn print_text(diagnostics: &[Diagnostic], colour: Colour) {
     let warnings = diagnostics.len() - errors;
     if errors + warnings > 0 {
         let _ = writeln!(out, "{errors} error(s), {warnings} warning(s)");
+    }
+}
+
+/// The visible stand-in for a character that would act on the reader's terminal
+/// instead of showing (escape sequences, backspace, bidirectional overrides), or
+/// `None` for a character that shows as itself. Tab and newline show as themselves.
+fn stand_in(c: char) -> Option<char> {
+    match c {
+        '\t' | '\n' => None,
+        '\0'..='\x1f' => char::from_u32(0x2400 + c as u32),
+        '\x7f' => Some('\u{2421}'),
+        '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => Some('\u{fffd}'),
+        _ => None,
+    }
+}
+
+/// `text` with its control characters replaced by visible stand-ins.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| stand_in(c).is_some()) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.chars().map(|c| stand_in(c).unwrap_or(c)).collect())
+}
+
+/// A source text made printable, and how its byte offsets moved.
+struct Printable {
+    /// `None` when the text had nothing to replace.
+    text: Option<String>,
+    /// For each replaced character: its offset in the original text, and how many
+    /// bytes longer the printable text is once past it.
+    shifts: Vec<(usize, usize)>,
+}
+
+impl Printable {
+    fn new(text: &str) -> Printable {
+        if !text.chars().any(|c| stand_in(c).is_some()) {
+            return Printable {
+                text: None,
+                shifts: Vec::new(),
+            };
+        }
+        let mut shown = String::with_capacity(text.len());
+        let mut shifts = Vec::new();
+        for (at, c) in text.char_indices() {
+            match stand_in(c) {
+                Some(visible) => {
+                    shown.push(visible);
+                    shifts.push((at, shown.len() - (at + c.len_utf8())));
+                }
+                None => shown.push(c),
+            }
+        }
+        Printable {
+            text: Some(shown),
+            shifts,
+        }
+    }
+
+    /// Where an offset of the original text is in the printable one.
+    fn offset(&self, original: usize) -> usize {
+        let passed = self.shifts.partition_point(|(at, _)| *at < original);
+        original + passed.checked_sub(1).map_or(0, |i| self.shifts[i].1)
     }
 }
 
@@ -220,4 +296,26 @@ pub fn did_you_mean<'a>(
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed_and_spans_follow_them() {
+        let text = "a\x1b[2J\u{9b}b\u{202e}c\td\n";
+        let printable = Printable::new(text);
+        let shown = printable.text.as_deref().unwrap();
+        assert_eq!(shown, "a\u{241b}[2J\u{fffd}b\u{fffd}c\td\n");
+        // Each original character keeps pointing at its own printable character.
+        for (at, c) in text.char_indices() {
+            let moved = printable.offset(at);
+            let expected = stand_in(c).unwrap_or(c);
+            assert_eq!(shown[moved..].chars().next(), Some(expected), "at {at}");
+        }
+        assert_eq!(printable.offset(text.len()), shown.len());
+        assert_eq!(escape_controls("plain"), Cow::Borrowed("plain"));
+        assert_eq!(escape_controls("x\x07"), "x\u{2407}");
+    }
 }

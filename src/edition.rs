@@ -17,7 +17,7 @@ use serde_yaml_ng::{Mapping, Value};
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Sector, Size, SourceFile};
-use crate::parse::{decode, find_key, yaml_error};
+use crate::parse::{decode, find_key, yaml_error, yaml_value};
 
 pub const EDITION_FILE: &str = "handbook.yaml";
 
@@ -144,6 +144,8 @@ pub struct Edition {
     pub layers: Vec<Layer>,
     pub size: Option<Size>,
     pub sector: Option<Sector>,
+    /// The files of each source folder, by relative path (see `files`).
+    files: HashMap<&'static str, BTreeMap<String, PathBuf>>,
 }
 
 impl Edition {
@@ -171,8 +173,16 @@ impl Edition {
                     break;
                 }
             }
-            let bytes = match std::fs::read(&file) {
+            let bytes = match crate::parse::read_source(&file) {
                 Ok(bytes) => bytes,
+                Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                    problems.push(
+                        Diagnostic::error(format!("cannot read {}: {err}", file.display()))
+                            .in_file(&file)
+                            .hint("check that the file is readable by you (its permissions) and is a text file"),
+                    );
+                    break;
+                }
                 Err(_) => {
                     let d = match &extended_from {
                         None => Diagnostic::error(format!("no {EDITION_FILE} in {}", display_dir(&folder)))
@@ -237,7 +247,7 @@ impl Edition {
                     "add `title: …` to handbook.yaml (or to the edition it extends)",
                 )]);
         };
-        let layers = chain
+        let layers: Vec<Layer> = chain
             .into_iter()
             .map(|(root, file, _)| {
                 let mut globs = GlobSetBuilder::new();
@@ -261,6 +271,8 @@ impl Edition {
                 }
             })
             .collect();
+        let (files, walk_problems) = index_files(&layers);
+        problems.extend(walk_problems);
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -284,27 +296,54 @@ impl Edition {
             layers,
             size,
             sector,
+            files,
         })
     }
 
-    /// Every file under `folder` of any layer, by path relative to `folder` (with `/`
-    /// separators): the nearest layer's file wins, and files that a nearer layer's
-    /// `exclude` names are left out.
-    pub fn files(&self, folder: &str) -> BTreeMap<String, PathBuf> {
+    /// Every file under `folder` (one of `SOURCE_FOLDERS`) of any layer, by path
+    /// relative to `folder` (with `/` separators): the nearest layer's file wins, and
+    /// files that a nearer layer's `exclude` names are left out.
+    pub fn files(&self, folder: &str) -> &BTreeMap<String, PathBuf> {
+        static NONE: BTreeMap<String, PathBuf> = BTreeMap::new();
+        self.files.get(folder).unwrap_or(&NONE)
+    }
+}
+
+/// Walks the source folders of every layer, base first, into one file per relative
+/// path. Symbolic links are followed when they lead to a file or folder inside one
+/// of the edition's layers, and are an error otherwise (or when they lead nowhere),
+/// so that no file from elsewhere on the disk ends up in the site.
+fn index_files(
+    layers: &[Layer],
+) -> (
+    HashMap<&'static str, BTreeMap<String, PathBuf>>,
+    Vec<Diagnostic>,
+) {
+    let roots: Vec<PathBuf> = layers
+        .iter()
+        .map(|l| l.root.canonicalize().unwrap_or_else(|_| l.root.clone()))
+        .collect();
+    let mut index = HashMap::new();
+    let mut problems = Vec::new();
+    for folder in SOURCE_FOLDERS {
         let mut files = BTreeMap::new();
-        for (i, layer) in self.layers.iter().enumerate() {
+        for (i, layer) in layers.iter().enumerate() {
             let base = layer.root.join(folder);
-            if !base.is_dir() {
+            if std::fs::symlink_metadata(&base).is_err() {
                 continue;
             }
-            for entry in walkdir::WalkDir::new(&base)
+            let mut walk = walkdir::WalkDir::new(&base)
+                .follow_links(true)
                 .sort_by_file_name()
-                .into_iter()
-                .flatten()
-            {
-                if !entry.file_type().is_file() {
-                    continue;
-                }
+                .into_iter();
+            while let Some(entry) = walk.next() {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(err) => {
+                        problems.push(walk_error(&err));
+                        continue;
+                    }
+                };
                 let Ok(rel) = entry.path().strip_prefix(&base) else {
                     continue;
                 };
@@ -314,10 +353,34 @@ impl Edition {
                     .collect::<Vec<_>>()
                     .join("/");
                 if rel.split('/').any(|part| part.starts_with('.')) {
+                    if entry.file_type().is_dir() {
+                        walk.skip_current_dir();
+                    }
+                    continue;
+                }
+                if entry.path_is_symlink() {
+                    let target = entry.path().canonicalize().unwrap_or_default();
+                    if !roots.iter().any(|root| target.starts_with(root)) {
+                        problems.push(
+                            Diagnostic::error(format!(
+                                "{} is a symbolic link to {}, outside the edition's folders",
+                                entry.path().display(),
+                                target.display()
+                            ))
+                            .in_file(entry.path())
+                            .hint("copy the file or folder into the edition instead; links are followed only within the edition and the editions it extends"),
+                        );
+                        if entry.file_type().is_dir() {
+                            walk.skip_current_dir();
+                        }
+                        continue;
+                    }
+                }
+                if !entry.file_type().is_file() {
                     continue;
                 }
                 let excluded = folder == "content"
-                    && self.layers[i + 1..]
+                    && layers[i + 1..]
                         .iter()
                         .any(|nearer| nearer.exclude.is_match(&rel));
                 if excluded {
@@ -327,8 +390,35 @@ impl Edition {
                 }
             }
         }
-        files
+        index.insert(folder, files);
     }
+    (index, problems)
+}
+
+/// A folder walk's error: a link that leads nowhere or in a loop, or an unreadable folder.
+fn walk_error(err: &walkdir::Error) -> Diagnostic {
+    let path = err.path().map(Path::to_path_buf).unwrap_or_default();
+    let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+    let (message, hint) = if err.loop_ancestor().is_some() {
+        (
+            format!(
+                "{} is a symbolic link to a folder that holds it",
+                path.display()
+            ),
+            "remove the link: it makes the folder endless",
+        )
+    } else if is_link {
+        (
+            format!("{} is a symbolic link that leads nowhere", path.display()),
+            "remove the link or restore the file it points at",
+        )
+    } else {
+        (
+            format!("cannot read {}: {err}", path.display()),
+            "check the permissions of the folder",
+        )
+    };
+    Diagnostic::error(message).in_file(path).hint(hint)
 }
 
 fn display_dir(dir: &Path) -> String {
@@ -348,7 +438,7 @@ fn parse_edition_file(source: &Arc<SourceFile>) -> Result<(EditionFile, Value), 
     } else {
         source.text.as_str()
     };
-    let value: Value = serde_yaml_ng::from_str(text).map_err(|e| yaml_error(source, 0, &e, ""))?;
+    let value = yaml_value(source, 0..source.text.len())?;
     let parsed: EditionFile =
         serde_yaml_ng::from_str(text).map_err(|e| yaml_error(source, 0, &e, ""))?;
     let check_colour = |colour: &Option<String>, key: &str| -> Result<(), Diagnostic> {
@@ -409,15 +499,12 @@ pub fn load_data(edition: &Edition) -> (HashMap<String, Option<Value>>, Vec<Diag
         else {
             continue;
         };
-        let value = std::fs::read(&path)
+        let value = crate::parse::read_source(path)
             .map_err(|err| {
-                Diagnostic::error(format!("cannot read the data file: {err}")).in_file(&path)
+                Diagnostic::error(format!("cannot read the data file: {err}")).in_file(path)
             })
-            .and_then(|bytes| decode(path, bytes))
-            .and_then(|source| {
-                serde_yaml_ng::from_str::<Value>(&source.text)
-                    .map_err(|err| yaml_error(&source, 0, &err, ""))
-            });
+            .and_then(|bytes| decode(path.clone(), bytes))
+            .and_then(|source| yaml_value(&source, 0..source.text.len()));
         match value {
             Ok(value) => data.insert(stem.to_string(), Some(value)),
             Err(d) => {

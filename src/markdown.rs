@@ -108,10 +108,12 @@ fn sections(events: &[Event]) -> Vec<Section> {
     sections
 }
 
-/// Assigns unique heading ids in document order.
+/// Assigns unique heading ids in document order: a repeated id gets the next free
+/// `-N` suffix, counted per id so that many equal headings cost linear time.
 #[derive(Default)]
 struct HeadingIds {
     used: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
 }
 
 impl HeadingIds {
@@ -127,13 +129,17 @@ impl HeadingIds {
                 }
             }
         };
-        let mut id = base.clone();
-        let mut n = 1;
-        while !self.used.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if self.used.insert(base.clone()) {
+            return base;
         }
-        id
+        let n = self.next_suffix.entry(base.clone()).or_insert(1);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 }
 

@@ -5,7 +5,8 @@
 //! reporting every problem of the file (syntax, types, unknown fields) with its line.
 //! It does not look at other files: cross-references are the validate stage's job.
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
@@ -14,7 +15,32 @@ use serde_yaml_ng::Value;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::*;
 
-/// Text read from disk: UTF-8 without BOM, with LF line endings.
+/// The largest source file a build reads (a page, a data file, handbook.yaml). The
+/// longest page of the default handbook is about 30 KB; a file past this limit is a
+/// mistake or an attack, and parsing it would cost time and memory for nothing.
+pub const MAX_SOURCE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Reads a source file, refusing one larger than `MAX_SOURCE_BYTES` without
+/// reading it whole.
+pub fn read_source(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!(
+                "it is larger than {} MiB, the limit for a source file (split it into several pages)",
+                MAX_SOURCE_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Text read from disk: UTF-8 without BOM, with LF line endings, and no NUL (which
+/// no text needs, and which would pass into the HTML).
 pub fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Diagnostic> {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -36,7 +62,16 @@ pub fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Diagnost
     } else {
         text.to_string()
     };
-    Ok(Arc::new(SourceFile { path, text }))
+    let nul = text.find('\0');
+    let source = Arc::new(SourceFile { path, text });
+    if let Some(at) = nul {
+        return Err(
+            Diagnostic::error("the file holds a NUL character (a zero byte)")
+                .at(&source, at..at + 1)
+                .hint("delete it (an editor that shows invisible characters finds it); a NUL in a text file is usually the trace of a bad copy or a binary file"),
+        );
+    }
+    Ok(source)
 }
 
 /// Where the front matter and the body are in a file's text.
@@ -109,17 +144,7 @@ pub fn parse_document(
     let mut problems = Vec::new();
 
     // Syntax first: nothing else can be said of a file YAML cannot read.
-    let value: Value = match serde_yaml_ng::from_str(yaml) {
-        Ok(value) => value,
-        Err(err) => {
-            return Err(vec![yaml_error(
-                &source,
-                split.front_matter.start,
-                &err,
-                "",
-            )])
-        }
-    };
+    let value = yaml_value(&source, split.front_matter.clone()).map_err(|d| vec![d])?;
     let mapping = match value {
         Value::Mapping(mapping) => mapping,
         Value::Null => Default::default(),
@@ -209,6 +234,16 @@ pub fn parse_document(
             Diagnostic::error(format!("`{id}` is not a valid id"))
                 .at(&source, span)
                 .hint("ids are lowercase ASCII letters, digits and hyphens (`mener-pilote`); rename the file or set `id:`"),
+        );
+    }
+    if common.tags.len() > MAX_TAGS_PER_PAGE {
+        problems.push(
+            Diagnostic::error(format!(
+                "the page has {} tags; the limit is {MAX_TAGS_PER_PAGE}",
+                common.tags.len()
+            ))
+            .at(&source, offset_span(find_key(yaml, "tags"), split.front_matter.start))
+            .hint("keep the few tags a reader would browse by; a tag page lists every page that has it, so each tag costs every page that shares it"),
         );
     }
     if !problems.is_empty() {
@@ -308,6 +343,45 @@ impl FrontMatter<'_> {
     }
 }
 
+/// The most tags one page may have. Pages of the default handbook have at most six;
+/// every tag page lists the cards of its pages, so the cost of a page's tags grows
+/// with the square of their number.
+pub const MAX_TAGS_PER_PAGE: usize = 100;
+
+/// The deepest `[` / `{` nesting a YAML text may have. Real front matter nests two
+/// or three levels; the YAML parser's time grows much faster than the depth.
+pub const MAX_YAML_NESTING: usize = 64;
+
+/// Parses the YAML at `range` of `source` into a value, after refusing a text that
+/// nests brackets deeper than `MAX_YAML_NESTING` (counted over the raw text: a
+/// bracket in a string counts too, which no real text comes near).
+pub fn yaml_value(
+    source: &Arc<SourceFile>,
+    range: std::ops::Range<usize>,
+) -> Result<Value, Diagnostic> {
+    let yaml = &source.text[range.clone()];
+    let mut depth = 0usize;
+    for (at, byte) in yaml.bytes().enumerate() {
+        match byte {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_YAML_NESTING {
+                    let at = range.start + at;
+                    return Err(Diagnostic::error(format!(
+                        "the YAML nests lists or maps more than {MAX_YAML_NESTING} levels deep"
+                    ))
+                    .at(source, at..at + 1)
+                    .hint("no handbook needs this depth: look for `[` or `{` left unclosed"));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    let text = if yaml.trim().is_empty() { "{}" } else { yaml };
+    serde_yaml_ng::from_str(text).map_err(|err| yaml_error(source, range.start, &err, ""))
+}
+
 /// A YAML or type error, placed in the file, with a hint drawn from its message.
 pub fn yaml_error(
     source: &Arc<SourceFile>,
@@ -316,9 +390,16 @@ pub fn yaml_error(
     prefix: &str,
 ) -> Diagnostic {
     let message = strip_position(&err.to_string());
-    let span = match err.location() {
-        Some(location) => {
-            let start = offset + location.index();
+    // The reader's errors (control characters, bad encoding) say " at position N",
+    // a byte offset, and give a location of 0.
+    let (message, position) = match message.rsplit_once(" at position ") {
+        Some((text, n)) => (text.to_string(), n.parse::<usize>().ok()),
+        None => (message, None),
+    };
+    let index = position.or(err.location().map(|l| l.index()));
+    let span = match index {
+        Some(index) => {
+            let start = offset + index;
             // Point at the rest of the line from the error's column.
             let end = source.text[start.min(source.text.len())..]
                 .find('\n')
@@ -328,6 +409,9 @@ pub fn yaml_error(
         None => offset..offset,
     };
     let hint = hint_for(&message).unwrap_or_else(|| {
+        if message.contains("control characters") {
+            return "YAML allows no control characters (escape codes, NUL…): delete the invisible character here".into();
+        }
         "check the YAML around this line: quotes closed, lists as `[a, b]` or `- a` lines, indentation with spaces".into()
     });
     Diagnostic::error(format!("{prefix}{message}"))

@@ -182,9 +182,9 @@ pub fn build_edition(
 /// stems) of the files that did not parse, so that references to them are not
 /// reported as dangling on top of their own errors.
 fn load_documents(edition: &Edition) -> (Vec<Document>, HashSet<String>, Vec<Diagnostic>) {
-    let files: Vec<(String, std::path::PathBuf)> = edition
+    let files: Vec<(&String, &std::path::PathBuf)> = edition
         .files("content")
-        .into_iter()
+        .iter()
         .filter(|(rel, _)| rel.ends_with(".md"))
         .collect();
     let results: Vec<(String, Result<Document, Vec<Diagnostic>>)> = files
@@ -196,7 +196,7 @@ fn load_documents(edition: &Edition) -> (Vec<Document>, HashSet<String>, Vec<Dia
                 .unwrap_or_default()
                 .trim_end_matches(".md")
                 .to_string();
-            (stem, load_document(&rel, path))
+            (stem, load_document(rel, path.clone()))
         })
         .collect();
     let mut docs = Vec::new();
@@ -227,8 +227,10 @@ fn load_document(rel: &str, path: std::path::PathBuf) -> Result<Document, Vec<Di
             folders.join(", ")
         ))]);
     };
-    let bytes = std::fs::read(&path).map_err(|err| {
-        vec![Diagnostic::error(format!("cannot read the file: {err}")).in_file(&path)]
+    let bytes = crate::parse::read_source(&path).map_err(|err| {
+        vec![Diagnostic::error(format!("cannot read the file: {err}"))
+            .in_file(&path)
+            .hint("check that the file is readable by you and is a text file")]
     })?;
     let source = decode(path, bytes).map_err(|d| vec![d])?;
     parse_document(kind, rel, source)

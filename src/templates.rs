@@ -35,21 +35,21 @@ pub fn load(edition: &Edition) -> Result<Tera, Vec<Diagnostic>> {
     }
     let mut overrides = Vec::new();
     for (name, path) in edition.files("templates") {
-        match std::fs::read_to_string(&path) {
+        match std::fs::read_to_string(path) {
             Ok(text) => {
                 // The repository's own edition holds the built-in templates themselves.
                 if sources
-                    .get(&name)
+                    .get(name)
                     .is_some_and(|(builtin, _)| *builtin == text)
                 {
                     continue;
                 }
                 overrides.push(text.clone());
-                sources.insert(name, (text, Some(path)));
+                sources.insert(name.clone(), (text, Some(path.clone())));
             }
             Err(err) => problems.push(
                 Diagnostic::error(format!("cannot read the template: {err}"))
-                    .in_file(&path)
+                    .in_file(path)
                     .hint("templates are UTF-8 text files"),
             ),
         }
@@ -113,12 +113,12 @@ pub fn theme_files(edition: &Edition) -> Result<BTreeMap<String, Vec<u8>>, Vec<D
         .collect();
     let mut problems = Vec::new();
     for (name, path) in edition.files("theme") {
-        match std::fs::read(&path) {
+        match std::fs::read(path) {
             Ok(bytes) => {
-                files.insert(name, bytes);
+                files.insert(name.clone(), bytes);
             }
             Err(err) => problems.push(
-                Diagnostic::error(format!("cannot read the theme file: {err}")).in_file(&path),
+                Diagnostic::error(format!("cannot read the theme file: {err}")).in_file(path),
             ),
         }
     }
