@@ -1,20 +1,44 @@
 //! Property tests of the hand-written parsers: the front matter split, the `:::`
 //! container blocks and the `{{ … }}` values. proptest generates inputs from pieces
-//! that matter to them (fences, markers, braces, backticks, CRLF, accents).
+//! that matter to them (fences, markers, braces, backticks, CRLF, accents), and
+//! arbitrary text, which none of them may panic on.
+//!
+//! The tests run 4,000 cases each; `PROPTEST_CASES=N` sets another number, which is
+//! how `scripts/fuzz` runs them for longer outside CI.
 
 use std::collections::{BTreeMap, HashMap};
 
 use gouvernail::edition::Org;
 use gouvernail::model::Size;
-use gouvernail::parse::{split_front_matter, SplitError};
+use gouvernail::model::Kind;
+use gouvernail::parse::{decode, parse_document, split_front_matter, SplitError};
 use gouvernail::tailor::{tailor_body, Audience, BlankStyle, Values};
 use proptest::prelude::*;
 
 fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(4000);
     ProptestConfig {
-        cases: 4000,
+        cases,
         ..ProptestConfig::default()
     }
+}
+
+/// Text of any characters, weighted towards the ones the parsers treat specially.
+fn any_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            3 => body_piece().prop_map(|l| format!("{l}\n")),
+            2 => Just("---\n".to_string()),
+            1 => "[-:{}`~\\[\\]#*\r\n\t]{1,6}",
+            1 => any::<String>(),
+            1 => "title: [a-z]{0,8}\nsummary: [a-z ]{0,8}\n",
+        ],
+        0..30,
+    )
+    .prop_map(|parts| parts.concat())
 }
 
 /// A line without `---`, as front matter or body text.
@@ -142,5 +166,29 @@ proptest! {
         let expected = format!("{prefix}ACME{suffix} `{{{{ org.name }}}}`");
         prop_assert!(out.starts_with(&expected), "{:?}", out);
         prop_assert!(out.contains("```\n{{ org.name }}\n```"));
+    }
+
+    #[test]
+    fn any_text_is_decoded_split_parsed_and_tailored_without_panic(text in any_text(), sized in any::<bool>()) {
+        let Ok(source) = decode("content/pages/x.md".into(), text.into_bytes()) else {
+            return Ok(()); // a NUL: refused with its line, tested elsewhere
+        };
+        let lines = source.text.split('\n').count();
+        for kind in [Kind::Page, Kind::Playbook, Kind::Charter] {
+            if let Err(problems) = parse_document(kind, "pages/x.md", source.clone()) {
+                prop_assert!(!problems.is_empty());
+                for problem in problems {
+                    if let Some((line, _)) = problem.line_column() {
+                        prop_assert!(line <= lines, "line {} of {}: {}", line, lines, problem.short());
+                    }
+                }
+            }
+        }
+        let body = match split_front_matter(&source.text) {
+            Ok(split) => &source.text[split.body_start..],
+            Err(_) => source.text.as_str(),
+        };
+        let (out, line_map, _) = tailor(body, sized.then_some(Size::Medium));
+        prop_assert_eq!(line_map.len(), out.split_inclusive('\n').count().max(1));
     }
 }
