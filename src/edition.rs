@@ -235,9 +235,16 @@ impl Edition {
         let merged: EditionFile = match serde_yaml_ng::from_value(merged) {
             Ok(merged) => merged,
             Err(err) => {
+                let files: Vec<String> = chain
+                    .iter()
+                    .map(|(root, ..)| root.join(EDITION_FILE).display().to_string())
+                    .collect();
                 return Err(vec![Diagnostic::error(format!(
-                    "the merged edition settings are invalid: {err}"
-                ))])
+                    "the settings of {}, merged, are invalid: {err}",
+                    files.join(" and ")
+                ))
+                .in_file(dir.join(EDITION_FILE))
+                .hint("a child edition's setting replaces the parent's whole unless both are maps: give it the same type as in the parent")]);
             }
         };
         let Some(title) = merged.title.clone() else {

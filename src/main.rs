@@ -68,6 +68,12 @@ struct EditionArgs {
     /// How to print problems.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// The build's date, YYYY-MM-DD: review deadlines are compared with it, and
+    /// the same sources with the same date give the same site, byte for byte.
+    /// [default: the SOURCE_DATE_EPOCH variable if set (seconds since 1970), else
+    /// today]
+    #[arg(long, value_name = "DATE")]
+    today: Option<chrono::NaiveDate>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -128,11 +134,18 @@ fn main() -> ExitCode {
 
 fn run(args: &EditionArgs, out: Option<(&Path, bool)>, quiet: bool, colour: Colour) -> ExitCode {
     let started = Instant::now();
+    let today = match build_date(args.today) {
+        Ok(today) => today,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let options = BuildOptions {
         size: args.size,
         sector: args.sector,
         drafts: args.drafts,
-        today: chrono::Local::now().date_naive(),
+        today,
     };
     let result = Edition::load(&args.dir).and_then(|edition| match out {
         Some((out, force)) => write_site(&edition, &options, out, force),
@@ -168,6 +181,26 @@ fn run(args: &EditionArgs, out: Option<(&Path, bool)>, quiet: bool, colour: Colo
             eprintln!("the build failed: the previous output, if any, is unchanged");
         }
         ExitCode::FAILURE
+    }
+}
+
+/// The build's one date: `--today`, else `SOURCE_DATE_EPOCH` (the convention of
+/// reproducible builds), else the local date.
+fn build_date(option: Option<chrono::NaiveDate>) -> Result<chrono::NaiveDate, String> {
+    if let Some(date) = option {
+        return Ok(date);
+    }
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) => value
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0))
+            .map(|moment| moment.date_naive())
+            .ok_or_else(|| {
+                format!("SOURCE_DATE_EPOCH is `{value}`, not a number of seconds since 1970-01-01")
+            }),
+        Err(_) => Ok(chrono::Local::now().date_naive()),
     }
 }
 

@@ -172,7 +172,7 @@ pub fn parse_document(
         let hint = match did_you_mean(key, candidates) {
             Some(known) => format!("did you mean `{known}`?"),
             None => format!(
-                "a {} has the common fields ({}) and its own ({}); see docs/content-model.md",
+                "a {} has the common fields ({}) and its own ({})",
                 kind.id(),
                 common_fields.join(", "),
                 kind_fields.join(", ")
@@ -448,10 +448,10 @@ fn hint_for(message: &str) -> Option<String> {
     }
     if let Some(rest) = message.split("missing field `").nth(1) {
         let field = rest.split('`').next().unwrap_or_default();
-        return Some(format!("add `{field}: …` (see docs/content-model.md)"));
+        return Some(format!("add `{field}: …` to the front matter"));
     }
     if message.contains("invalid type") {
-        return Some("check the field's type in docs/content-model.md: text, a list (`[a, b]` or `- a` lines), a number or a date".into());
+        return Some("give the field a value of the type it expects: text, a list (`[a, b]` or `- a` lines), a number, or a date (`2026-03-31`)".into());
     }
     if message.contains("mapping values are not allowed")
         || message.contains("did not find expected")

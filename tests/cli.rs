@@ -112,3 +112,81 @@ fn build_writes_the_site_and_quiet_silences_it() {
     assert_eq!(failed.status.code(), Some(1));
     assert!(text(&failed.stderr).contains("the previous output, if any, is unchanged"));
 }
+
+fn check_warnings(args: &[&str], epoch: Option<&str>) -> (Option<i32>, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gouvernail"));
+    command
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("SOURCE_DATE_EPOCH");
+    if let Some(epoch) = epoch {
+        command.env("SOURCE_DATE_EPOCH", epoch);
+    }
+    let output = command.output().expect("run gouvernail");
+    (output.status.code(), text(&output.stderr))
+}
+
+#[test]
+fn the_build_date_comes_from_today_or_source_date_epoch() {
+    let tmp = common::child_of_base(
+        "",
+        &[(
+            "content/pages/revue.md",
+            "---\ntitle: Revue\nsummary: Une page à revoir.\nreviewed: 2026-01-15\nreview_every: 6\n---\nTexte.\n",
+        )],
+    );
+    let dir = tmp.path().display().to_string();
+    let due = "the review of this page was due on 2026-07-15";
+    let (code, err) = check_warnings(&["check", &dir, "--today", "2026-07-01"], None);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains(due), "{err}");
+    let (_, err) = check_warnings(&["check", &dir, "--today", "2026-07-16"], None);
+    assert!(err.contains(due), "{err}");
+    // 2026-07-16 00:00 UTC, then 2026-07-01; --today wins over the variable.
+    let (_, err) = check_warnings(&["check", &dir], Some("1784160000"));
+    assert!(err.contains(due), "{err}");
+    let (_, err) = check_warnings(&["check", &dir], Some("1782864000"));
+    assert!(!err.contains(due), "{err}");
+    let (_, err) = check_warnings(
+        &["check", &dir, "--today", "2026-07-01"],
+        Some("1784160000"),
+    );
+    assert!(!err.contains(due), "{err}");
+    let (code, err) = check_warnings(&["check", &dir], Some("demain"));
+    assert_eq!(code, Some(2));
+    assert!(err.contains("SOURCE_DATE_EPOCH is `demain`"), "{err}");
+}
+
+#[test]
+fn the_same_sources_and_date_give_a_byte_identical_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = common::repo_root().display().to_string();
+    let mut sites = Vec::new();
+    for name in ["one", "two"] {
+        let out = tmp.path().join(name);
+        let output = Command::new(env!("CARGO_BIN_EXE_gouvernail"))
+            .args([
+                "build",
+                &root,
+                "--out",
+                &out.display().to_string(),
+                "--quiet",
+            ])
+            .env("SOURCE_DATE_EPOCH", "1798761600")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        sites.push(common::snapshot(&out));
+    }
+    assert!(sites[0].len() > 200);
+    let differ: Vec<&String> = sites[0]
+        .iter()
+        .filter(|(path, bytes)| sites[1].get(*path) != Some(bytes))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "files differ between two builds: {differ:?}"
+    );
+    assert_eq!(sites[0].len(), sites[1].len());
+}

@@ -9,8 +9,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use gouvernail::edition::Org;
-use gouvernail::model::Size;
 use gouvernail::model::Kind;
+use gouvernail::model::Size;
 use gouvernail::parse::{decode, parse_document, split_front_matter, SplitError};
 use gouvernail::tailor::{tailor_body, Audience, BlankStyle, Values};
 use proptest::prelude::*;
