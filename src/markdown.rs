@@ -4,19 +4,23 @@
 //! attributes; stable accent-folded heading ids (« Sécurité des données » →
 //! `securite-des-donnees`); links to other pages rewritten through a resolver the
 //! caller gives; code blocks highlighted by syntect with CSS classes, so the theme
-//! owns the colours. It knows nothing of the site: the resolver does.
+//! owns the colours; the containers and blanks tailoring left as marks drawn as
+//! marked `<div>`s and fill-in `<span>`s. It knows nothing of the site: the
+//! resolver and the label function the caller gives do.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeWithOffset,
+};
 use serde::Serialize;
 use syntect::highlighting::ThemeSet;
 use syntect::html::{css_for_theme_with_class_style, line_tokens_to_classed_spans, ClassStyle};
 use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
-use crate::tailor::{html_escape, TailoredBody};
+use crate::tailor::{self, html_escape, marks, Container, Piece, TailoredBody};
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
@@ -143,13 +147,18 @@ impl HeadingIds {
     }
 }
 
+/// The label of a key of the edition's language (`only_for`, `size_micro`, `note`…).
+pub type Label<'a> = &'a dyn Fn(&str) -> String;
+
 /// Renders a tailored body. `resolve` decides what each link destination becomes;
 /// it also gets the link's source line. `with_sections` asks for the body's text by
-/// section (only the search index needs it).
+/// section (only the search index needs it). `label` names sizes, sectors and
+/// admonitions in the edition's language.
 pub fn render(
     body: &TailoredBody,
     resolve: &dyn Fn(&str, usize) -> LinkTarget,
     with_sections: bool,
+    label: Label,
 ) -> Rendered {
     let mut events: Vec<Event> = Vec::new();
     let mut headings = Vec::new();
@@ -160,7 +169,9 @@ pub fn render(
     let mut skipping_link = false;
     let mut highlighted = false;
 
-    for (event, range) in Parser::new_ext(body.text(), options()).into_offset_iter() {
+    let parser = Parser::new_ext(body.text(), options()).into_offset_iter();
+    // Merged, so that a blank's mark is always within one text event.
+    for (event, range) in TextMergeWithOffset::new(parser) {
         // Code blocks: gather the text, then highlight it whole.
         if let Some((_, text)) = &mut code {
             match event {
@@ -224,52 +235,60 @@ pub fn render(
             }
             other => other,
         };
-        match (&mut heading, event) {
-            (
-                None,
-                Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs,
-                }),
-            ) => {
-                let explicit = id.map(|i| i.to_string());
-                let start = Event::Start(Tag::Heading {
-                    level,
-                    id: explicit.map(CowStr::from),
-                    classes,
-                    attrs,
-                });
-                heading = Some((level_number(level), vec![start]));
-            }
-            (Some((level, inner)), Event::End(TagEnd::Heading(end_level))) => {
-                let text: String = inner
-                    .iter()
-                    .filter_map(|e| match e {
-                        Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-                        _ => None,
-                    })
-                    .collect();
-                let explicit = match &inner[0] {
-                    Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
-                    _ => None,
-                };
-                let id = ids.assign(&text, explicit.as_deref());
-                if let Event::Start(Tag::Heading { id: slot, .. }) = &mut inner[0] {
-                    *slot = Some(id.clone().into());
+        for event in with_blanks(event) {
+            match (&mut heading, event) {
+                (
+                    None,
+                    Event::Start(Tag::Heading {
+                        level,
+                        id,
+                        classes,
+                        attrs,
+                    }),
+                ) => {
+                    let explicit = id.map(|i| i.to_string());
+                    let start = Event::Start(Tag::Heading {
+                        level,
+                        id: explicit.map(CowStr::from),
+                        classes,
+                        attrs,
+                    });
+                    heading = Some((level_number(level), vec![start]));
                 }
-                headings.push(Heading {
-                    level: *level as u8,
-                    id,
-                    text,
-                });
-                events.append(inner);
-                events.push(Event::End(TagEnd::Heading(end_level)));
-                heading = None;
+                (Some((level, inner)), Event::End(TagEnd::Heading(end_level))) => {
+                    let text: String = inner
+                        .iter()
+                        .filter_map(|e| match e {
+                            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                            _ => None,
+                        })
+                        .collect();
+                    let explicit = match &inner[0] {
+                        Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+                        _ => None,
+                    };
+                    let id = ids.assign(&text, explicit.as_deref());
+                    if let Event::Start(Tag::Heading { id: slot, .. }) = &mut inner[0] {
+                        *slot = Some(id.clone().into());
+                    }
+                    headings.push(Heading {
+                        level: *level as u8,
+                        id,
+                        text,
+                    });
+                    events.append(inner);
+                    events.push(Event::End(TagEnd::Heading(end_level)));
+                    heading = None;
+                }
+                (Some((_, inner)), event) => inner.push(event),
+                (None, event) => {
+                    let closes_paragraph = matches!(event, Event::End(TagEnd::Paragraph));
+                    events.push(event);
+                    if closes_paragraph {
+                        draw_container(&mut events, body, label);
+                    }
+                }
             }
-            (Some((_, inner)), event) => inner.push(event),
-            (None, event) => events.push(event),
         }
     }
     let sections = if with_sections {
@@ -288,17 +307,94 @@ pub fn render(
     }
 }
 
+/// A text event with blanks, as the text around them and each blank's fill-in
+/// field (whose label stays text, for the search index); any other event as it is.
+fn with_blanks(event: Event<'_>) -> Vec<Event<'_>> {
+    match event {
+        Event::Text(text) if text.contains(marks::BLANK) => tailor::pieces(&text)
+            .into_iter()
+            .flat_map(|piece| match piece {
+                Piece::Text(text) => vec![Event::Text(text.to_string().into())],
+                Piece::Blank { name, label } => vec![
+                    Event::InlineHtml(
+                        format!("<span class=\"blank\" data-var=\"{}\">", html_escape(name)).into(),
+                    ),
+                    Event::Text(label.to_string().into()),
+                    Event::InlineHtml("</span>".into()),
+                ],
+            })
+            .collect(),
+        event => vec![event],
+    }
+}
+
+/// When the paragraph just closed at the end of `events` is a container's mark
+/// alone, replaces it with the container's HTML.
+fn draw_container(events: &mut Vec<Event>, body: &TailoredBody, label: Label) {
+    let [.., Event::Start(Tag::Paragraph), Event::Text(text), Event::End(TagEnd::Paragraph)] =
+        events.as_slice()
+    else {
+        return;
+    };
+    let html = match tailor::container_mark(text) {
+        Some(Some(n)) => match body.container(n) {
+            Some(container) => container_html(container, label),
+            None => return,
+        },
+        Some(None) => "</div>\n".to_string(),
+        None => return,
+    };
+    events.truncate(events.len() - 3);
+    events.push(Event::Html(html.into()));
+}
+
+/// The opening of a container: a variant with its "only for" label, or an
+/// admonition with its title.
+fn container_html(container: &Container, label: Label) -> String {
+    match container {
+        Container::Variant { dimension, ids } => format!(
+            "<div class=\"variant\" data-{dimension}=\"{}\">\n<p class=\"variant-label\">{}</p>\n",
+            ids.join(" "),
+            html_escape(&variant_label(dimension, ids, label))
+        ),
+        Container::Admonition { kind, title } => {
+            let title = match title {
+                Some(title) => render_inline(title),
+                None => html_escape(&label(kind)),
+            };
+            format!(
+                "<div class=\"admonition {kind}\" role=\"note\">\n<p class=\"admonition-title\">{title}</p>\n"
+            )
+        }
+    }
+}
+
+/// What a variant says it is for: « Uniquement pour : TPE, Petite entreprise ».
+pub fn variant_label(dimension: &str, ids: &[&str], label: Label) -> String {
+    let prefix = match dimension {
+        "sizes" => "size_",
+        _ => "sector_",
+    };
+    let names: Vec<String> = ids
+        .iter()
+        .map(|id| label(&format!("{prefix}{id}")))
+        .collect();
+    format!("{} : {}", label("only_for"), names.join(", "))
+}
+
 /// Renders a short text from front matter (a clause, an action) as inline HTML:
-/// emphasis, code and links, without the surrounding paragraph.
+/// emphasis, code and links, without the surrounding paragraph; blanks as fill-in
+/// fields.
 pub fn render_inline(text: &str) -> String {
-    if !text.contains(['*', '_', '`', '[', '<', '&', '~', '\\']) {
+    if !text.contains(['*', '_', '`', '[', '<', '&', '~', '\\', marks::BLANK]) {
         return html_escape(text);
     }
     let mut html = String::with_capacity(text.len() + 16);
-    pulldown_cmark::html::push_html(
-        &mut html,
-        Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH),
-    );
+    let events = TextMergeWithOffset::new(
+        Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH).into_offset_iter(),
+    )
+    .flat_map(|(event, _)| with_blanks(event));
+    pulldown_cmark::html::push_html(&mut html, events);
     let trimmed = html.trim_end();
     let inner = trimmed
         .strip_prefix("<p>")
@@ -464,7 +560,9 @@ mod tests {
     #[test]
     fn heading_ids_are_accent_folded_and_unique() {
         let text = "# Sécurité des données\n\n## Sécurité des données\n\n## L'IA, c'est « quoi » ?\n\n## Custom {#mon-ancre}\n";
-        let rendered = render(&body(text), &|_, _| LinkTarget::Keep, true);
+        let rendered = render(&body(text), &|_, _| LinkTarget::Keep, true, &|k| {
+            k.to_string()
+        });
         let ids: Vec<&str> = rendered.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -483,7 +581,9 @@ mod tests {
     #[test]
     fn sections_split_the_text_at_headings_without_code() {
         let text = "Intro *forte*.\n\n## Sécurité\n\nPremier.\nSuite.\n\n```rust\nlet code = 1;\n```\n\n- un\n- deux\n";
-        let rendered = render(&body(text), &|_, _| LinkTarget::Keep, true);
+        let rendered = render(&body(text), &|_, _| LinkTarget::Keep, true, &|k| {
+            k.to_string()
+        });
         assert_eq!(rendered.sections.len(), 2);
         assert_eq!(rendered.sections[0].anchor, None);
         assert_eq!(rendered.sections[0].text, "Intro forte.");
@@ -495,7 +595,10 @@ mod tests {
     #[test]
     fn extensions_are_on() {
         let text = "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~barré~~\n\n- [x] fait\n\nNote[^1].\n\n[^1]: La note.\n";
-        let html = render(&body(text), &|_, _| LinkTarget::Keep, true).html;
+        let html = render(&body(text), &|_, _| LinkTarget::Keep, true, &|k| {
+            k.to_string()
+        })
+        .html;
         assert!(html.contains("<table>") && html.contains("<del>barré</del>"));
         assert!(html.contains("type=\"checkbox\"") && html.contains("footnote"));
     }
@@ -508,7 +611,7 @@ mod tests {
             "y.md" => LinkTarget::Unlinked,
             _ => LinkTarget::Broken("no".into(), "hint".into()),
         };
-        let rendered = render(&body(text), &resolve, true);
+        let rendered = render(&body(text), &resolve, true, &|k| k.to_string());
         assert!(
             rendered.html.contains("<a href=\"../x.html\">a</a> b c"),
             "{}",

@@ -40,7 +40,8 @@ pub fn read_source(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 /// Text read from disk: UTF-8 without BOM, with LF line endings, and no NUL (which
-/// no text needs, and which would pass into the HTML).
+/// no text needs, and which would pass into the HTML) nor the noncharacters that
+/// tailoring uses as marks (`tailor::marks`).
 pub fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Diagnostic> {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -62,14 +63,19 @@ pub fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Diagnost
     } else {
         text.to_string()
     };
-    let nul = text.find('\0');
+    let forbidden = text
+        .char_indices()
+        .find(|(_, c)| *c == '\0' || crate::tailor::marks::RESERVED.contains(c));
     let source = Arc::new(SourceFile { path, text });
-    if let Some(at) = nul {
-        return Err(
-            Diagnostic::error("the file holds a NUL character (a zero byte)")
-                .at(&source, at..at + 1)
-                .hint("delete it (an editor that shows invisible characters finds it); a NUL in a text file is usually the trace of a bad copy or a binary file"),
-        );
+    if let Some((at, c)) = forbidden {
+        let (message, hint) = if c == '\0' {
+            ("the file holds a NUL character (a zero byte)", "delete it (an editor that shows invisible characters finds it); a NUL in a text file is usually the trace of a bad copy or a binary file")
+        } else {
+            ("the file holds a Unicode noncharacter (U+FDD0 to U+FDEF), which gouvernail keeps for its own marks", "delete it: no text needs one (an editor that shows invisible characters finds it)")
+        };
+        return Err(Diagnostic::error(message)
+            .at(&source, at..at + c.len_utf8())
+            .hint(hint));
     }
     Ok(source)
 }

@@ -1057,43 +1057,48 @@ pub fn wrap_words(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     lines
 }
 
-/// Labels the size and sector variants of a rendered body (`<div class="variant"
-/// data-sizes="micro small">`) with the audience they are for, so that a reader
-/// without script, or on paper, sees which passage is whose.
-pub fn label_variants(html: String, labels: &Labels) -> String {
-    const OPEN: &str = "<div class=\"variant\" data-";
-    if !html.contains(OPEN) {
-        return html;
+/// A charter's downloadable template: its tailored body as plain Markdown, each
+/// variant labelled as on paper, each admonition's title in bold, each blank as
+/// `[label]`.
+pub fn charter_markdown(
+    title: &str,
+    body: &crate::tailor::TailoredBody,
+    labels: &Labels,
+) -> String {
+    use crate::tailor::{container_mark, pieces, Container, Piece};
+    let label = |key: &str| labels.get(key).to_string();
+    let with_blanks = |text: &str| -> String {
+        pieces(text)
+            .into_iter()
+            .map(|piece| match piece {
+                Piece::Text(text) => text.to_string(),
+                Piece::Blank { label, .. } => format!("[{label}]"),
+            })
+            .collect()
+    };
+    let mut out = format!("# {}\n\n", with_blanks(title));
+    for line in body.text().lines() {
+        match container_mark(line) {
+            Some(Some(n)) => match body.container(n) {
+                Some(Container::Variant { dimension, ids }) => {
+                    let text = crate::markdown::variant_label(dimension, ids, &label);
+                    out.push_str(&format!("*{text}*\n"));
+                }
+                Some(Container::Admonition { kind, title }) => {
+                    let title = title.clone().unwrap_or_else(|| label(kind));
+                    out.push_str(&format!("**{}**\n", with_blanks(&title)));
+                }
+                None => {}
+            },
+            Some(None) => {}
+            // The marks stand between blank lines: keep one.
+            None if line.trim().is_empty() && out.ends_with("\n\n") => {}
+            None => {
+                out.push_str(&with_blanks(line));
+                out.push('\n');
+            }
+        }
     }
-    let mut out = String::with_capacity(html.len() + 256);
-    let mut rest = html.as_str();
-    while let Some(at) = rest.find(OPEN) {
-        let Some(end) = rest[at..].find('>').map(|e| at + e + 1) else {
-            break;
-        };
-        out.push_str(&rest[..end]);
-        let tag = &rest[at + OPEN.len()..end];
-        let (attribute, prefix) = if tag.starts_with("sizes") {
-            ("sizes", "size_")
-        } else {
-            ("sectors", "sector_")
-        };
-        let ids = tag
-            .trim_start_matches(attribute)
-            .trim_start_matches("=\"")
-            .trim_end_matches("\">");
-        let names: Vec<String> = ids
-            .split_whitespace()
-            .map(|id| labels.get(&format!("{prefix}{id}")).to_string())
-            .collect();
-        out.push_str(&format!(
-            "\n<p class=\"variant-label\">{} : {}</p>",
-            labels.get("only_for"),
-            crate::tailor::html_escape(&names.join(", "))
-        ));
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
     out
 }
 
@@ -1133,16 +1138,63 @@ mod tests {
         assert!(wrap_words("", 20, 3).is_empty());
     }
 
+    /// A generic edition's charter body with a variant, a note with a title and a
+    /// blank, tailored once.
+    fn tailored_charter() -> crate::tailor::TailoredBody {
+        use crate::tailor::{tailor_body, Audience, Values};
+        let org = crate::edition::Org::default();
+        let (variables, data) = (BTreeMap::new(), std::collections::HashMap::new());
+        let values = Values {
+            org: &org,
+            org_size_label: None,
+            org_sector_label: None,
+            variables: &variables,
+            data: &data,
+        };
+        let declared = [crate::model::Variable {
+            name: "outil".into(),
+            label: "Nom de l'outil [interne]".into(),
+            example: None,
+        }];
+        let body = "Avant.\n\n::: sizes micro small\nPetit : {{ var.outil }}.\n:::\n\n::: note\nNote.\n:::\n\n::: sectors public\nPublic.\n:::\n";
+        let (tailored, problems) = tailor_body(body, 5, Audience::default(), &values, &declared);
+        assert!(problems.is_empty(), "{problems:?}");
+        tailored
+    }
+
     #[test]
-    fn variants_get_a_label_naming_their_audience() {
+    fn one_tailoring_gives_the_html_variants_and_the_markdown_template() {
         let labels = Labels::new(crate::edition::Language::Fr, &BTreeMap::new());
-        let html = "<div class=\"variant\" data-sizes=\"micro small\">\n<p>x</p>\n</div>\n<div class=\"variant\" data-sectors=\"public\">\n";
-        let out = label_variants(html.to_string(), &labels);
-        assert!(out.contains("<div class=\"variant\" data-sizes=\"micro small\">\n<p class=\"variant-label\">Uniquement pour : TPE (moins de 10 personnes), Petite entreprise (10 à 49 personnes)</p>"));
-        assert!(out.contains("data-sectors=\"public\">\n<p class=\"variant-label\">Uniquement pour : Secteur public</p>"));
-        assert_eq!(
-            label_variants("<p>plain</p>".into(), &labels),
-            "<p>plain</p>"
+        let body = tailored_charter();
+        let label = |key: &str| labels.get(key).to_string();
+        let html = crate::markdown::render(
+            &body,
+            &|_, _| crate::markdown::LinkTarget::Keep,
+            false,
+            &label,
+        )
+        .html;
+        assert!(html.contains("<div class=\"variant\" data-sizes=\"micro small\">\n<p class=\"variant-label\">Uniquement pour : TPE (moins de 10 personnes), Petite entreprise (10 à 49 personnes)</p>"), "{html}");
+        assert!(html.contains("data-sectors=\"public\">\n<p class=\"variant-label\">Uniquement pour : Secteur public</p>"), "{html}");
+        assert!(html.contains("<p>Petit : <span class=\"blank\" data-var=\"outil\">Nom de l&#39;outil [interne]</span>.</p>"), "{html}");
+        let note = labels.get("note");
+        assert!(html.contains(&format!("<div class=\"admonition note\" role=\"note\">\n<p class=\"admonition-title\">{note}</p>")), "{html}");
+        assert_eq!(html.matches("</div>").count(), 3, "{html}");
+        assert!(
+            !html.contains(['\u{fdd0}', '\u{fdd3}', '\u{fdd4}']),
+            "a mark reached the HTML: {html}"
+        );
+
+        let markdown = charter_markdown("Charte", &body, &labels);
+        assert!(markdown.starts_with("# Charte\n\nAvant.\n"), "{markdown}");
+        assert!(markdown.contains("*Uniquement pour : TPE (moins de 10 personnes), Petite entreprise (10 à 49 personnes)*\n\nPetit : [Nom de l'outil \\[interne\\]].\n"), "{markdown}");
+        assert!(
+            markdown.contains(&format!("**{note}**\n\nNote.\n")),
+            "{markdown}"
+        );
+        assert!(
+            !markdown.contains(['<', '\u{fdd0}', '\u{fdd3}', '\u{fdd4}']),
+            "{markdown}"
         );
     }
 

@@ -24,7 +24,7 @@ use crate::model::*;
 use crate::output::Sink;
 use crate::parse::{decode, parse_document};
 use crate::render::{self, root_of, Page, Site};
-use crate::tailor::{self, Audience, BlankStyle, TailoredBody, Values};
+use crate::tailor::{self, Audience, TailoredBody, Values};
 use crate::templates;
 use crate::validate::validate;
 
@@ -127,20 +127,11 @@ pub fn build_edition(
     };
 
     // Tailor: keep what applies, fill the values.
-    let admonition = |name: &str| labels.get(name).to_string();
     let tailored: Vec<Result<Tailored, Vec<Diagnostic>>> = docs
         .into_par_iter()
         .filter(|d| options.drafts || !d.common.draft)
         .filter(|d| audience.admits(d.common.sizes, d.common.sectors))
-        .map(|doc| {
-            tailor_page(
-                doc,
-                audience,
-                &values,
-                &admonition,
-                edition.settings.language,
-            )
-        })
+        .map(|doc| tailor_page(doc, audience, &values, &labels, edition.settings.language))
         .collect();
     let mut pages = Vec::new();
     let mut downloads = Vec::new();
@@ -244,7 +235,7 @@ fn tailor_page(
     mut doc: Document,
     audience: Audience,
     values: &Values,
-    admonition: &(dyn Fn(&str) -> String + Sync),
+    labels: &Labels,
     language: crate::edition::Language,
 ) -> Result<Tailored, Vec<Diagnostic>> {
     let declared: Vec<Variable> = match &doc.data {
@@ -262,15 +253,7 @@ fn tailor_page(
         Err(found) => problems.extend(placeholder_errors(&doc, found)),
     }
     let (body, found) = if tailor::needs_tailoring(doc.body()) {
-        tailor::tailor_body(
-            doc.body(),
-            doc.body_line(),
-            audience,
-            values,
-            &declared,
-            BlankStyle::Html,
-            admonition,
-        )
+        tailor::tailor_body(doc.body(), doc.body_line(), audience, values, &declared)
     } else {
         (
             TailoredBody::unchanged(&doc.source, doc.body_start),
@@ -285,22 +268,7 @@ fn tailor_page(
         );
     }
     let download = match &doc.data {
-        KindData::Charter(_) => {
-            let (text, _) = tailor::tailor_body(
-                doc.body(),
-                doc.body_line(),
-                audience,
-                values,
-                &declared,
-                BlankStyle::Text,
-                admonition,
-            );
-            Some(format!(
-                "# {}\n\n{}",
-                doc.common.title,
-                strip_html_blocks(text.text())
-            ))
-        }
+        KindData::Charter(_) => Some(render::charter_markdown(&doc.common.title, &body, labels)),
         _ => None,
     };
     if !problems.is_empty() {
@@ -343,27 +311,6 @@ fn placeholder_errors(doc: &Document, found: Vec<(String, String, String)>) -> V
             Diagnostic::error(message).at(&doc.source, span).hint(hint)
         })
         .collect()
-}
-
-/// The Markdown template without the `<div>` lines that mark variants and notes.
-fn strip_html_blocks(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text.lines() {
-        let t = line.trim();
-        if t.starts_with("<div class=\"") || t == "</div>" {
-            continue;
-        }
-        if let Some(title) = t
-            .strip_prefix("<p class=\"admonition-title\">")
-            .and_then(|r| r.strip_suffix("</p>"))
-        {
-            out.push_str(&format!("**{title}**\n"));
-            continue;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
 }
 
 /// What the render threads send the writer thread.
@@ -729,9 +676,13 @@ impl Writer<'_> {
         let resolve = |dest: &str, line: usize| {
             self.resolve_link(i, dest, line, &mut anchor_links.borrow_mut())
         };
-        let mut rendered =
-            markdown::render(&page.body, &resolve, self.site.settings.search_enabled);
-        rendered.html = render::label_variants(rendered.html, self.site.labels);
+        let label = |key: &str| self.site.labels.get(key).to_string();
+        let rendered = markdown::render(
+            &page.body,
+            &resolve,
+            self.site.settings.search_enabled,
+            &label,
+        );
         let heading_ids: Vec<String> = rendered.headings.iter().map(|h| h.id.clone()).collect();
         if !rendered.problems.is_empty() {
             return Err(rendered

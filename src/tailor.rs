@@ -4,11 +4,15 @@
 //!   edition's size or sector are dropped. An edition without a size or sector keeps
 //!   everything; the render stage marks each variant so the reader can switch.
 //! - `:::` container blocks (`sizes`, `sectors`, `note`, `tip`, `warning`) are
-//!   resolved: kept, dropped, or turned into marked `<div>`s.
+//!   resolved: kept, dropped, or kept as a `Container` (a labelled variant, an
+//!   admonition) that each renderer draws its own way.
 //! - `{{ org.* }}`, `{{ var.* }}` and `{{ data.* }}` are filled in bodies and front
-//!   matter text; code spans and code blocks are left as written.
+//!   matter text; code spans and code blocks are left as written. A charter blank
+//!   the edition leaves empty stays a blank, for each renderer to draw.
 //!
-//! The output keeps a line map so that later errors still point at source lines.
+//! The output is neutral: Markdown, with containers and blanks as marks (see
+//! `marks`), never HTML. It keeps a line map so that later errors still point at
+//! source lines.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -35,13 +39,99 @@ impl Audience {
     }
 }
 
-/// How a charter blank that the edition leaves empty is written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BlankStyle {
-    /// A marked `<span>` the theme shows as a fill-in field.
-    Html,
-    /// `[label]`, for the downloadable Markdown template.
-    Text,
+/// The marks tailoring leaves in a text for the renderers. Each is a Unicode
+/// noncharacter, which no source may hold (`parse::decode` refuses them), so a
+/// mark is always tailoring's own.
+pub mod marks {
+    /// A blank: `BLANK`, the variable's name, `BLANK_LABEL`, its label (with the
+    /// characters Markdown would read escaped by a backslash), `BLANK_END`.
+    pub const BLANK: char = '\u{FDD0}';
+    pub const BLANK_LABEL: char = '\u{FDD1}';
+    pub const BLANK_END: char = '\u{FDD2}';
+    /// A line that opens container N of the body: `OPEN` then N.
+    pub const OPEN: char = '\u{FDD3}';
+    /// A line that closes the innermost open container.
+    pub const CLOSE: char = '\u{FDD4}';
+    /// The first and last noncharacters of the block U+FDD0–U+FDEF.
+    pub const RESERVED: std::ops::RangeInclusive<char> = '\u{FDD0}'..='\u{FDEF}';
+}
+
+/// A block of a body that the edition keeps around a passage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Container {
+    /// A passage for some sizes or sectors, kept because the edition keeps every
+    /// variant: `dimension` is `sizes` or `sectors`, `ids` the members it is for.
+    Variant {
+        dimension: &'static str,
+        ids: Vec<&'static str>,
+    },
+    /// A note, tip or warning (`kind`), with the title the author gave, values
+    /// filled (blanks as marks).
+    Admonition {
+        kind: &'static str,
+        title: Option<String>,
+    },
+}
+
+/// A piece of a text that may hold blanks.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Piece<'t> {
+    Text(&'t str),
+    Blank { name: &'t str, label: &'t str },
+}
+
+/// Splits a text at its blanks. In text that went through a Markdown parser the
+/// label is plain; in tailored Markdown it is Markdown-escaped.
+pub fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(marks::BLANK) {
+        let after = &rest[at + marks::BLANK.len_utf8()..];
+        let Some(end) = after.find(marks::BLANK_END) else {
+            break;
+        };
+        let (name, label) = after[..end]
+            .split_once(marks::BLANK_LABEL)
+            .unwrap_or((&after[..end], ""));
+        if at > 0 {
+            found.push(Piece::Text(&rest[..at]));
+        }
+        found.push(Piece::Blank { name, label });
+        rest = &after[end + marks::BLANK_END.len_utf8()..];
+    }
+    if !rest.is_empty() {
+        found.push(Piece::Text(rest));
+    }
+    found
+}
+
+/// The mark of a blank.
+fn blank_mark(name: &str, label: &str) -> String {
+    let mut mark = String::with_capacity(name.len() + label.len() + 12);
+    mark.push(marks::BLANK);
+    mark.push_str(name);
+    mark.push(marks::BLANK_LABEL);
+    for c in label.chars() {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '&' | '~' | '!' | '#' | '|'
+        ) {
+            mark.push('\\');
+        }
+        mark.push(c);
+    }
+    mark.push(marks::BLANK_END);
+    mark
+}
+
+/// The container a line of tailored text opens (`Some(Some(n))`) or closes
+/// (`Some(None)`), if it is such a line.
+pub fn container_mark(line: &str) -> Option<Option<usize>> {
+    let line = line.trim();
+    if let Some(number) = line.strip_prefix(marks::OPEN) {
+        return number.parse().ok().map(Some);
+    }
+    (line == marks::CLOSE.to_string()).then_some(None)
 }
 
 /// The values `{{ … }}` can name.
@@ -58,12 +148,7 @@ pub struct Values<'a> {
 
 impl Values<'_> {
     /// The text of `name`, or why it has none.
-    fn lookup(
-        &self,
-        name: &str,
-        declared: &[Variable],
-        style: BlankStyle,
-    ) -> Result<String, String> {
+    fn lookup(&self, name: &str, declared: &[Variable]) -> Result<String, String> {
         let unknown = || Err(format!("`{name}` is not defined by this edition"));
         let mut parts = name.splitn(2, '.');
         let (Some(root), rest) = (parts.next(), parts.next()) else {
@@ -82,14 +167,7 @@ impl Values<'_> {
             ("var", Some(key)) => match self.variables.get(key) {
                 Some(value) => Ok(value.clone()),
                 None => match declared.iter().find(|v| v.name == key) {
-                    Some(v) => Ok(match style {
-                        BlankStyle::Html => format!(
-                            "<span class=\"blank\" data-var=\"{}\">{}</span>",
-                            v.name,
-                            html_escape(&v.label)
-                        ),
-                        BlankStyle::Text => format!("[{}]", v.label),
-                    }),
+                    Some(v) => Ok(blank_mark(&v.name, &v.label)),
                     None => unknown(),
                 },
             },
@@ -221,7 +299,6 @@ fn fill(
     protected: &[Range<usize>],
     values: &Values,
     declared: &[Variable],
-    style: BlankStyle,
     problems: &mut Vec<(usize, String, String)>,
 ) -> String {
     if !text.contains("{{") {
@@ -238,7 +315,7 @@ fn fill(
                 {
                     continue;
                 }
-                match values.lookup(p.name, declared, style) {
+                match values.lookup(p.name, declared) {
                     Ok(value) => {
                         out.push_str(&text[copied..p.range.start]);
                         out.push_str(&value);
@@ -273,6 +350,8 @@ fn fill(
 #[derive(Debug, Clone)]
 pub struct TailoredBody {
     text: BodyText,
+    /// The containers the text's marks open, by number.
+    containers: Vec<Container>,
     /// The source line (1-based) of each line of the text; none when the text is
     /// the source's own body, whose lines follow from `first_line`.
     line_map: Option<Vec<usize>>,
@@ -292,6 +371,7 @@ impl TailoredBody {
     pub fn unchanged(source: &Arc<SourceFile>, body_start: usize) -> TailoredBody {
         TailoredBody {
             text: BodyText::Source(source.clone(), body_start),
+            containers: Vec::new(),
             line_map: None,
             first_line: line_of(&source.text, body_start),
         }
@@ -303,9 +383,15 @@ impl TailoredBody {
             (first_line..first_line + text.split_inclusive('\n').count().max(1)).collect();
         TailoredBody {
             text: BodyText::Tailored(text),
+            containers: Vec::new(),
             line_map: Some(line_map),
             first_line,
         }
+    }
+
+    /// Container `n`, opened by a mark of the text.
+    pub fn container(&self, n: usize) -> Option<&Container> {
+        self.containers.get(n)
     }
 
     pub fn text(&self) -> &str {
@@ -356,9 +442,6 @@ pub fn code_ranges(text: &str) -> Vec<Range<usize>> {
     ranges
 }
 
-/// The label of an admonition, in the edition's language.
-pub type AdmonitionLabel<'a> = &'a dyn Fn(&str) -> String;
-
 struct OpenBlock {
     line: usize,
     keep: bool,
@@ -366,21 +449,27 @@ struct OpenBlock {
 }
 
 /// Whether a `sizes` or `sectors` block is kept for the audience's choice, and the
-/// `<div>` that marks it when the edition keeps every variant (no choice).
+/// variant it is when the edition keeps every variant (no choice).
 fn variant_block<T: Member>(
     spec: &str,
     chosen: Option<T>,
-) -> Result<(bool, Option<String>), String> {
+) -> Result<(bool, Option<Container>), String> {
     let set = Set::<T>::parse_spec(spec)?;
     Ok(match chosen {
         Some(member) => (set.contains(member), None),
         None => (
             true,
-            Some(format!(
-                "<div class=\"variant\" data-{}s=\"{}\">",
-                T::WHAT,
-                set.ids()
-            )),
+            Some(Container::Variant {
+                dimension: match T::WHAT {
+                    "size" => "sizes",
+                    _ => "sectors",
+                },
+                ids: T::ALL
+                    .iter()
+                    .filter(|m| set.contains(**m))
+                    .map(|m| m.id())
+                    .collect(),
+            }),
         ),
     })
 }
@@ -393,8 +482,6 @@ pub fn tailor_body(
     audience: Audience,
     values: &Values,
     declared: &[Variable],
-    style: BlankStyle,
-    admonition_label: AdmonitionLabel,
 ) -> (TailoredBody, Vec<(usize, String, String)>) {
     let mut problems: Vec<(usize, String, String)> = Vec::new();
     if !needs_tailoring(body) {
@@ -411,6 +498,7 @@ pub fn tailor_body(
     };
     let mut out = String::with_capacity(body.len() + 256);
     let mut line_map = Vec::new();
+    let mut containers = Vec::new();
     let mut stack: Vec<OpenBlock> = Vec::new();
     let mut offset = 0;
     let emit = |out: &mut String, line_map: &mut Vec<usize>, text: &str, line: usize| {
@@ -435,7 +523,7 @@ pub fn tailor_body(
                     Some(block) => {
                         if block.wrapped && visible {
                             emit(&mut out, &mut line_map, "", line_no);
-                            emit(&mut out, &mut line_map, "</div>", line_no);
+                            emit(&mut out, &mut line_map, &marks::CLOSE.to_string(), line_no);
                             emit(&mut out, &mut line_map, "", line_no);
                         }
                     }
@@ -449,7 +537,7 @@ pub fn tailor_body(
             }
             let (name, arg) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
             let arg = arg.trim();
-            let (keep, open_tag) = match name {
+            let (keep, container) = match name {
                 "sizes" | "sectors" => {
                     let block = match name {
                         "sizes" => variant_block::<Size>(arg, audience.size),
@@ -465,21 +553,18 @@ pub fn tailor_body(
                     })
                 }
                 "note" | "tip" | "warning" => {
-                    let title = if arg.is_empty() {
-                        admonition_label(name)
-                    } else {
-                        arg.to_string()
+                    let title = (!arg.is_empty()).then(|| {
+                        let mut title_problems = Vec::new();
+                        let title = fill(arg, &[], values, declared, &mut title_problems);
+                        problems.extend(title_problems.into_iter().map(|(_, m, h)| (start, m, h)));
+                        title
+                    });
+                    let kind = match name {
+                        "note" => "note",
+                        "tip" => "tip",
+                        _ => "warning",
                     };
-                    let mut title_problems = Vec::new();
-                    let title = fill(&title, &[], values, declared, style, &mut title_problems);
-                    problems.extend(title_problems.into_iter().map(|(_, m, h)| (start, m, h)));
-                    (
-                        true,
-                        Some(format!(
-                            "<div class=\"admonition {name}\" role=\"note\">\n<p class=\"admonition-title\">{}</p>",
-                            html_escape(&title)
-                        )),
-                    )
+                    (true, Some(Container::Admonition { kind, title }))
                 }
                 other => {
                     let hint =
@@ -493,12 +578,12 @@ pub fn tailor_body(
                     (true, None)
                 }
             };
-            let wrapped = open_tag.is_some();
-            if let (Some(tag), true) = (&open_tag, visible && keep) {
+            let wrapped = container.is_some();
+            if let (Some(container), true) = (container, visible && keep) {
+                let mark = format!("{}{}", marks::OPEN, containers.len());
+                containers.push(container);
                 emit(&mut out, &mut line_map, "", line_no);
-                for part in tag.split('\n') {
-                    emit(&mut out, &mut line_map, part, line_no);
-                }
+                emit(&mut out, &mut line_map, &mark, line_no);
                 emit(&mut out, &mut line_map, "", line_no);
             }
             stack.push(OpenBlock {
@@ -521,7 +606,7 @@ pub fn tailor_body(
             .map(|r| r.start.saturating_sub(start)..r.end.saturating_sub(start).min(line.len()))
             .collect();
         let mut line_problems = Vec::new();
-        let filled = fill(line, &local, values, declared, style, &mut line_problems);
+        let filled = fill(line, &local, values, declared, &mut line_problems);
         problems.extend(
             line_problems
                 .into_iter()
@@ -546,6 +631,7 @@ pub fn tailor_body(
     }
     let body = TailoredBody {
         text: BodyText::Tailored(out),
+        containers,
         line_map: Some(line_map),
         first_line,
     };
@@ -588,14 +674,7 @@ fn fill_value(
     match value {
         Value::String(text) if text.contains("{{") => {
             let mut found = Vec::new();
-            let filled = fill(
-                text,
-                &code_ranges(text),
-                values,
-                declared,
-                BlankStyle::Html,
-                &mut found,
-            );
+            let filled = fill(text, &code_ranges(text), values, declared, &mut found);
             for (at, message, hint) in found {
                 let placeholder = text[at..].split("}}").next().unwrap_or("{{").to_string();
                 problems.push((placeholder, message, hint));
@@ -680,15 +759,7 @@ mod tests {
             label: "À remplir".into(),
             example: None,
         }];
-        let (out, problems) = tailor_body(
-            body,
-            1,
-            audience,
-            &values,
-            &declared,
-            BlankStyle::Html,
-            &|n| format!("[{n}]"),
-        );
+        let (out, problems) = tailor_body(body, 1, audience, &values, &declared);
         (
             out.text().to_string(),
             problems.into_iter().map(|p| p.1).collect(),
@@ -720,26 +791,76 @@ mod tests {
         assert!(run(body, micro_public).0.contains("Petit public."));
     }
 
+    fn containers(body: &str) -> (String, Vec<Container>) {
+        let org = Org {
+            name: Some("ACME".into()),
+            ..Org::default()
+        };
+        let (variables, data) = (BTreeMap::new(), HashMap::new());
+        let values = Values {
+            org: &org,
+            org_size_label: None,
+            org_sector_label: None,
+            variables: &variables,
+            data: &data,
+        };
+        let (out, problems) = tailor_body(body, 1, ALL, &values, &[]);
+        assert!(problems.is_empty());
+        let found = (0..).map_while(|n| out.container(n).cloned()).collect();
+        (out.text().to_string(), found)
+    }
+
     #[test]
-    fn the_generic_edition_marks_each_variant() {
-        let (out, _) = run("::: sizes medium+\nMoyen.\n:::\n", ALL);
-        assert!(
-            out.contains("<div class=\"variant\" data-sizes=\"medium eti ge\">")
-                && out.contains("</div>")
+    fn the_generic_edition_keeps_each_variant_as_a_container_not_html() {
+        let (out, found) = containers("::: sizes medium+\nMoyen.\n:::\n");
+        assert_eq!(
+            found,
+            [Container::Variant {
+                dimension: "sizes",
+                ids: vec!["medium", "eti", "ge"]
+            }]
+        );
+        assert_eq!(out, "\n\u{FDD3}0\n\nMoyen.\n\n\u{FDD4}\n\n");
+        assert!(!out.contains('<'));
+    }
+
+    #[test]
+    fn admonitions_keep_the_title_the_author_gave_with_values_filled() {
+        let (_, found) = containers(
+            "::: tip\nAstuce.\n:::\n::: warning Données & {{ org.name }}\nAttention.\n:::\n",
+        );
+        assert_eq!(
+            found,
+            [
+                Container::Admonition {
+                    kind: "tip",
+                    title: None
+                },
+                Container::Admonition {
+                    kind: "warning",
+                    title: Some("Données & ACME".into())
+                }
+            ]
         );
     }
 
     #[test]
-    fn admonitions_get_a_title() {
-        let (out, _) = run(
-            "::: tip\nAstuce.\n:::\n::: warning Données & {{ org.name }}\nAttention.\n:::\n",
-            ALL,
+    fn a_blank_is_a_mark_that_splits_back_into_name_and_label() {
+        let mark = blank_mark("outil", "L'outil *interne*");
+        assert_eq!(
+            pieces(&format!("Avec {mark}.")),
+            [
+                Piece::Text("Avec "),
+                Piece::Blank {
+                    name: "outil",
+                    label: "L'outil \\*interne\\*"
+                },
+                Piece::Text(".")
+            ]
         );
-        assert!(
-            out.contains("<div class=\"admonition tip\" role=\"note\">")
-                && out.contains(">[tip]</p>")
-        );
-        assert!(out.contains(">Données &amp; ACME</p>"), "{out}");
+        assert_eq!(container_mark("\u{FDD3}12"), Some(Some(12)));
+        assert_eq!(container_mark("\u{FDD4}"), Some(None));
+        assert_eq!(container_mark("texte"), None);
     }
 
     #[test]
@@ -759,7 +880,12 @@ mod tests {
     fn every_kind_of_value_is_filled() {
         let (out, problems) = run("{{ org.name }} {{org.contacts.dpo}} {{ var.outil }} {{ data.reg.ai_act.date }} {{ var.vide }}{{ data.casse.x }}\n", ALL);
         assert!(problems.is_empty(), "{problems:?}");
-        assert!(out.starts_with("ACME Jo Chat interne 2 août 2026 <span class=\"blank\" data-var=\"vide\">À remplir</span>"), "{out}");
+        assert!(
+            out.starts_with(
+                "ACME Jo Chat interne 2 août 2026 \u{FDD0}vide\u{FDD1}À remplir\u{FDD2}"
+            ),
+            "{out}"
+        );
     }
 
     #[test]

@@ -122,6 +122,23 @@ fn a_nul_in_a_body_is_refused_with_its_line() {
 }
 
 #[test]
+fn the_noncharacters_tailoring_uses_as_marks_are_refused_in_a_source() {
+    // An author cannot forge a blank or a container: U+FDD0 to U+FDEF are refused.
+    let ed = child_of_base(
+        "",
+        &[(
+            "content/pages/marque.md",
+            &page("", "Texte.\n\n\u{FDD3}0\n"),
+        )],
+    );
+    let d = only_error(
+        build_within(ed.path(), Duration::from_secs(20)),
+        "noncharacter",
+    );
+    assert_eq!(d.line_column().map(|p| p.0), Some(7));
+}
+
+#[test]
 fn control_characters_of_a_source_are_shown_escaped_not_sent_to_the_terminal() {
     let ed = child_of_base(
         "",

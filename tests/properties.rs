@@ -12,7 +12,7 @@ use gouvernail::edition::Org;
 use gouvernail::model::Kind;
 use gouvernail::model::Size;
 use gouvernail::parse::{decode, parse_document, split_front_matter, SplitError};
-use gouvernail::tailor::{tailor_body, Audience, BlankStyle, Values};
+use gouvernail::tailor::{tailor_body, Audience, Values};
 use proptest::prelude::*;
 
 fn config() -> ProptestConfig {
@@ -93,9 +93,7 @@ fn tailor(body: &str, size: Option<Size>) -> (String, Vec<usize>, usize) {
         data: &data,
     };
     let audience = Audience { size, sector: None };
-    let (out, problems) = tailor_body(body, 10, audience, &values, &[], BlankStyle::Html, &|n| {
-        n.to_string()
-    });
+    let (out, problems) = tailor_body(body, 10, audience, &values, &[]);
     (out.text().to_string(), out.line_map(), problems.len())
 }
 
