@@ -17,7 +17,8 @@ use serde_yaml_ng::{Mapping, Value};
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Sector, Size, SourceFile};
-use crate::parse::{decode, find_key, yaml_error, yaml_value};
+use crate::parse::{decode, yaml_error, yaml_value};
+use crate::spans::{Key, YamlSpans};
 
 pub const EDITION_FILE: &str = "handbook.yaml";
 
@@ -217,8 +218,8 @@ impl Edition {
                 }
             };
             next = parsed.extends.as_ref().map(|parent| {
-                let line = find_key(&source.text, "extends")
-                    .map_or(1, |r| crate::model::line_of(&source.text, r.start));
+                let at = YamlSpans::new(&source.text, 0).value_or_key(&[Key("extends")]);
+                let line = crate::model::line_of(&source.text, at.start);
                 (folder.join(parent), Some((source.clone(), line)))
             });
             chain.push((canonical.unwrap_or_else(|| folder.clone()), parsed, value));
@@ -452,7 +453,14 @@ fn parse_edition_file(source: &Arc<SourceFile>) -> Result<(EditionFile, Value), 
         match colour {
             Some(c) if !is_hex_colour(c) => {
                 Err(Diagnostic::error(format!("`{c}` is not a colour"))
-                    .at(source, find_key(&source.text, key).unwrap_or(0..0))
+                    .at(
+                        source,
+                        YamlSpans::new(&source.text, 0).value_or_key(&[
+                            Key("branding"),
+                            Key("colors"),
+                            Key(key),
+                        ]),
+                    )
                     .hint("write colours as hexadecimal, such as \"#1f4e79\" (with the quotes)"))
             }
             _ => Ok(()),

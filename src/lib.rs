@@ -17,6 +17,7 @@ pub mod parse;
 pub mod render;
 pub mod search;
 pub mod site;
+pub mod spans;
 pub mod tailor;
 pub mod templates;
 pub mod validate;

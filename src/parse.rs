@@ -14,6 +14,7 @@ use serde_yaml_ng::Value;
 
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::*;
+use crate::spans::{Key, YamlSpans};
 
 /// The largest source file a build reads (a page, a data file, handbook.yaml). The
 /// longest page of the default handbook is about 30 KB; a file past this limit is a
@@ -147,6 +148,7 @@ pub fn parse_document(
         vec![Diagnostic::error(message).at_line(&source, 1).hint(hint)]
     })?;
     let yaml = &source.text[split.front_matter.clone()];
+    let spans = YamlSpans::new(yaml, split.front_matter.start);
     let mut problems = Vec::new();
 
     // Syntax first: nothing else can be said of a file YAML cannot read.
@@ -170,10 +172,7 @@ pub fn parse_document(
         if common_fields.contains(&key) || kind_fields.contains(&key) {
             continue;
         }
-        let span = find_key(yaml, key)
-            .map_or(split.front_matter.start..split.front_matter.start, |r| {
-                r.start + split.front_matter.start..r.end + split.front_matter.start
-            });
+        let span = spans.key_or_start(&[Key(key)]);
         let candidates = common_fields.iter().chain(kind_fields.iter()).copied();
         let hint = match did_you_mean(key, candidates) {
             Some(known) => format!("did you mean `{known}`?"),
@@ -199,7 +198,7 @@ pub fn parse_document(
                 _ => false,
             };
             if !names {
-                let span = offset_span(find_key(yaml, "phases"), split.front_matter.start);
+                let span = spans.key_or_start(&[Key("phases")]);
                 problems.push(
                     Diagnostic::error("`phases` must be a list of project phase names")
                         .at(&source, span)
@@ -233,7 +232,7 @@ pub fn parse_document(
     let id = common.id.clone().unwrap_or_else(|| stem.to_string());
     if !is_valid_id(&id) {
         let span = match &common.id {
-            Some(_) => offset_span(find_key(yaml, "id"), split.front_matter.start),
+            Some(_) => spans.value_or_key(&[Key("id")]),
             None => 0..0,
         };
         problems.push(
@@ -248,7 +247,7 @@ pub fn parse_document(
                 "the page has {} tags; the limit is {MAX_TAGS_PER_PAGE}",
                 common.tags.len()
             ))
-            .at(&source, offset_span(find_key(yaml, "tags"), split.front_matter.start))
+            .at(&source, spans.key_or_start(&[Key("tags")]))
             .hint("keep the few tags a reader would browse by; a tag page lists every page that has it, so each tag costs every page that shares it"),
         );
     }
@@ -273,10 +272,6 @@ pub fn is_valid_id(id: &str) -> bool {
         && id
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-fn offset_span(span: Option<std::ops::Range<usize>>, offset: usize) -> std::ops::Range<usize> {
-    span.map_or(offset..offset, |r| r.start + offset..r.end + offset)
 }
 
 /// The field names of a kind's own struct.
@@ -466,25 +461,6 @@ fn hint_for(message: &str) -> Option<String> {
             "a value containing `: ` or starting with a special character needs quotes (\"…\")"
                 .into(),
         );
-    }
-    None
-}
-
-/// The byte range of `key:` at the start of a line of the YAML text.
-pub fn find_key(yaml: &str, key: &str) -> Option<std::ops::Range<usize>> {
-    let mut offset = 0;
-    for line in yaml.split_inclusive('\n') {
-        let trimmed = line.trim_start_matches([' ', '-']);
-        let indent = line.len() - trimmed.len();
-        let unquoted = trimmed.trim_start_matches(['"', '\'']);
-        let quote = trimmed.len() - unquoted.len();
-        if let Some(rest) = unquoted.strip_prefix(key) {
-            if rest.trim_start_matches(['"', '\'']).starts_with(':') {
-                let start = offset + indent + quote;
-                return Some(start..start + key.len());
-            }
-        }
-        offset += line.len();
     }
     None
 }

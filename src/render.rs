@@ -1176,7 +1176,7 @@ mod tests {
         .html;
         assert!(html.contains("<div class=\"variant\" data-sizes=\"micro small\">\n<p class=\"variant-label\">Uniquement pour : TPE (moins de 10 personnes), Petite entreprise (10 à 49 personnes)</p>"), "{html}");
         assert!(html.contains("data-sectors=\"public\">\n<p class=\"variant-label\">Uniquement pour : Secteur public</p>"), "{html}");
-        assert!(html.contains("<p>Petit : <span class=\"blank\" data-var=\"outil\">Nom de l&#39;outil [interne]</span>.</p>"), "{html}");
+        assert!(html.contains("<p>Petit : <span class=\"blank\" data-var=\"outil\">Nom de l'outil [interne]</span>.</p>"), "{html}");
         let note = labels.get("note");
         assert!(html.contains(&format!("<div class=\"admonition note\" role=\"note\">\n<p class=\"admonition-title\">{note}</p>")), "{html}");
         assert_eq!(html.matches("</div>").count(), 3, "{html}");

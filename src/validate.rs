@@ -13,6 +13,7 @@ use chrono::{Months, NaiveDate};
 
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::*;
+use crate::spans::{Index, Key, Step, YamlSpans};
 
 /// Checks the corpus. `unparsed` holds the ids of files that failed to parse: they
 /// have their own errors, so references to them are not reported again.
@@ -46,6 +47,10 @@ pub fn validate(
             roles: &roles,
             unparsed,
             problems: &mut problems,
+            spans: YamlSpans::new(
+                &doc.source.text[doc.front_matter.clone()],
+                doc.front_matter.start,
+            ),
         };
         check.document(today);
     }
@@ -58,6 +63,8 @@ struct Checker<'a> {
     roles: &'a HashSet<&'a str>,
     unparsed: &'a HashSet<String>,
     problems: &'a mut Vec<Diagnostic>,
+    /// The front matter's positions, read only if a problem needs one.
+    spans: YamlSpans<'a>,
 }
 
 impl Checker<'_> {
@@ -65,28 +72,27 @@ impl Checker<'_> {
         let doc = self.doc;
         let common = &doc.common;
         if let Some(owner) = &common.owner {
-            self.role(owner, "owner", None);
+            self.role(owner, "owner", &[Key("owner")]);
         }
-        for id in &common.related {
-            self.page(id, "related", None);
+        for (i, id) in common.related.iter().enumerate() {
+            self.page(id, "related", &[Key("related"), Index(i)]);
         }
         self.review(today);
         match &doc.data {
             KindData::Playbook(playbook) => {
-                for id in &playbook.audience {
-                    self.role(id, "audience", None);
+                for (i, id) in playbook.audience.iter().enumerate() {
+                    self.role(id, "audience", &[Key("audience"), Index(i)]);
                 }
-                for id in &playbook.prerequisites {
-                    self.page(id, "prerequisites", None);
+                for (i, id) in playbook.prerequisites.iter().enumerate() {
+                    self.page(id, "prerequisites", &[Key("prerequisites"), Index(i)]);
                 }
                 let mut step_ids = HashSet::new();
-                for step in &playbook.steps {
-                    let anchor = format!("id: {}", step.id);
-                    let at = Some(anchor.as_str());
+                for (s, step) in playbook.steps.iter().enumerate() {
+                    let step_id = [Key("steps"), Index(s), Key("id")];
                     if !step_ids.insert(step.id.as_str()) {
                         self.error(
                             format!("two steps have the id `{}`", step.id),
-                            self.locate(&step.id, None),
+                            &step_id,
                             "step ids are unique within a playbook: they are the steps' anchors",
                         );
                     }
@@ -94,12 +100,12 @@ impl Checker<'_> {
                         1 => {}
                         0 => self.error(
                             format!("the step `{}` has no accountable role", step.id),
-                            self.locate(&step.id, None),
+                            &step_id,
                             "add `accountable: <role id>`: exactly one role answers for each step",
                         ),
                         n => self.error(
                             format!("the step `{}` has {n} accountable roles: {}", step.id, step.accountable.join(", ")),
-                            self.locate("accountable", at),
+                            &[Key("steps"), Index(s), Key("accountable")],
                             "exactly one role is accountable (A) for a step; make the others responsible (R) or consulted (C)",
                         ),
                     }
@@ -108,32 +114,45 @@ impl Checker<'_> {
                         ("accountable", &step.accountable),
                         ("consulted", &step.consulted),
                         ("informed", &step.informed),
+                        ("deliverables", &step.deliverables),
                     ];
                     for (field, ids) in roles {
-                        for id in ids {
-                            self.role(id, field, at);
+                        for (i, id) in ids.iter().enumerate() {
+                            let path = [Key("steps"), Index(s), Key(field), Index(i)];
+                            match field {
+                                "deliverables" => self.page(id, field, &path),
+                                _ => self.role(id, field, &path),
+                            }
                         }
-                    }
-                    for id in &step.deliverables {
-                        self.page(id, "deliverables", at);
                     }
                 }
             }
             KindData::Charter(charter) => {
-                for id in charter
-                    .signatories
-                    .iter()
-                    .chain(&charter.adoption.approved_by)
-                    .chain(&charter.adoption.consulted)
-                {
-                    self.role(id, "signatories or adoption", None);
+                let lists = [
+                    ("signatories", None, &charter.signatories),
+                    (
+                        "approved_by",
+                        Some("adoption"),
+                        &charter.adoption.approved_by,
+                    ),
+                    ("consulted", Some("adoption"), &charter.adoption.consulted),
+                ];
+                for (field, parent, ids) in lists {
+                    for (i, id) in ids.iter().enumerate() {
+                        let path = match parent {
+                            Some(parent) => vec![Key(parent), Key(field), Index(i)],
+                            None => vec![Key(field), Index(i)],
+                        };
+                        self.role(id, field, &path);
+                    }
                 }
                 let mut names = HashSet::new();
-                for variable in &charter.variables {
+                for (i, variable) in charter.variables.iter().enumerate() {
+                    let name = [Key("variables"), Index(i), Key("name")];
                     if !names.insert(variable.name.as_str()) {
                         self.error(
                             format!("the variable `{}` is declared twice", variable.name),
-                            self.locate(&variable.name, None),
+                            &name,
                             "declare each blank once in `variables`",
                         );
                     }
@@ -144,7 +163,7 @@ impl Checker<'_> {
                     {
                         self.error(
                             format!("`{}` is not a valid variable name", variable.name),
-                            self.locate(&variable.name, None),
+                            &name,
                             "variable names are lowercase ASCII letters, digits and underscores (`outils_autorises`)",
                         );
                     }
@@ -152,20 +171,20 @@ impl Checker<'_> {
             }
             KindData::Role(role) => {
                 if let Some(boss) = &role.reports_to {
-                    self.role(boss, "reports_to", None);
+                    self.role(boss, "reports_to", &[Key("reports_to")]);
                     if boss == &doc.id {
                         self.error(
                             "a role cannot report to itself".into(),
-                            self.locate("reports_to", None),
+                            &[Key("reports_to")],
                             "name the role it reports to, or remove `reports_to`",
                         );
                     }
                 }
             }
             KindData::Comms(comms) => {
-                for phase in &comms.phases {
+                for (i, phase) in comms.phases.iter().enumerate() {
                     if let Some(owner) = &phase.owner {
-                        self.role(owner, "owner", Some(&phase.when));
+                        self.role(owner, "owner", &[Key("phases"), Index(i), Key("owner")]);
                     }
                 }
             }
@@ -176,47 +195,54 @@ impl Checker<'_> {
 
     fn assessment(&mut self, assessment: &Assessment) {
         let mut ids = HashSet::new();
-        for question in &assessment.questions {
+        for (i, question) in assessment.questions.iter().enumerate() {
+            let id = [Key("questions"), Index(i), Key("id")];
             if !ids.insert(question.id.as_str()) {
                 self.error(
                     format!("two questions have the id `{}`", question.id),
-                    self.locate(&question.id, None),
+                    &id,
                     "question ids are unique within an assessment",
                 );
             }
             if question.options.len() < 2 {
                 self.error(
                     format!("the question `{}` has fewer than two options", question.id),
-                    self.locate(&question.id, None),
+                    &id,
                     "give each question at least two `options`, each with a `label` and a `score`",
                 );
             }
         }
-        let mut bands: Vec<&Band> = assessment.bands.iter().collect();
-        bands.sort_by_key(|b| b.min);
-        for band in &bands {
+        // Sorted by `min`, each with its place in the list as written.
+        let mut bands: Vec<(usize, &Band)> = assessment.bands.iter().enumerate().collect();
+        bands.sort_by_key(|(_, b)| b.min);
+        for &(i, band) in &bands {
             if band.min > band.max {
                 self.error(
                     format!(
                         "the band « {} » has min {} above max {}",
                         band.verdict, band.min, band.max
                     ),
-                    self.locate(&band.verdict, None),
+                    &[Key("bands"), Index(i), Key("min")],
                     "write the lower score as `min`",
                 );
             }
-            for id in &band.recommended {
-                self.page(id, "recommended", Some(&band.verdict));
+            for (r, id) in band.recommended.iter().enumerate() {
+                self.page(
+                    id,
+                    "recommended",
+                    &[Key("bands"), Index(i), Key("recommended"), Index(r)],
+                );
             }
         }
         for pair in bands.windows(2) {
-            if pair[1].min <= pair[0].max {
+            let ((_, low), (i, high)) = (pair[0], pair[1]);
+            if high.min <= low.max {
                 self.error(
                     format!(
                         "the bands « {} » and « {} » overlap",
-                        pair[0].verdict, pair[1].verdict
+                        low.verdict, high.verdict
                     ),
-                    self.locate(&pair[1].verdict, None),
+                    &[Key("bands"), Index(i), Key("min")],
                     "each total score must fall in exactly one band",
                 );
             }
@@ -232,7 +258,7 @@ impl Checker<'_> {
             return;
         };
         if due < today {
-            let span = self.locate("reviewed", None);
+            let span = self.spans.value_or_key(&[Key("reviewed")]);
             self.problems.push(
                 Diagnostic::warning(format!("the review of this page was due on {due} (reviewed {reviewed}, every {every} months)"))
                     .at(&self.doc.source, span)
@@ -241,7 +267,7 @@ impl Checker<'_> {
         }
     }
 
-    fn role(&mut self, id: &str, field: &str, after: Option<&str>) {
+    fn role(&mut self, id: &str, field: &str, path: &[Step]) {
         if self.roles.contains(id) || self.unparsed.contains(id) {
             return;
         }
@@ -253,7 +279,7 @@ impl Checker<'_> {
             None => "roles are the ids of content/roles/; create the role card or fix the id"
                 .to_string(),
         };
-        let span = self.locate(id, after);
+        let span = self.spans.value_or_key(path);
         self.problems.push(
             Diagnostic::error(format!(
                 "`{field}` names the role `{id}`, which does not exist"
@@ -263,7 +289,7 @@ impl Checker<'_> {
         );
     }
 
-    fn page(&mut self, id: &str, field: &str, after: Option<&str>) {
+    fn page(&mut self, id: &str, field: &str, path: &[Step]) {
         if self.by_id.contains_key(id) || self.unparsed.contains(id) {
             return;
         }
@@ -271,7 +297,7 @@ impl Checker<'_> {
             Some(known) => format!("did you mean `{known}`?"),
             None => "name a page by its id: its file name without `.md`, or its `id:`".to_string(),
         };
-        let span = self.locate(id, after);
+        let span = self.spans.value_or_key(path);
         self.problems.push(
             Diagnostic::error(format!(
                 "`{field}` names the page `{id}`, which does not exist"
@@ -281,58 +307,19 @@ impl Checker<'_> {
         );
     }
 
-    fn error(&mut self, message: String, span: Range<usize>, hint: &str) {
+    fn error(&mut self, message: String, path: &[Step], hint: &str) {
+        let span = self.spans.value_or_key(path);
         self.problems.push(
             Diagnostic::error(message)
                 .at(&self.doc.source, span)
                 .hint(hint),
         );
     }
-
-    /// Where `needle` stands in the front matter: the first whole-word occurrence
-    /// after `after` (when given and found), else the first, else the front matter's
-    /// first line.
-    fn locate(&self, needle: &str, after: Option<&str>) -> Range<usize> {
-        let fm = self.doc.front_matter.clone();
-        let yaml = &self.doc.source.text[fm.clone()];
-        let from = after.and_then(|a| yaml.find(a)).unwrap_or(0);
-        let found = find_word(yaml, needle, from).or_else(|| find_word(yaml, needle, 0));
-        match found {
-            Some(start) => fm.start + start..fm.start + start + needle.len(),
-            None => fm.start..fm.start,
-        }
-    }
 }
 
-/// Where a document's id comes from: its top-level `id:` line, else the start of
-/// the front matter (the id is then the file name).
+/// Where a document's id comes from: its top-level `id:` key, else the start of the
+/// front matter (the id is then the file name).
 fn id_span(doc: &Document) -> Range<usize> {
     let yaml = &doc.source.text[doc.front_matter.clone()];
-    let mut offset = 0;
-    for line in yaml.split_inclusive('\n') {
-        if line.starts_with("id:") {
-            return doc.front_matter.start + offset..doc.front_matter.start + offset + 2;
-        }
-        offset += line.len();
-    }
-    doc.front_matter.start..doc.front_matter.start
-}
-
-/// The offset of `word` in `text` at or after `from`, not inside a longer id.
-pub fn find_word(text: &str, word: &str, from: usize) -> Option<usize> {
-    if word.is_empty() {
-        return None;
-    }
-    let is_id_char = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
-    let mut start = from.min(text.len());
-    while let Some(i) = text.get(start..)?.find(word) {
-        let at = start + i;
-        let before = text[..at].chars().next_back();
-        let after = text[at + word.len()..].chars().next();
-        if !before.is_some_and(is_id_char) && !after.is_some_and(is_id_char) {
-            return Some(at);
-        }
-        start = at + word.len().max(1);
-    }
-    None
+    YamlSpans::new(yaml, doc.front_matter.start).key_or_start(&[Key("id")])
 }

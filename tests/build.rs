@@ -159,9 +159,7 @@ fn values_are_filled_outside_code() {
         "edition value"
     );
     assert!(
-        charter.contains(
-            "<span class=\"blank\" data-var=\"date_adoption\">Date d&#39;adoption</span>"
-        ),
+        charter.contains("<span class=\"blank\" data-var=\"date_adoption\">Date d'adoption</span>"),
         "unfilled blank as a field: {charter}"
     );
     let download = page(&files, "chartes/charte.md");

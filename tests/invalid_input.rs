@@ -311,3 +311,36 @@ fn a_broken_frame_template_is_reported_once_not_on_every_page() {
     assert!(errors[0].contains("footer.html"), "{errors:#?}");
     assert!(errors[0].contains("no_such_field"), "{errors:#?}");
 }
+
+// Positions come from the spanned YAML reader, not from searching the text: each
+// of these used to point at the wrong line.
+
+#[test]
+fn a_bad_top_level_id_after_the_steps_is_reported_at_itself() {
+    expect_error(
+        "id-after-steps",
+        "`Mauvais_Id` is not a valid id",
+        "content/playbooks/bad.md",
+        Some(8),
+    );
+}
+
+#[test]
+fn a_step_without_accountable_is_reported_at_its_id_not_at_a_summary_naming_it() {
+    expect_error(
+        "summary-holds-step-id",
+        "the step `revue` has no accountable role",
+        "content/playbooks/bad.md",
+        Some(8),
+    );
+}
+
+#[test]
+fn a_step_id_written_with_extra_spaces_gets_its_own_errors() {
+    expect_error(
+        "spaced-step-id",
+        "`responsible` names the role `absent`",
+        "content/playbooks/bad.md",
+        Some(11),
+    );
+}
