@@ -5,8 +5,15 @@
 //! each body in its place as it comes, holding back only the few that arrive early,
 //! so that a large handbook's bodies (70 MB at 10,000 pages) are never all held in
 //! memory at once.
+//!
+//! A page's body is written into the book under new ids: its article is
+//! `page-<id>` and each id of its body `page-<id>_<id in the page>`, since the same
+//! headings (« Pièges à éviter ») recur from page to page. Links follow: within a
+//! page and to another page of the book they become the book's own anchors, so the
+//! book reads (and prints) as one document; a link to what only the page's own file
+//! holds (a playbook's steps, a charter's clauses) still goes to that file.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, Write};
 use std::ops::Range;
 
@@ -85,14 +92,14 @@ impl<W: Write> BookWriter<W> {
         })
     }
 
-    /// Takes page `page`'s body (its HTML as the page has it).
+    /// Takes page `page`'s body, as the book holds it (see [`Links::body`]).
     pub fn body(&mut self, page: usize, body: String) -> io::Result<()> {
         let Some(&slot) = self.slot_of_page.get(&page) else {
             return Ok(());
         };
         self.early.insert(slot, body);
         while let Some(body) = self.early.remove(&self.next) {
-            write_body(&mut self.out, &body)?;
+            self.out.write_all(body.as_bytes())?;
             self.fill_next()?;
         }
         Ok(())
@@ -102,7 +109,7 @@ impl<W: Write> BookWriter<W> {
     pub fn finish(mut self) -> io::Result<()> {
         while self.next < self.frame.slots.len() {
             if let Some(body) = self.early.remove(&self.next) {
-                write_body(&mut self.out, &body)?;
+                self.out.write_all(body.as_bytes())?;
             }
             self.fill_next()?;
         }
@@ -121,17 +128,138 @@ impl<W: Write> BookWriter<W> {
     }
 }
 
-/// Writes a page's body as the book needs it: the book sits at the root while every
-/// content page sits one folder down, so relative links (`href="../…"`, `src="../…"`;
-/// Markdown escapes quotes in text) lose one `../`.
-fn write_body(out: &mut impl Write, body: &str) -> io::Result<()> {
-    const UP: &str = "=\"../";
-    let mut rest = body;
-    while let Some(at) = rest.find(UP) {
-        out.write_all(&rest.as_bytes()[..at + 2])?;
-        rest = &rest[at + UP.len()..];
+/// The anchor of page `id`'s article in the book.
+pub fn page_anchor(id: &str) -> String {
+    format!("page-{id}")
+}
+
+/// The book's id for the id `id` of a body whose article is `anchor`. Page ids are
+/// lowercase letters, digits and hyphens: the `_` keeps the ids of two pages apart
+/// (`page-a_b-c`, `page-a-b_c`), and apart from the frame's (`page-a`,
+/// `page-a-title`), which have none.
+fn body_id(anchor: &str, id: &str) -> String {
+    format!("{anchor}_{id}")
+}
+
+/// A page of the book, for the links to it.
+struct BookPage {
+    /// Its article's id.
+    anchor: String,
+    /// The anchors only the page's own file has (its template draws them): the
+    /// book holds the page's body alone.
+    page_only: HashSet<String>,
+}
+
+/// The attributes whose value names ids (a list of them for some): renamed with the
+/// ids they point to. pulldown-cmark writes none of them, raw HTML in a page may.
+const ID_REFERENCES: [&str; 14] = [
+    "for",
+    "form",
+    "list",
+    "headers",
+    "popovertarget",
+    "commandfor",
+    "aria-activedescendant",
+    "aria-controls",
+    "aria-describedby",
+    "aria-details",
+    "aria-errormessage",
+    "aria-flowto",
+    "aria-labelledby",
+    "aria-owns",
+];
+
+/// The pages of the book by their URL from the site's root, to make each body the
+/// book's: its ids renamed and its links turned into the book's anchors.
+pub struct Links {
+    pages: HashMap<String, BookPage>,
+}
+
+impl Links {
+    /// `pages`: each page of the book as its URL, its id and the anchors only its
+    /// own file has.
+    pub fn new<'a>(
+        pages: impl IntoIterator<Item = (&'a str, &'a str, &'a HashSet<String>)>,
+    ) -> Links {
+        let pages = pages
+            .into_iter()
+            .map(|(url, id, page_only)| {
+                (
+                    url.to_string(),
+                    BookPage {
+                        anchor: page_anchor(id),
+                        page_only: page_only.clone(),
+                    },
+                )
+            })
+            .collect();
+        Links { pages }
     }
-    out.write_all(rest.as_bytes())
+
+    /// The body of the page at `url` (its HTML as the page has it) as the book holds
+    /// it; none when the page is not in the book.
+    ///
+    /// The book sits at the root while every content page sits one folder down, so a
+    /// relative link (`href="../…"`, `src="../…"`) loses one `../`; then a link to a
+    /// page of the book becomes that page's anchor in the book. Every `="` in a body
+    /// opens an attribute's value: Markdown escapes quotes in text and in code.
+    pub fn body(&self, url: &str, body: &str) -> Option<String> {
+        let page = self.pages.get(url)?;
+        let mut out = String::with_capacity(body.len() + body.len() / 16);
+        let mut rest = body;
+        while let Some(at) = rest.find("=\"") {
+            let value_at = at + 2;
+            let Some(length) = rest[value_at..].find('"') else {
+                break;
+            };
+            let name_at = rest[..at]
+                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == ':'))
+                .map_or(0, |i| i + 1);
+            let name = rest[name_at..at].to_ascii_lowercase();
+            let value = &rest[value_at..value_at + length];
+            out.push_str(&rest[..value_at]);
+            match name.as_str() {
+                "id" if !value.is_empty() => out.push_str(&body_id(&page.anchor, value)),
+                "href" => out.push_str(&self.href(url, page, value)),
+                name if ID_REFERENCES.contains(&name) => {
+                    let ids: Vec<String> = value
+                        .split_ascii_whitespace()
+                        .map(|id| body_id(&page.anchor, id))
+                        .collect();
+                    out.push_str(&ids.join(" "));
+                }
+                _ => out.push_str(value.strip_prefix("../").unwrap_or(value)),
+            }
+            rest = &rest[value_at + length..];
+        }
+        out.push_str(rest);
+        Some(out)
+    }
+
+    /// A link of the body of `page` (at `url`), as the book has it.
+    fn href(&self, url: &str, page: &BookPage, href: &str) -> String {
+        let (target_url, target, fragment) = if let Some(fragment) = href.strip_prefix('#') {
+            if fragment.is_empty() {
+                return href.to_string();
+            }
+            (url, page, fragment)
+        } else if let Some(relative) = href.strip_prefix("../") {
+            let (path, fragment) = relative.split_once('#').unwrap_or((relative, ""));
+            match self.pages.get(path) {
+                Some(target) => (path, target, fragment),
+                None => return relative.to_string(),
+            }
+        } else {
+            return href.to_string();
+        };
+        if fragment.is_empty() {
+            format!("#{}", target.anchor)
+        } else if target.page_only.contains(fragment) {
+            format!("{target_url}#{fragment}")
+        } else {
+            format!("#{}", body_id(&target.anchor, fragment))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -168,14 +296,64 @@ mod tests {
         );
     }
 
+    fn links() -> Links {
+        let steps: HashSet<String> = ["step-go".to_string()].into();
+        let none = HashSet::new();
+        Links::new([
+            ("procedures/pilot.html", "pilot", &steps),
+            ("roles/dpo.html", "dpo", &none),
+        ])
+    }
+
     #[test]
-    fn relative_links_lose_one_level_and_other_text_is_kept() {
-        let body = r#"<a href="../roles/dpo.html">DPO</a> <img src="../x.png"> a="../b" ="../"#;
-        let text = book(frame_of(&[0]), vec![(0, body)]);
+    fn a_body_s_ids_are_renamed_after_its_page() {
+        let body = r#"<h2 id="pitfalls">Pitfalls</h2><div data-id="x" id="">"#;
         assert_eq!(
-            text,
-            r#"<main><article><a href="roles/dpo.html">DPO</a> <img src="x.png"> a="b" ="</article></main>"#
+            links().body("roles/dpo.html", body).unwrap(),
+            r##"<h2 id="page-dpo_pitfalls">Pitfalls</h2><div data-id="x" id="">"##
         );
+        // The same heading in two pages: two ids, neither the article's own.
+        let other = links().body("procedures/pilot.html", body).unwrap();
+        assert!(other.contains(r##"id="page-pilot_pitfalls""##), "{other}");
+    }
+
+    #[test]
+    fn links_to_pages_of_the_book_become_its_anchors() {
+        let body = concat!(
+            r##"<a href="#pitfalls">a</a> <a href="../roles/dpo.html">b</a> "##,
+            r##"<a href="../roles/dpo.html#scope">c</a> <a href="../procedures/pilot.html#step-go">d</a> "##,
+            r##"<a href="#step-go">e</a> <a href="../raci.html#dpo">f</a> <a href="https://x.fr/#a">g</a> "##,
+            r##"<a href="#">h</a>"##,
+        );
+        assert_eq!(
+            links().body("procedures/pilot.html", body).unwrap(),
+            concat!(
+                r##"<a href="#page-pilot_pitfalls">a</a> <a href="#page-dpo">b</a> "##,
+                r##"<a href="#page-dpo_scope">c</a> <a href="procedures/pilot.html#step-go">d</a> "##,
+                r##"<a href="procedures/pilot.html#step-go">e</a> <a href="raci.html#dpo">f</a> <a href="https://x.fr/#a">g</a> "##,
+                r##"<a href="#">h</a>"##,
+            )
+        );
+    }
+
+    #[test]
+    fn references_to_ids_follow_them_and_other_relative_urls_lose_one_level() {
+        let body = concat!(
+            r##"<label for="name">N</label><input id="name" aria-describedby="a  b"> "##,
+            r##"<img src="../x.png" alt="=&quot;../"> a="../b" ="../"##,
+        );
+        assert_eq!(
+            links().body("roles/dpo.html", body).unwrap(),
+            concat!(
+                r##"<label for="page-dpo_name">N</label><input id="page-dpo_name" aria-describedby="page-dpo_a page-dpo_b"> "##,
+                r##"<img src="x.png" alt="=&quot;../"> a="b" ="../"##,
+            )
+        );
+    }
+
+    #[test]
+    fn a_page_outside_the_book_has_no_body_there() {
+        assert_eq!(links().body("tags/x.html", "<p>x</p>"), None);
     }
 
     #[test]
