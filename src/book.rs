@@ -150,6 +150,11 @@ struct BookPage {
     page_only: HashSet<String>,
 }
 
+/// Whether `byte` ends a tag's name or an attribute's name or unquoted value.
+fn is_tag_end(byte: u8) -> bool {
+    byte.is_ascii_whitespace() || byte == b'>' || byte == b'/'
+}
+
 /// The attributes whose value names ids (a list of them for some): renamed with the
 /// ids they point to. pulldown-cmark writes none of them, raw HTML in a page may.
 const ID_REFERENCES: [&str; 14] = [
@@ -201,39 +206,100 @@ impl Links {
     ///
     /// The book sits at the root while every content page sits one folder down, so a
     /// relative link (`href="../…"`, `src="../…"`) loses one `../`; then a link to a
-    /// page of the book becomes that page's anchor in the book. Every `="` in a body
-    /// opens an attribute's value: Markdown escapes quotes in text and in code.
+    /// page of the book becomes that page's anchor in the book. Only the attributes
+    /// of tags change: text (where Markdown leaves quotes as they are) and comments
+    /// are copied.
     pub fn body(&self, url: &str, body: &str) -> Option<String> {
         let page = self.pages.get(url)?;
         let mut out = String::with_capacity(body.len() + body.len() / 16);
-        let mut rest = body;
-        while let Some(at) = rest.find("=\"") {
-            let value_at = at + 2;
-            let Some(length) = rest[value_at..].find('"') else {
-                break;
-            };
-            let name_at = rest[..at]
-                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == ':'))
-                .map_or(0, |i| i + 1);
-            let name = rest[name_at..at].to_ascii_lowercase();
-            let value = &rest[value_at..value_at + length];
-            out.push_str(&rest[..value_at]);
-            match name.as_str() {
-                "id" if !value.is_empty() => out.push_str(&body_id(&page.anchor, value)),
-                "href" => out.push_str(&self.href(url, page, value)),
-                name if ID_REFERENCES.contains(&name) => {
-                    let ids: Vec<String> = value
-                        .split_ascii_whitespace()
-                        .map(|id| body_id(&page.anchor, id))
-                        .collect();
-                    out.push_str(&ids.join(" "));
-                }
-                _ => out.push_str(value.strip_prefix("../").unwrap_or(value)),
+        let bytes = body.as_bytes();
+        let mut copied = 0;
+        let mut at = 0;
+        while let Some(found) = body[at..].find('<') {
+            let open = at + found;
+            if body[open..].starts_with("<!--") {
+                at = body[open..]
+                    .find("-->")
+                    .map_or(body.len(), |end| open + end + 3);
+                continue;
             }
-            rest = &rest[value_at + length..];
+            if !bytes.get(open + 1).is_some_and(u8::is_ascii_alphabetic) {
+                at = open + 1;
+                continue;
+            }
+            // A start tag: its attributes up to its `>`.
+            let mut i = open + 1;
+            while i < bytes.len() && !is_tag_end(bytes[i]) {
+                i += 1;
+            }
+            loop {
+                while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+                    i += 1;
+                }
+                if i >= bytes.len() || bytes[i] == b'>' {
+                    break;
+                }
+                let name_at = i;
+                while i < bytes.len() && !is_tag_end(bytes[i]) && bytes[i] != b'=' {
+                    i += 1;
+                }
+                let name = &body[name_at..i];
+                let mut j = i;
+                while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if bytes.get(j) != Some(&b'=') {
+                    continue;
+                }
+                j += 1;
+                while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                let (value_at, value_end, next) = match bytes.get(j) {
+                    Some(&quote) if quote == b'"' || quote == b'\'' => {
+                        let end = body[j + 1..]
+                            .find(quote as char)
+                            .map_or(body.len(), |n| j + 1 + n);
+                        (j + 1, end, (end + 1).min(body.len()))
+                    }
+                    _ => {
+                        let mut end = j;
+                        while end < bytes.len() && !is_tag_end(bytes[end]) {
+                            end += 1;
+                        }
+                        (j, end, end)
+                    }
+                };
+                let value = &body[value_at..value_end];
+                if let Some(changed) = self.attribute(url, page, name, value) {
+                    out.push_str(&body[copied..value_at]);
+                    out.push_str(&changed);
+                    copied = value_end;
+                }
+                i = next;
+            }
+            at = i;
         }
-        out.push_str(rest);
+        out.push_str(&body[copied..]);
         Some(out)
+    }
+
+    /// The value the book gives the attribute `name="value"` of the body of `page`
+    /// (at `url`), when it changes.
+    fn attribute(&self, url: &str, page: &BookPage, name: &str, value: &str) -> Option<String> {
+        if name.eq_ignore_ascii_case("id") {
+            (!value.is_empty()).then(|| body_id(&page.anchor, value))
+        } else if name.eq_ignore_ascii_case("href") {
+            Some(self.href(url, page, value))
+        } else if ID_REFERENCES.iter().any(|r| name.eq_ignore_ascii_case(r)) {
+            let ids: Vec<String> = value
+                .split_ascii_whitespace()
+                .map(|id| body_id(&page.anchor, id))
+                .collect();
+            Some(ids.join(" "))
+        } else {
+            value.strip_prefix("../").map(str::to_string)
+        }
     }
 
     /// A link of the body of `page` (at `url`), as the book has it.
@@ -340,13 +406,29 @@ mod tests {
     fn references_to_ids_follow_them_and_other_relative_urls_lose_one_level() {
         let body = concat!(
             r##"<label for="name">N</label><input id="name" aria-describedby="a  b"> "##,
-            r##"<img src="../x.png" alt="=&quot;../"> a="../b" ="../"##,
+            r##"<img src="../x.png" alt="=&quot;../"><br/><p title="a > b" data-x = '../y' ID=z>"##,
         );
         assert_eq!(
             links().body("roles/dpo.html", body).unwrap(),
             concat!(
                 r##"<label for="page-dpo_name">N</label><input id="page-dpo_name" aria-describedby="page-dpo_a page-dpo_b"> "##,
-                r##"<img src="x.png" alt="=&quot;../"> a="b" ="../"##,
+                r##"<img src="x.png" alt="=&quot;../"><br/><p title="a > b" data-x = 'y' ID=page-dpo_z>"##,
+            )
+        );
+    }
+
+    #[test]
+    fn text_code_and_comments_are_copied_as_they_are() {
+        // pulldown-cmark leaves quotes in text as they are.
+        let body = concat!(
+            r##"<p>Write id="x" and href="../a.html", 1 < 2 <code>id="y"</code></p>"##,
+            r##"<!-- <a href="#x"> --> <h2 id="x">X</h2> <3"##,
+        );
+        assert_eq!(
+            links().body("roles/dpo.html", body).unwrap(),
+            concat!(
+                r##"<p>Write id="x" and href="../a.html", 1 < 2 <code>id="y"</code></p>"##,
+                r##"<!-- <a href="#x"> --> <h2 id="page-dpo_x">X</h2> <3"##,
             )
         );
     }
