@@ -5,8 +5,15 @@
 //! each body in its place as it comes, holding back only the few that arrive early,
 //! so that a large handbook's bodies (70 MB at 10,000 pages) are never all held in
 //! memory at once.
+//!
+//! A page's body is written into the book under new ids: its article is
+//! `page-<id>` and each id of its body `page-<id>_<id in the page>`, since the same
+//! headings (« Pièges à éviter ») recur from page to page. Links follow: within a
+//! page and to another page of the book they become the book's own anchors, so the
+//! book reads (and prints) as one document; a link to what only the page's own file
+//! holds (a playbook's steps, a charter's clauses) still goes to that file.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, Write};
 use std::ops::Range;
 
@@ -85,14 +92,14 @@ impl<W: Write> BookWriter<W> {
         })
     }
 
-    /// Takes page `page`'s body (its HTML as the page has it).
+    /// Takes page `page`'s body, as the book holds it (see [`Links::body`]).
     pub fn body(&mut self, page: usize, body: String) -> io::Result<()> {
         let Some(&slot) = self.slot_of_page.get(&page) else {
             return Ok(());
         };
         self.early.insert(slot, body);
         while let Some(body) = self.early.remove(&self.next) {
-            write_body(&mut self.out, &body)?;
+            self.out.write_all(body.as_bytes())?;
             self.fill_next()?;
         }
         Ok(())
@@ -102,7 +109,7 @@ impl<W: Write> BookWriter<W> {
     pub fn finish(mut self) -> io::Result<()> {
         while self.next < self.frame.slots.len() {
             if let Some(body) = self.early.remove(&self.next) {
-                write_body(&mut self.out, &body)?;
+                self.out.write_all(body.as_bytes())?;
             }
             self.fill_next()?;
         }
@@ -121,17 +128,204 @@ impl<W: Write> BookWriter<W> {
     }
 }
 
-/// Writes a page's body as the book needs it: the book sits at the root while every
-/// content page sits one folder down, so relative links (`href="../…"`, `src="../…"`;
-/// Markdown escapes quotes in text) lose one `../`.
-fn write_body(out: &mut impl Write, body: &str) -> io::Result<()> {
-    const UP: &str = "=\"../";
-    let mut rest = body;
-    while let Some(at) = rest.find(UP) {
-        out.write_all(&rest.as_bytes()[..at + 2])?;
-        rest = &rest[at + UP.len()..];
+/// The anchor of page `id`'s article in the book.
+pub fn page_anchor(id: &str) -> String {
+    format!("page-{id}")
+}
+
+/// The book's id for the id `id` of a body whose article is `anchor`. Page ids are
+/// lowercase letters, digits and hyphens: the `_` keeps the ids of two pages apart
+/// (`page-a_b-c`, `page-a-b_c`), and apart from the frame's (`page-a`,
+/// `page-a-title`), which have none.
+fn body_id(anchor: &str, id: &str) -> String {
+    format!("{anchor}_{id}")
+}
+
+/// A page of the book, for the links to it.
+struct BookPage {
+    /// Its article's id.
+    anchor: String,
+    /// The anchors only the page's own file has (its template draws them): the
+    /// book holds the page's body alone.
+    page_only: HashSet<String>,
+}
+
+/// Whether `byte` ends a tag's name or an attribute's name or unquoted value.
+fn is_tag_end(byte: u8) -> bool {
+    byte.is_ascii_whitespace() || byte == b'>' || byte == b'/'
+}
+
+/// The attributes whose value names ids (a list of them for some): renamed with the
+/// ids they point to. pulldown-cmark writes none of them, raw HTML in a page may.
+const ID_REFERENCES: [&str; 14] = [
+    "for",
+    "form",
+    "list",
+    "headers",
+    "popovertarget",
+    "commandfor",
+    "aria-activedescendant",
+    "aria-controls",
+    "aria-describedby",
+    "aria-details",
+    "aria-errormessage",
+    "aria-flowto",
+    "aria-labelledby",
+    "aria-owns",
+];
+
+/// The pages of the book by their URL from the site's root, to make each body the
+/// book's: its ids renamed and its links turned into the book's anchors.
+pub struct Links {
+    pages: HashMap<String, BookPage>,
+}
+
+impl Links {
+    /// `pages`: each page of the book as its URL, its id and the anchors only its
+    /// own file has.
+    pub fn new<'a>(
+        pages: impl IntoIterator<Item = (&'a str, &'a str, &'a HashSet<String>)>,
+    ) -> Links {
+        let pages = pages
+            .into_iter()
+            .map(|(url, id, page_only)| {
+                (
+                    url.to_string(),
+                    BookPage {
+                        anchor: page_anchor(id),
+                        page_only: page_only.clone(),
+                    },
+                )
+            })
+            .collect();
+        Links { pages }
     }
-    out.write_all(rest.as_bytes())
+
+    /// The body of the page at `url` (its HTML as the page has it) as the book holds
+    /// it; none when the page is not in the book.
+    ///
+    /// The book sits at the root while every content page sits one folder down, so a
+    /// relative link (`href="../…"`, `src="../…"`) loses one `../`; then a link to a
+    /// page of the book becomes that page's anchor in the book. Only the attributes
+    /// of tags change: text (where Markdown leaves quotes as they are) and comments
+    /// are copied.
+    pub fn body(&self, url: &str, body: &str) -> Option<String> {
+        let page = self.pages.get(url)?;
+        let mut out = String::with_capacity(body.len() + body.len() / 16);
+        let bytes = body.as_bytes();
+        let mut copied = 0;
+        let mut at = 0;
+        while let Some(found) = body[at..].find('<') {
+            let open = at + found;
+            if body[open..].starts_with("<!--") {
+                at = body[open..]
+                    .find("-->")
+                    .map_or(body.len(), |end| open + end + 3);
+                continue;
+            }
+            if !bytes.get(open + 1).is_some_and(u8::is_ascii_alphabetic) {
+                at = open + 1;
+                continue;
+            }
+            // A start tag: its attributes up to its `>`.
+            let mut i = open + 1;
+            while i < bytes.len() && !is_tag_end(bytes[i]) {
+                i += 1;
+            }
+            loop {
+                while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+                    i += 1;
+                }
+                if i >= bytes.len() || bytes[i] == b'>' {
+                    break;
+                }
+                let name_at = i;
+                while i < bytes.len() && !is_tag_end(bytes[i]) && bytes[i] != b'=' {
+                    i += 1;
+                }
+                let name = &body[name_at..i];
+                let mut j = i;
+                while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if bytes.get(j) != Some(&b'=') {
+                    continue;
+                }
+                j += 1;
+                while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                let (value_at, value_end, next) = match bytes.get(j) {
+                    Some(&quote) if quote == b'"' || quote == b'\'' => {
+                        let end = body[j + 1..]
+                            .find(quote as char)
+                            .map_or(body.len(), |n| j + 1 + n);
+                        (j + 1, end, (end + 1).min(body.len()))
+                    }
+                    _ => {
+                        let mut end = j;
+                        while end < bytes.len() && !is_tag_end(bytes[end]) {
+                            end += 1;
+                        }
+                        (j, end, end)
+                    }
+                };
+                let value = &body[value_at..value_end];
+                if let Some(changed) = self.attribute(url, page, name, value) {
+                    out.push_str(&body[copied..value_at]);
+                    out.push_str(&changed);
+                    copied = value_end;
+                }
+                i = next;
+            }
+            at = i;
+        }
+        out.push_str(&body[copied..]);
+        Some(out)
+    }
+
+    /// The value the book gives the attribute `name="value"` of the body of `page`
+    /// (at `url`), when it changes.
+    fn attribute(&self, url: &str, page: &BookPage, name: &str, value: &str) -> Option<String> {
+        if name.eq_ignore_ascii_case("id") {
+            (!value.is_empty()).then(|| body_id(&page.anchor, value))
+        } else if name.eq_ignore_ascii_case("href") {
+            Some(self.href(url, page, value))
+        } else if ID_REFERENCES.iter().any(|r| name.eq_ignore_ascii_case(r)) {
+            let ids: Vec<String> = value
+                .split_ascii_whitespace()
+                .map(|id| body_id(&page.anchor, id))
+                .collect();
+            Some(ids.join(" "))
+        } else {
+            value.strip_prefix("../").map(str::to_string)
+        }
+    }
+
+    /// A link of the body of `page` (at `url`), as the book has it.
+    fn href(&self, url: &str, page: &BookPage, href: &str) -> String {
+        let (target_url, target, fragment) = if let Some(fragment) = href.strip_prefix('#') {
+            if fragment.is_empty() {
+                return href.to_string();
+            }
+            (url, page, fragment)
+        } else if let Some(relative) = href.strip_prefix("../") {
+            let (path, fragment) = relative.split_once('#').unwrap_or((relative, ""));
+            match self.pages.get(path) {
+                Some(target) => (path, target, fragment),
+                None => return relative.to_string(),
+            }
+        } else {
+            return href.to_string();
+        };
+        if fragment.is_empty() {
+            format!("#{}", target.anchor)
+        } else if target.page_only.contains(fragment) {
+            format!("{target_url}#{fragment}")
+        } else {
+            format!("#{}", body_id(&target.anchor, fragment))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -168,14 +362,80 @@ mod tests {
         );
     }
 
+    fn links() -> Links {
+        let steps: HashSet<String> = ["step-go".to_string()].into();
+        let none = HashSet::new();
+        Links::new([
+            ("procedures/pilot.html", "pilot", &steps),
+            ("roles/dpo.html", "dpo", &none),
+        ])
+    }
+
     #[test]
-    fn relative_links_lose_one_level_and_other_text_is_kept() {
-        let body = r#"<a href="../roles/dpo.html">DPO</a> <img src="../x.png"> a="../b" ="../"#;
-        let text = book(frame_of(&[0]), vec![(0, body)]);
+    fn a_body_s_ids_are_renamed_after_its_page() {
+        let body = r#"<h2 id="pitfalls">Pitfalls</h2><div data-id="x" id="">"#;
         assert_eq!(
-            text,
-            r#"<main><article><a href="roles/dpo.html">DPO</a> <img src="x.png"> a="b" ="</article></main>"#
+            links().body("roles/dpo.html", body).unwrap(),
+            r##"<h2 id="page-dpo_pitfalls">Pitfalls</h2><div data-id="x" id="">"##
         );
+        // The same heading in two pages: two ids, neither the article's own.
+        let other = links().body("procedures/pilot.html", body).unwrap();
+        assert!(other.contains(r##"id="page-pilot_pitfalls""##), "{other}");
+    }
+
+    #[test]
+    fn links_to_pages_of_the_book_become_its_anchors() {
+        let body = concat!(
+            r##"<a href="#pitfalls">a</a> <a href="../roles/dpo.html">b</a> "##,
+            r##"<a href="../roles/dpo.html#scope">c</a> <a href="../procedures/pilot.html#step-go">d</a> "##,
+            r##"<a href="#step-go">e</a> <a href="../raci.html#dpo">f</a> <a href="https://x.fr/#a">g</a> "##,
+            r##"<a href="#">h</a>"##,
+        );
+        assert_eq!(
+            links().body("procedures/pilot.html", body).unwrap(),
+            concat!(
+                r##"<a href="#page-pilot_pitfalls">a</a> <a href="#page-dpo">b</a> "##,
+                r##"<a href="#page-dpo_scope">c</a> <a href="procedures/pilot.html#step-go">d</a> "##,
+                r##"<a href="procedures/pilot.html#step-go">e</a> <a href="raci.html#dpo">f</a> <a href="https://x.fr/#a">g</a> "##,
+                r##"<a href="#">h</a>"##,
+            )
+        );
+    }
+
+    #[test]
+    fn references_to_ids_follow_them_and_other_relative_urls_lose_one_level() {
+        let body = concat!(
+            r##"<label for="name">N</label><input id="name" aria-describedby="a  b"> "##,
+            r##"<img src="../x.png" alt="=&quot;../"><br/><p title="a > b" data-x = '../y' ID=z>"##,
+        );
+        assert_eq!(
+            links().body("roles/dpo.html", body).unwrap(),
+            concat!(
+                r##"<label for="page-dpo_name">N</label><input id="page-dpo_name" aria-describedby="page-dpo_a page-dpo_b"> "##,
+                r##"<img src="x.png" alt="=&quot;../"><br/><p title="a > b" data-x = 'y' ID=page-dpo_z>"##,
+            )
+        );
+    }
+
+    #[test]
+    fn text_code_and_comments_are_copied_as_they_are() {
+        // pulldown-cmark leaves quotes in text as they are.
+        let body = concat!(
+            r##"<p>Write id="x" and href="../a.html", 1 < 2 <code>id="y"</code></p>"##,
+            r##"<!-- <a href="#x"> --> <h2 id="x">X</h2> <3"##,
+        );
+        assert_eq!(
+            links().body("roles/dpo.html", body).unwrap(),
+            concat!(
+                r##"<p>Write id="x" and href="../a.html", 1 < 2 <code>id="y"</code></p>"##,
+                r##"<!-- <a href="#x"> --> <h2 id="page-dpo_x">X</h2> <3"##,
+            )
+        );
+    }
+
+    #[test]
+    fn a_page_outside_the_book_has_no_body_there() {
+        assert_eq!(links().body("tags/x.html", "<p>x</p>"), None);
     }
 
     #[test]

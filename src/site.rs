@@ -406,6 +406,14 @@ impl Writer<'_> {
             in_book[i] = true;
         }
         order.extend((0..self.site.pages.len()).filter(|&i| !in_book[i]));
+        let pages = &self.site.pages;
+        let links = book.as_ref().map(|frame| {
+            book::Links::new(frame.order().map(|i| {
+                let page = &pages[i];
+                (page.url.as_str(), page.doc.id.as_str(), &page.anchors)
+            }))
+        });
+        let links = links.as_ref();
         // Pages render in parallel; one thread writes them, in the order they come.
         // Creating thousands of files in one folder from several threads makes the
         // file system contend on the folder's lock, which costs more than it gains.
@@ -420,9 +428,13 @@ impl Writer<'_> {
                 .map_with((sender.clone(), base.clone()), |(sender, context), i| {
                     let result = self.render_page(i, context, &base).map(|output| {
                         if let Some(html) = output.html {
-                            let url = self.site.pages[i].url.clone();
-                            let _ = sender.send(Output::File(url, html));
-                            let _ = sender.send(Output::BookBody(i, output.body));
+                            let url = &self.site.pages[i].url;
+                            // Made the book's here, in parallel, not by the writer.
+                            let body = links.and_then(|links| links.body(url, &output.body));
+                            let _ = sender.send(Output::File(url.clone(), html));
+                            if let Some(body) = body {
+                                let _ = sender.send(Output::BookBody(i, body));
+                            }
                         }
                         output.kept
                     });
@@ -571,6 +583,7 @@ impl Writer<'_> {
                     "label": site.kinds_label(*kind),
                     "pages": list.iter().map(|&i| serde_json::json!({
                         "id": site.pages[i].doc.id,
+                        "anchor": book::page_anchor(&site.pages[i].doc.id),
                         "title": site.pages[i].doc.common.title,
                         "summary": site.pages[i].doc.common.summary,
                         "url": site.pages[i].url,

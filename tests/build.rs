@@ -112,6 +112,42 @@ fn role_cards_list_their_involvement_and_the_matrix_has_every_cell() {
 }
 
 #[test]
+fn the_print_book_renames_each_body_s_ids_and_keeps_its_links_in_the_book() {
+    let files = base(None, None);
+    let book = page(&files, "impression.html");
+    // Ids: a body's are prefixed by its page's article, the article's own kept.
+    for id in [
+        "page-pilote",
+        "page-pilote_securite-des-donnees",
+        "page-referent-ia_mission-detaillee",
+        "page-introduction_par-ou-commencer",
+    ] {
+        assert_eq!(
+            book.matches(&format!(" id=\"{id}\"")).count(),
+            1,
+            "one id {id}"
+        );
+    }
+    assert!(!book.contains(" id=\"securite-des-donnees\""), "{book}");
+    // Links: to a page of the book and to one of its headings, they jump within
+    // the book; to a step, which only the playbook's own page shows, to that page.
+    assert!(book.contains("href=\"#page-charte\""), "link by path");
+    assert!(
+        book.contains("href=\"#page-referent-ia_mission-detaillee\""),
+        "link to another page's heading"
+    );
+    assert!(
+        book.contains("href=\"procedures/pilote.html#step-cadrer\""),
+        "link to a step"
+    );
+    assert!(
+        book.contains("href=\"https://example.org/x.md\""),
+        "external link untouched"
+    );
+    assert!(!book.contains("=\"../"), "no link climbs out of the root");
+}
+
+#[test]
 fn links_are_rewritten_relative_and_external_ones_kept() {
     let files = base(None, None);
     let playbook = page(&files, "procedures/pilote.html");

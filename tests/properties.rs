@@ -1,13 +1,15 @@
 //! Property tests of the hand-written parsers: the front matter split, the `:::`
-//! container blocks and the `{{ … }}` values. proptest generates inputs from pieces
-//! that matter to them (fences, markers, braces, backticks, CRLF, accents), and
-//! arbitrary text, which none of them may panic on.
+//! container blocks, the `{{ … }}` values and the print book's reading of a body's
+//! tags. proptest generates inputs from pieces that matter to them (fences, markers,
+//! braces, backticks, CRLF, accents, quotes, angle brackets), and arbitrary text,
+//! which none of them may panic on.
 //!
 //! The tests run 4,000 cases each; `PROPTEST_CASES=N` sets another number, which is
 //! how `scripts/fuzz` runs them for longer outside CI.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
+use gouvernail::book::Links;
 use gouvernail::edition::Org;
 use gouvernail::model::Kind;
 use gouvernail::model::Size;
@@ -71,6 +73,28 @@ fn body_piece() -> impl Strategy<Value = String> {
         Just("{{ pas fermé".to_string()),
         Just("".to_string()),
         "[a-zA-Zéè' `{}]{0,30}",
+    ]
+}
+
+/// Pieces of rendered HTML as the print book reads them: tags and their attributes
+/// in every quoting, comments, and text with quotes and angle brackets.
+fn html_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("<h2 id=\"x\">".to_string()),
+        Just("<a href=\"#x\">".to_string()),
+        Just("<a href=\"../roles/dpo.html#y\">".to_string()),
+        Just("<img src='../é.png' alt=été>".to_string()),
+        Just("<input id=a for = \"b c\" disabled/>".to_string()),
+        Just("<p title=\"a > b\">".to_string()),
+        Just("<!-- <a id=\"z\"> -->".to_string()),
+        Just("</p>".to_string()),
+        Just("<".to_string()),
+        Just("<a".to_string()),
+        Just("<a href=\"".to_string()),
+        Just("=\"".to_string()),
+        Just("id=\"x\"".to_string()),
+        "[a-zé \"'=<>/#.-]{0,12}",
+        any::<String>(),
     ]
 }
 
@@ -188,5 +212,20 @@ proptest! {
         };
         let (out, line_map, _) = tailor(body, sized.then_some(Size::Medium));
         prop_assert_eq!(line_map.len(), out.split_inclusive('\n').count().max(1));
+    }
+
+    #[test]
+    fn the_book_reads_any_body_and_changes_only_attribute_values(pieces in prop::collection::vec(html_piece(), 0..20)) {
+        let body = pieces.concat();
+        let none = HashSet::new();
+        let links = Links::new([("roles/dpo.html", "dpo", &none)]);
+        let out = links.body("roles/dpo.html", &body).expect("the page is in the book");
+        // Values change, never the markup around them.
+        for c in ['<', '>', '"', '\'', '='] {
+            prop_assert_eq!(out.matches(c).count(), body.matches(c).count(), "{:?} → {:?}", body, out);
+        }
+        if !body.contains('<') {
+            prop_assert_eq!(out, body);
+        }
     }
 }

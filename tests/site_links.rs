@@ -1,20 +1,24 @@
 //! Builds the default handbook (the repository's own edition) to a folder and walks
 //! every page: each `href` and `src` must name a file that exists on disk, and each
-//! `#fragment` an id in that file, as a browser opening the site from file:// needs.
+//! `#fragment` exactly one id in that file, as a browser opening the site from
+//! file:// needs. The print book, where every page's body meets the others, must
+//! have no id twice.
 
 mod common;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use common::{build_to_dir, options, repo_root};
 use regex::Regex;
 
-fn ids_of(html: &str, id_pattern: &Regex) -> HashSet<String> {
-    id_pattern
-        .captures_iter(html)
-        .map(|c| c[1].to_string())
-        .collect()
+/// How many times each id appears in `html`.
+fn ids_of(html: &str, id_pattern: &Regex) -> HashMap<String, usize> {
+    let mut ids = HashMap::new();
+    for capture in id_pattern.captures_iter(html) {
+        *ids.entry(capture[1].to_string()).or_insert(0) += 1;
+    }
+    ids
 }
 
 fn decode(url: &str) -> String {
@@ -39,13 +43,35 @@ fn every_link_of_the_default_handbook_resolves_from_disk() {
             );
         }
         check_links(&out);
+        check_book_ids(&out.join("impression.html"));
     }
+}
+
+/// Every id of the print book is unique, and its pages' bodies keep theirs.
+fn check_book_ids(book: &Path) {
+    let id_pattern = Regex::new(r#"\sid="([^"]+)""#).unwrap();
+    let ids = ids_of(&std::fs::read_to_string(book).unwrap(), &id_pattern);
+    let mut twice: Vec<String> = ids
+        .iter()
+        .filter(|(_, &n)| n > 1)
+        .map(|(id, n)| format!("{id} ({n} times)"))
+        .collect();
+    twice.sort();
+    assert!(
+        twice.is_empty(),
+        "{} ids appear more than once in {}:\n{}",
+        twice.len(),
+        book.display(),
+        twice.join("\n")
+    );
+    // The check means something only if the bodies' headings are there.
+    assert!(ids.len() > 300, "only {} ids in the book", ids.len());
 }
 
 fn check_links(out: &Path) {
     let attr = Regex::new(r#"(?:href|src)="([^"]*)""#).unwrap();
     let id_pattern = Regex::new(r#"\sid="([^"]+)""#).unwrap();
-    let mut ids: HashMap<PathBuf, HashSet<String>> = HashMap::new();
+    let mut ids: HashMap<PathBuf, HashMap<String, usize>> = HashMap::new();
     let mut pages = 0;
     let mut links = 0;
     let mut broken = Vec::new();
@@ -95,11 +121,16 @@ fn check_links(out: &Path) {
                         &id_pattern,
                     )
                 });
-                if !known.contains(fragment) {
-                    broken.push(format!(
+                match known.get(fragment).copied().unwrap_or(0) {
+                    1 => {}
+                    0 => broken.push(format!(
                         "{} → {url} (no id `{fragment}`)",
                         entry.path().display()
-                    ));
+                    )),
+                    n => broken.push(format!(
+                        "{} → {url} ({n} ids `{fragment}`: the link may land on the wrong one)",
+                        entry.path().display()
+                    )),
                 }
             }
         }

@@ -32,6 +32,8 @@ for (const [name, rootOf] of [["file://", 0], ["http", 1]]) {
     const { page, context, problems } = await open(root, "index.html");
     const input = page.locator("#search-input");
     assert.equal(await input.getAttribute("role"), "combobox");
+    // What a screen reader gets: a combobox named by its label, in the search landmark.
+    assert.equal(await page.getByRole("search").getByRole("combobox", { name: "Rechercher", exact: true }).count(), 1);
 
     await typeQuery(page, "securite des donnees");
     assert.equal(await input.getAttribute("aria-expanded"), "true");
@@ -76,6 +78,10 @@ for (const [name, rootOf] of [["file://", 0], ["http", 1]]) {
     await page.keyboard.press("Escape");
     assert.equal(await input.getAttribute("aria-expanded"), "false");
     assert.ok(!(await page.locator("#search-listbox").isVisible()));
+    // A second Esc clears the box (a text input: the script does it, not the browser).
+    await page.keyboard.press("Escape");
+    assert.equal(await input.inputValue(), "");
+    await typeQuery(page, "shadow");
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("ArrowDown");
     const href = await options.nth(1).locator("a").getAttribute("href");
