@@ -732,6 +732,11 @@ mod tests {
     use super::*;
 
     fn run(body: &str, audience: Audience) -> (String, Vec<String>) {
+        let (out, problems) = tailored(body, audience);
+        (out.text().to_string(), problems)
+    }
+
+    fn tailored(body: &str, audience: Audience) -> (TailoredBody, Vec<String>) {
         let org = Org {
             name: Some("ACME".into()),
             contacts: [("dpo".to_string(), "Jo".to_string())].into(),
@@ -760,10 +765,7 @@ mod tests {
             example: None,
         }];
         let (out, problems) = tailor_body(body, 1, audience, &values, &declared);
-        (
-            out.text().to_string(),
-            problems.into_iter().map(|p| p.1).collect(),
-        )
+        (out, problems.into_iter().map(|p| p.1).collect())
     }
 
     const ALL: Audience = Audience {
@@ -792,20 +794,8 @@ mod tests {
     }
 
     fn containers(body: &str) -> (String, Vec<Container>) {
-        let org = Org {
-            name: Some("ACME".into()),
-            ..Org::default()
-        };
-        let (variables, data) = (BTreeMap::new(), HashMap::new());
-        let values = Values {
-            org: &org,
-            org_size_label: None,
-            org_sector_label: None,
-            variables: &variables,
-            data: &data,
-        };
-        let (out, problems) = tailor_body(body, 1, ALL, &values, &[]);
-        assert!(problems.is_empty());
+        let (out, problems) = tailored(body, ALL);
+        assert!(problems.is_empty(), "{problems:?}");
         let found = (0..).map_while(|n| out.container(n).cloned()).collect();
         (out.text().to_string(), found)
     }
