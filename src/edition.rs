@@ -146,7 +146,7 @@ pub struct Edition {
     pub size: Option<Size>,
     pub sector: Option<Sector>,
     /// The files of each source folder, by relative path (see `files`).
-    files: HashMap<&'static str, BTreeMap<String, PathBuf>>,
+    files: HashMap<&'static str, BTreeMap<String, Origin>>,
 }
 
 impl Edition {
@@ -311,10 +311,30 @@ impl Edition {
     /// Every file under `folder` (one of `SOURCE_FOLDERS`) of any layer, by path
     /// relative to `folder` (with `/` separators): the nearest layer's file wins, and
     /// files that a nearer layer's `exclude` names are left out.
-    pub fn files(&self, folder: &str) -> &BTreeMap<String, PathBuf> {
-        static NONE: BTreeMap<String, PathBuf> = BTreeMap::new();
-        self.files.get(folder).unwrap_or(&NONE)
+    pub fn files(&self, folder: &str) -> impl Iterator<Item = (&String, &PathBuf)> {
+        self.files
+            .get(folder)
+            .into_iter()
+            .flatten()
+            .map(|(rel, origin)| (rel, &origin.path))
     }
+
+    /// Where the file `rel` of `folder` comes from, and what it shadows (for a
+    /// drift report, or a server that watches every layer).
+    pub fn origin(&self, folder: &str, rel: &str) -> Option<&Origin> {
+        self.files.get(folder)?.get(rel)
+    }
+}
+
+/// Where a file of the edition comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The file that is used.
+    pub path: PathBuf,
+    /// Its layer, as an index into `Edition::layers` (0 is the base).
+    pub layer: usize,
+    /// The files of the same path in lower layers that it shadows, nearest first.
+    pub shadows: Vec<PathBuf>,
 }
 
 /// Walks the source folders of every layer, base first, into one file per relative
@@ -324,7 +344,7 @@ impl Edition {
 fn index_files(
     layers: &[Layer],
 ) -> (
-    HashMap<&'static str, BTreeMap<String, PathBuf>>,
+    HashMap<&'static str, BTreeMap<String, Origin>>,
     Vec<Diagnostic>,
 ) {
     let roots: Vec<PathBuf> = layers
@@ -394,7 +414,17 @@ fn index_files(
                 if excluded {
                     files.remove(&rel);
                 } else {
-                    files.insert(rel, entry.path().to_path_buf());
+                    let below = files.remove(&rel).map(|o: Origin| {
+                        let mut shadows = vec![o.path];
+                        shadows.extend(o.shadows);
+                        shadows
+                    });
+                    let origin = Origin {
+                        path: entry.path().to_path_buf(),
+                        layer: i,
+                        shadows: below.unwrap_or_default(),
+                    };
+                    files.insert(rel, origin);
                 }
             }
         }

@@ -175,7 +175,6 @@ pub fn build_edition(
 fn load_documents(edition: &Edition) -> (Vec<Document>, HashSet<String>, Vec<Diagnostic>) {
     let files: Vec<(&String, &std::path::PathBuf)> = edition
         .files("content")
-        .iter()
         .filter(|(rel, _)| rel.ends_with(".md"))
         .collect();
     let results: Vec<(String, Result<Document, Vec<Diagnostic>>)> = files

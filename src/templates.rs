@@ -37,7 +37,9 @@ pub fn load(edition: &Edition) -> Result<Tera, Vec<Diagnostic>> {
     for (name, path) in edition.files("templates") {
         match std::fs::read_to_string(path) {
             Ok(text) => {
-                // The repository's own edition holds the built-in templates themselves.
+                // The repository's own edition holds the built-in templates themselves:
+                // an override identical to its built-in is not parsed twice. It is
+                // still the edition's file (`Edition::origin` says where it is from).
                 if sources
                     .get(name)
                     .is_some_and(|(builtin, _)| *builtin == text)

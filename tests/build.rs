@@ -374,3 +374,29 @@ fn the_code_colours_load_only_where_there_is_highlighted_code() {
         );
     }
 }
+
+#[test]
+fn the_edition_knows_where_each_file_comes_from_and_what_it_shadows() {
+    let intro = "---\ntitle: Intro du client\nsummary: Remplace celle de la base.\n---\nTexte.\n";
+    let tmp = child_of_base(
+        "",
+        &[
+            ("content/pages/introduction.md", intro),
+            ("templates/footer.html", "<footer>client</footer>\n"),
+        ],
+    );
+    let edition = gouvernail::edition::Edition::load(tmp.path()).unwrap();
+    let ours = edition.origin("content", "pages/introduction.md").unwrap();
+    assert_eq!(ours.layer, 1);
+    assert_eq!(ours.path, tmp.path().join("content/pages/introduction.md"));
+    let base_intro = fixture("base")
+        .canonicalize()
+        .unwrap()
+        .join("content/pages/introduction.md");
+    assert_eq!(ours.shadows, [base_intro]);
+    let inherited = edition.origin("content", "pages/grandes.md").unwrap();
+    assert_eq!((inherited.layer, inherited.shadows.len()), (0, 0));
+    let footer = edition.origin("templates", "footer.html").unwrap();
+    assert_eq!(footer.layer, 1);
+    assert!(edition.origin("content", "pages/absente.md").is_none());
+}
