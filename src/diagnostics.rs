@@ -70,7 +70,11 @@ impl Diagnostic {
 
     /// Points at a whole 1-based line of a source file.
     pub fn at_line(self, source: &Arc<SourceFile>, line: usize) -> Self {
-        let span = line_span(&source.text, line);
+        let text = &source.text;
+        let span = match source.lines().start(line.max(1)) {
+            Some(start) => start..text[start..].find('\n').map_or(text.len(), |i| start + i),
+            None => text.len()..text.len(),
+        };
         self.at(source, span)
     }
 
@@ -94,9 +98,9 @@ impl Diagnostic {
     /// The 1-based line and column, when the problem has a location.
     pub fn line_column(&self) -> Option<(usize, usize)> {
         let (source, span) = self.location.as_ref()?;
-        let before = &source.text[..span.start];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let line = source.lines().line(span.start);
+        let line_start = source.lines().start(line).unwrap_or(0);
+        let column = source.text[line_start..span.start].chars().count() + 1;
         Some((line, column))
     }
 
@@ -109,19 +113,6 @@ impl Diagnostic {
         };
         format!("{place}{}", self.message)
     }
-}
-
-/// The byte range of a 1-based line, without its newline.
-pub fn line_span(text: &str, line: usize) -> Range<usize> {
-    let mut start = 0;
-    for _ in 1..line {
-        match text[start..].find('\n') {
-            Some(i) => start += i + 1,
-            None => return text.len()..text.len(),
-        }
-    }
-    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    start..end
 }
 
 /// Whether to colour the output.
@@ -145,8 +136,10 @@ pub fn print_text(diagnostics: &[Diagnostic], colour: Colour) {
     let config = term::Config::default();
     let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
     sorted.sort_by_key(|d| (d.severity == Severity::Error, d.file(), d.line_column()));
-    // Each file's text made printable once, however many problems it has.
-    let mut printable: HashMap<*const SourceFile, Printable> = HashMap::new();
+    // Each file made printable and indexed by line once, however many problems
+    // it has.
+    let mut files: HashMap<*const SourceFile, (Printable, SimpleFile<String, String>)> =
+        HashMap::new();
     for diagnostic in sorted {
         let mut report = match diagnostic.severity {
             Severity::Error => Report::error(),
@@ -158,15 +151,15 @@ pub fn print_text(diagnostics: &[Diagnostic], colour: Colour) {
         }
         let result = match &diagnostic.location {
             Some((source, span)) => {
-                let shown = printable
-                    .entry(Arc::as_ptr(source))
-                    .or_insert_with(|| Printable::new(&source.text));
-                let name = escape_controls(&source.path.display().to_string()).into_owned();
-                let text = shown.text.as_deref().unwrap_or(&source.text);
-                let file = SimpleFile::new(name, text);
+                let (shown, file) = files.entry(Arc::as_ptr(source)).or_insert_with(|| {
+                    let shown = Printable::new(&source.text);
+                    let name = escape_controls(&source.path.display().to_string()).into_owned();
+                    let text = shown.text.clone().unwrap_or_else(|| source.text.clone());
+                    (shown, SimpleFile::new(name, text))
+                });
                 let span = shown.offset(span.start)..shown.offset(span.end);
                 let report = report.with_labels(vec![Label::primary((), span)]);
-                term::emit_to_write_style(&mut out, &config, &file, &report)
+                term::emit_to_write_style(&mut out, &config, &*file, &report)
             }
             None => {
                 let name = diagnostic.path.as_ref().map(|p| p.display().to_string());

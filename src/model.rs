@@ -634,6 +634,53 @@ pub enum KindData {
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
+    lines: std::sync::OnceLock<LineIndex>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, text: String) -> SourceFile {
+        SourceFile {
+            path,
+            text,
+            lines: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Where its lines start, computed on first use.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+}
+
+/// The byte offsets where the lines of a text start, so that finding the line of
+/// an offset takes logarithmic time: many problems in one large file then cost
+/// time in proportion to the file, not to the file times the problems.
+#[derive(Clone, Debug)]
+pub struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(newlines(text).map(|at| at + 1));
+        LineIndex(starts)
+    }
+
+    /// The 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|start| *start <= offset)
+    }
+
+    /// The byte offset where a 1-based line starts, if the text has it.
+    pub fn start(&self, line: usize) -> Option<usize> {
+        self.0.get(line.checked_sub(1)?).copied()
+    }
+}
+
+fn newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(at, _)| at)
 }
 
 impl fmt::Debug for SourceFile {

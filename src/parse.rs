@@ -67,7 +67,7 @@ pub fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Diagnost
     let forbidden = text
         .char_indices()
         .find(|(_, c)| *c == '\0' || crate::tailor::marks::RESERVED.contains(c));
-    let source = Arc::new(SourceFile { path, text });
+    let source = Arc::new(SourceFile::new(path, text));
     if let Some((at, c)) = forbidden {
         let (message, hint) = if c == '\0' {
             ("the file holds a NUL character (a zero byte)", "delete it (an editor that shows invisible characters finds it); a NUL in a text file is usually the trace of a bad copy or a binary file")
@@ -241,6 +241,22 @@ pub fn parse_document(
                 .hint("ids are lowercase ASCII letters, digits and hyphens (`mener-pilote`); rename the file or set `id:`"),
         );
     }
+    let (parts, what) = match &data {
+        KindData::Playbook(p) => (p.steps.len(), "steps"),
+        KindData::Charter(c) => (c.clauses.len(), "clauses"),
+        KindData::Comms(c) => (c.phases.len(), "phases"),
+        KindData::Assessment(a) => (a.questions.len(), "questions"),
+        _ => (0, ""),
+    };
+    if parts > MAX_PARTS_PER_PAGE {
+        problems.push(
+            Diagnostic::error(format!(
+                "the page has {parts} {what}; the limit is {MAX_PARTS_PER_PAGE}"
+            ))
+            .at(&source, spans.key_or_start(&[Key(what)]))
+            .hint(format!("split it into several pages: no reader follows {MAX_PARTS_PER_PAGE} {what} in one, and the RACI matrix and timelines grow with their square")),
+        );
+    }
     if common.tags.len() > MAX_TAGS_PER_PAGE {
         problems.push(
             Diagnostic::error(format!(
@@ -348,6 +364,11 @@ impl FrontMatter<'_> {
 /// every tag page lists the cards of its pages, so the cost of a page's tags grows
 /// with the square of their number.
 pub const MAX_TAGS_PER_PAGE: usize = 100;
+
+/// The most steps, clauses, phases or questions one page may have. The longest
+/// playbook of the default handbook has 9 steps; the RACI matrix and the audience ×
+/// phase matrix grow with the square of their number.
+pub const MAX_PARTS_PER_PAGE: usize = 200;
 
 /// The deepest `[` / `{` nesting a YAML text may have. Real front matter nests two
 /// or three levels; the YAML parser's time grows much faster than the depth.

@@ -13,6 +13,8 @@ use std::ops::Range;
 use marked_yaml::types::{MarkedMappingNode, Node};
 use marked_yaml::Marker;
 
+use crate::model::LineIndex;
+
 /// One step of a path into a YAML document.
 #[derive(Clone, Copy, Debug)]
 pub enum Step<'a> {
@@ -27,6 +29,7 @@ pub struct YamlSpans<'t> {
     yaml: &'t str,
     offset: usize,
     root: OnceCell<Option<Node>>,
+    lines: OnceCell<LineIndex>,
 }
 
 impl<'t> YamlSpans<'t> {
@@ -35,6 +38,7 @@ impl<'t> YamlSpans<'t> {
             yaml,
             offset,
             root: OnceCell::new(),
+            lines: OnceCell::new(),
         }
     }
 
@@ -108,12 +112,8 @@ impl<'t> YamlSpans<'t> {
 
     /// A marker's byte offset in the file: its line, then its column in characters.
     fn byte(&self, marker: &Marker) -> Option<usize> {
-        let line_start: usize = self
-            .yaml
-            .split_inclusive('\n')
-            .take(marker.line().checked_sub(1)?)
-            .map(str::len)
-            .sum();
+        let lines = self.lines.get_or_init(|| LineIndex::new(self.yaml));
+        let line_start = lines.start(marker.line())?;
         let line = &self.yaml[line_start..];
         let column = line
             .char_indices()

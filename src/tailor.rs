@@ -352,6 +352,8 @@ pub struct TailoredBody {
     text: BodyText,
     /// The containers the text's marks open, by number.
     containers: Vec<Container>,
+    /// Where a tailored text's lines start, computed on first use.
+    lines: std::sync::OnceLock<LineIndex>,
     /// The source line (1-based) of each line of the text; none when the text is
     /// the source's own body, whose lines follow from `first_line`.
     line_map: Option<Vec<usize>>,
@@ -372,6 +374,7 @@ impl TailoredBody {
         TailoredBody {
             text: BodyText::Source(source.clone(), body_start),
             containers: Vec::new(),
+            lines: Default::default(),
             line_map: None,
             first_line: line_of(&source.text, body_start),
         }
@@ -384,6 +387,7 @@ impl TailoredBody {
         TailoredBody {
             text: BodyText::Tailored(text),
             containers: Vec::new(),
+            lines: Default::default(),
             line_map: Some(line_map),
             first_line,
         }
@@ -403,7 +407,12 @@ impl TailoredBody {
 
     /// The source line of a byte offset of the text.
     pub fn source_line(&self, offset: usize) -> usize {
-        let line = line_of(self.text(), offset);
+        let text = match &self.text {
+            // The source's own text: its index gives the file's line.
+            BodyText::Source(source, start) => return source.lines().line(start + offset),
+            BodyText::Tailored(text) => text,
+        };
+        let line = self.lines.get_or_init(|| LineIndex::new(text)).line(offset);
         match &self.line_map {
             None => self.first_line + line - 1,
             Some(map) => map
@@ -443,7 +452,8 @@ pub fn code_ranges(text: &str) -> Vec<Range<usize>> {
 }
 
 struct OpenBlock {
-    line: usize,
+    /// Where its `:::` line starts in the body.
+    offset: usize,
     keep: bool,
     wrapped: bool,
 }
@@ -587,7 +597,7 @@ pub fn tailor_body(
                 emit(&mut out, &mut line_map, "", line_no);
             }
             stack.push(OpenBlock {
-                line: line_no,
+                offset: start,
                 keep,
                 wrapped,
             });
@@ -615,13 +625,8 @@ pub fn tailor_body(
         emit(&mut out, &mut line_map, &filled, line_no);
     }
     for block in stack {
-        let at = body
-            .split_inclusive('\n')
-            .take(block.line - first_line)
-            .map(str::len)
-            .sum();
         problems.push((
-            at,
+            block.offset,
             "this `:::` block is never closed".into(),
             "add a line `:::` where the block ends".into(),
         ));
@@ -632,6 +637,7 @@ pub fn tailor_body(
     let body = TailoredBody {
         text: BodyText::Tailored(out),
         containers,
+        lines: Default::default(),
         line_map: Some(line_map),
         first_line,
     };
