@@ -170,8 +170,13 @@ pub fn render(
     let mut highlighted = false;
 
     let parser = Parser::new_ext(body.text(), options()).into_offset_iter();
-    // Merged, so that a blank's mark is always within one text event.
-    for (event, range) in TextMergeWithOffset::new(parser) {
+    // With blanks, text events are merged so that each mark is within one event.
+    let parser: Box<dyn Iterator<Item = _>> = if body.text().contains(marks::BLANK) {
+        Box::new(TextMergeWithOffset::new(parser))
+    } else {
+        Box::new(parser)
+    };
+    for (event, range) in parser {
         // Code blocks: gather the text, then highlight it whole.
         if let Some((_, text)) = &mut code {
             match event {
@@ -307,25 +312,46 @@ pub fn render(
     }
 }
 
+/// One event, or the several a text with blanks becomes.
+enum Expanded<'e> {
+    One(Option<Event<'e>>),
+    Many(std::vec::IntoIter<Event<'e>>),
+}
+
+impl<'e> Iterator for Expanded<'e> {
+    type Item = Event<'e>;
+    fn next(&mut self) -> Option<Event<'e>> {
+        match self {
+            Expanded::One(event) => event.take(),
+            Expanded::Many(events) => events.next(),
+        }
+    }
+}
+
 /// A text event with blanks, as the text around them and each blank's fill-in
 /// field (whose label stays text, for the search index); any other event as it is.
-fn with_blanks(event: Event<'_>) -> Vec<Event<'_>> {
+fn with_blanks(event: Event<'_>) -> Expanded<'_> {
     match event {
-        Event::Text(text) if text.contains(marks::BLANK) => tailor::pieces(&text)
-            .into_iter()
-            .flat_map(|piece| match piece {
-                Piece::Text(text) => vec![Event::Text(text.to_string().into())],
-                Piece::Blank { name, label } => vec![
-                    Event::InlineHtml(
-                        format!("<span class=\"blank\" data-var=\"{}\">", html_escape(name)).into(),
-                    ),
-                    Event::Text(label.to_string().into()),
-                    Event::InlineHtml("</span>".into()),
-                ],
-            })
-            .collect(),
-        event => vec![event],
+        Event::Text(text) if text.contains(marks::BLANK) => Expanded::Many(blank_events(&text)),
+        event => Expanded::One(Some(event)),
     }
+}
+
+fn blank_events(text: &str) -> std::vec::IntoIter<Event<'static>> {
+    tailor::pieces(text)
+        .into_iter()
+        .flat_map(|piece| match piece {
+            Piece::Text(text) => vec![Event::Text(text.to_string().into())],
+            Piece::Blank { name, label } => vec![
+                Event::InlineHtml(
+                    format!("<span class=\"blank\" data-var=\"{}\">", html_escape(name)).into(),
+                ),
+                Event::Text(label.to_string().into()),
+                Event::InlineHtml("</span>".into()),
+            ],
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
 }
 
 /// When the paragraph just closed at the end of `events` is a container's mark
