@@ -386,6 +386,20 @@ fn index_files(
                     }
                     continue;
                 }
+                if entry.path_is_symlink() && entry.depth() > 0 && entry.file_type().is_dir() {
+                    // Followed, links between folders of a layer could name the same
+                    // folder by 2^n paths; a linked source folder is enough.
+                    problems.push(
+                        Diagnostic::error(format!(
+                            "{} is a symbolic link to a folder",
+                            entry.path().display()
+                        ))
+                        .in_file(entry.path())
+                        .hint(format!("links to folders are followed only for {folder}/ itself; link the files one by one, or move the folder here")),
+                    );
+                    walk.skip_current_dir();
+                    continue;
+                }
                 if entry.path_is_symlink() {
                     let target = entry.path().canonicalize().unwrap_or_default();
                     if !roots.iter().any(|root| target.starts_with(root)) {

@@ -14,7 +14,7 @@ use serde_yaml_ng::Value;
 
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::*;
-use crate::spans::{Key, YamlSpans};
+use crate::spans::{Index, Key, YamlSpans};
 
 /// The largest source file a build reads (a page, a data file, handbook.yaml). The
 /// longest page of the default handbook is about 30 KB; a file past this limit is a
@@ -271,6 +271,34 @@ pub fn parse_document(
             .hint(format!("split it into several pages: no reader follows {MAX_PARTS_PER_PAGE} {what} in one, and the RACI matrix and timelines grow with their square")),
         );
     }
+    if id.len() > MAX_NAME_LENGTH && is_valid_id(&id) {
+        let span = match &common.id {
+            Some(_) => spans.value_or_key(&[Key("id")]),
+            None => 0..0,
+        };
+        problems.push(
+            Diagnostic::error(format!(
+                "the id `{}…` has {} characters; the limit is {MAX_NAME_LENGTH}",
+                &id[..24],
+                id.len()
+            ))
+            .at(&source, span)
+            .hint("the id names the page's file: shorten the file name or set a shorter `id:`"),
+        );
+    }
+    for (n, tag) in common.tags.iter().enumerate().take(MAX_TAGS_PER_PAGE) {
+        let length = crate::render::tag_slug(tag).len();
+        if length > MAX_NAME_LENGTH {
+            let shown: String = tag.chars().take(24).collect();
+            problems.push(
+                Diagnostic::error(format!(
+                    "the tag `{shown}…` makes a file name of {length} characters; the limit is {MAX_NAME_LENGTH}"
+                ))
+                .at(&source, spans.value_or_key(&[Key("tags"), Index(n)]))
+                .hint("a tag is a word or two that readers browse by; put longer text in the summary"),
+            );
+        }
+    }
     if common.tags.len() > MAX_TAGS_PER_PAGE {
         problems.push(
             Diagnostic::error(format!(
@@ -378,6 +406,11 @@ impl FrontMatter<'_> {
 /// every tag page lists the cards of its pages, so the cost of a page's tags grows
 /// with the square of their number.
 pub const MAX_TAGS_PER_PAGE: usize = 100;
+
+/// The longest page id, and the longest file name a tag may make. A file name has
+/// at most 255 bytes on common file systems; the longest id of the default handbook
+/// has 40 characters.
+pub const MAX_NAME_LENGTH: usize = 100;
 
 /// The most steps, clauses, phases or questions one page may have. The longest
 /// playbook of the default handbook has 9 steps; the RACI matrix and the audience ×

@@ -62,6 +62,31 @@ fn many_identical_headings_take_linear_time_and_get_unique_ids() {
 }
 
 #[test]
+fn ids_and_tags_too_long_for_a_file_name_are_refused_where_they_are_written() {
+    let long_id = "a".repeat(300);
+    let long_tag = "gouvernance ".repeat(25);
+    let front = format!("id: {long_id}\ntags: [court, {long_tag}]\n");
+    let ed = child_of_base("", &[("content/pages/long.md", &page(&front, "Texte.\n"))]);
+    let diagnostics = build_within(ed.path(), Duration::from_secs(20)).unwrap_err();
+    let id = diagnostics
+        .iter()
+        .find(|d| d.message.contains("has 300 characters; the limit is 100"))
+        .unwrap_or_else(|| panic!("{diagnostics:#?}"));
+    assert_eq!(id.line_column().map(|p| p.0), Some(4));
+    let tag = diagnostics
+        .iter()
+        .find(|d| d.message.contains("makes a file name of"))
+        .unwrap_or_else(|| panic!("{diagnostics:#?}"));
+    assert_eq!(tag.line_column().map(|p| p.0), Some(5));
+    assert!(
+        !diagnostics
+            .iter()
+            .any(|d| d.message.contains("File name too long")),
+        "{diagnostics:#?}"
+    );
+}
+
+#[test]
 fn a_page_with_thousands_of_tags_is_refused_quickly() {
     let tags: Vec<String> = (0..20_000).map(|i| format!("t{i}")).collect();
     let front = format!("tags: [{}]\n", tags.join(", "));
@@ -212,6 +237,35 @@ mod symlinks {
         assert!(d
             .message
             .contains(&ed.path().join("theme").display().to_string()));
+    }
+
+    #[test]
+    fn links_between_folders_are_refused_once_each_instead_of_multiplying_paths() {
+        // Level n holds two links to level n + 1: followed, 20 levels would name the
+        // last folder's page by 2^20 paths.
+        let levels = 20;
+        let ed = child_of_base("", &[]);
+        let pages = ed.path().join("content/pages");
+        for n in 0..levels {
+            let level = pages.join(format!("l{n}"));
+            std::fs::create_dir_all(&level).unwrap();
+            if n + 1 < levels {
+                for link in ["x", "y"] {
+                    symlink(format!("../l{}", n + 1), level.join(link)).unwrap();
+                }
+            }
+        }
+        std::fs::write(
+            pages.join(format!("l{}/fond.md", levels - 1)),
+            page("", "Au fond.\n"),
+        )
+        .unwrap();
+        let diagnostics = build_within(ed.path(), Duration::from_secs(20)).unwrap_err();
+        let refused = diagnostics
+            .iter()
+            .filter(|d| d.message.ends_with("is a symbolic link to a folder"))
+            .count();
+        assert_eq!(refused, 2 * (levels - 1), "{diagnostics:#?}");
     }
 
     #[test]
