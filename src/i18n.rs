@@ -1,13 +1,12 @@
-//! The site's labels and URL segments, per language.
+//! The site's labels, per language.
 //!
 //! Labels live in `src/i18n/<language>.yaml`, embedded in the binary; an edition
-//! overrides any of them with `labels:`. URL segments follow the language too, so a
-//! French handbook's playbooks are under `procedures/`.
+//! overrides any of them with `labels:`. The URL folders follow the language too:
+//! they are in `urls`.
 
 use std::collections::BTreeMap;
 
 use crate::edition::Language;
-use crate::model::Kind;
 
 const FR: &str = include_str!("i18n/fr.yaml");
 const EN: &str = include_str!("i18n/en.yaml");
@@ -40,50 +39,4 @@ impl Labels {
     pub fn map(&self) -> &BTreeMap<String, String> {
         &self.0
     }
-}
-
-/// The URL folder of a kind's pages.
-pub fn segment(language: Language, kind: Kind) -> &'static str {
-    match (language, kind) {
-        (Language::Fr, Kind::Playbook) => "procedures",
-        (Language::Fr, Kind::Charter) => "chartes",
-        (Language::Fr, Kind::Myth) => "idees-recues",
-        (Language::Fr, Kind::Comms) => "communication",
-        (Language::Fr, Kind::Case) => "cas",
-        (Language::Fr, Kind::Assessment) => "autodiagnostic",
-        (Language::En, Kind::Playbook) => "playbooks",
-        (Language::En, Kind::Charter) => "charters",
-        (Language::En, Kind::Myth) => "myths",
-        (Language::En, Kind::Comms) => "comms",
-        (Language::En, Kind::Case) => "cases",
-        (Language::En, Kind::Assessment) => "assessments",
-        (_, Kind::Role) => "roles",
-        (_, Kind::Page) => "pages",
-    }
-}
-
-/// The URL folder of tag pages, and the names of the single generated pages.
-pub fn tags_segment(language: Language) -> &'static str {
-    match language {
-        Language::Fr => "etiquettes",
-        Language::En => "tags",
-    }
-}
-
-pub fn print_page(language: Language) -> &'static str {
-    match language {
-        Language::Fr => "impression.html",
-        Language::En => "print.html",
-    }
-}
-
-pub fn search_page(language: Language) -> &'static str {
-    match language {
-        Language::Fr => "recherche.html",
-        Language::En => "search.html",
-    }
-}
-
-pub fn raci_page(_language: Language) -> &'static str {
-    "raci.html"
 }

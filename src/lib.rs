@@ -1,23 +1,32 @@
 //! gouvernail: a static site generator for AI-governance handbooks.
 //!
-//! The pipeline (see `site`) reads an edition (`edition`), parses its pages
-//! (`parse`), checks the corpus (`validate`), keeps what applies to the reader's
-//! organisation (`tailor`), renders Markdown and templates (`markdown`, `render`,
-//! `templates`) and writes the site (`output`, and the print book in `book`). The
-//! shared types are in `model`.
+//! The pipeline (`site`) reads an edition (`edition`), parses its pages (`parse`),
+//! checks the corpus (`validate`), keeps what applies to the reader's organisation
+//! (`tailor`), indexes the result (`library`), renders the bodies (`bodies`,
+//! `markdown`), checks their links (`links`), builds the search index (`search`),
+//! renders the pages through the templates over their views (`pages`, `views`,
+//! `templates`, `book`, `assets`) and writes the site (`output`). URLs and anchors
+//! come from `urls`; the shared types are in `model`. docs/architecture.md says
+//! what each stage takes and makes.
 
+pub mod assets;
+pub mod bodies;
 pub mod book;
 pub mod diagnostics;
 pub mod edition;
 pub mod i18n;
+pub mod library;
+pub mod links;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod pages;
 pub mod parse;
-pub mod render;
 pub mod search;
 pub mod site;
 pub mod spans;
 pub mod tailor;
 pub mod templates;
+pub mod urls;
 pub mod validate;
+pub mod views;

@@ -408,6 +408,46 @@ pub fn variant_label(dimension: &str, ids: &[&str], label: Label) -> String {
     format!("{} : {}", label("only_for"), names.join(", "))
 }
 
+/// A tailored body as plain Markdown, under its title (a charter's downloadable
+/// template): each variant labelled as on paper, each admonition's title in bold,
+/// each blank as `[label]`.
+pub fn plain(title: &str, body: &TailoredBody, label: Label) -> String {
+    use crate::tailor::{container_mark, pieces};
+    let with_blanks = |text: &str| -> String {
+        pieces(text)
+            .into_iter()
+            .map(|piece| match piece {
+                Piece::Text(text) => text.to_string(),
+                Piece::Blank { label, .. } => format!("[{label}]"),
+            })
+            .collect()
+    };
+    let mut out = format!("# {}\n\n", with_blanks(title));
+    for line in body.text().lines() {
+        match container_mark(line) {
+            Some(Some(n)) => match body.container(n) {
+                Some(Container::Variant { dimension, ids }) => {
+                    let text = variant_label(dimension, ids, label);
+                    out.push_str(&format!("*{text}*\n"));
+                }
+                Some(Container::Admonition { kind, title }) => {
+                    let title = title.clone().unwrap_or_else(|| label(kind));
+                    out.push_str(&format!("**{}**\n", with_blanks(&title)));
+                }
+                None => {}
+            },
+            Some(None) => {}
+            // The marks stand between blank lines: keep one.
+            None if line.trim().is_empty() && out.ends_with("\n\n") => {}
+            None => {
+                out.push_str(&with_blanks(line));
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
 /// Renders a short text from front matter (a clause, an action) as inline HTML:
 /// emphasis, code and links, without the surrounding paragraph; blanks as fill-in
 /// fields.
@@ -578,6 +618,66 @@ pub fn highlight_css() -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A generic edition's charter body with a variant, a note with a title and a
+    /// blank, tailored once.
+    fn tailored_charter() -> TailoredBody {
+        use crate::tailor::{tailor_body, Audience, Values};
+        let org = crate::edition::Org::default();
+        let (variables, data) = (
+            std::collections::BTreeMap::new(),
+            std::collections::HashMap::new(),
+        );
+        let values = Values {
+            org: &org,
+            org_size_label: None,
+            org_sector_label: None,
+            variables: &variables,
+            data: &data,
+        };
+        let declared = [crate::model::Variable {
+            name: "outil".into(),
+            label: "Nom de l'outil [interne]".into(),
+            example: None,
+        }];
+        let body = "Avant.\n\n::: sizes micro small\nPetit : {{ var.outil }}.\n:::\n\n::: note\nNote.\n:::\n\n::: sectors public\nPublic.\n:::\n";
+        let (tailored, problems) = tailor_body(body, 5, Audience::default(), &values, &declared);
+        assert!(problems.is_empty(), "{problems:?}");
+        tailored
+    }
+
+    #[test]
+    fn one_tailoring_gives_the_html_variants_and_the_markdown_template() {
+        let labels = crate::i18n::Labels::new(
+            crate::edition::Language::Fr,
+            &std::collections::BTreeMap::new(),
+        );
+        let body = tailored_charter();
+        let label = |key: &str| labels.get(key).to_string();
+        let html = render(&body, &|_, _| LinkTarget::Keep, false, &label).html;
+        assert!(html.contains("<div class=\"variant\" data-sizes=\"micro small\">\n<p class=\"variant-label\">Uniquement pour : TPE (moins de 10 personnes), Petite entreprise (10 à 49 personnes)</p>"), "{html}");
+        assert!(html.contains("data-sectors=\"public\">\n<p class=\"variant-label\">Uniquement pour : Secteur public</p>"), "{html}");
+        assert!(html.contains("<p>Petit : <span class=\"blank\" data-var=\"outil\">Nom de l'outil [interne]</span>.</p>"), "{html}");
+        let note = labels.get("note");
+        assert!(html.contains(&format!("<div class=\"admonition note\" role=\"note\">\n<p class=\"admonition-title\">{note}</p>")), "{html}");
+        assert_eq!(html.matches("</div>").count(), 3, "{html}");
+        assert!(
+            !html.contains(['\u{fdd0}', '\u{fdd3}', '\u{fdd4}']),
+            "a mark reached the HTML: {html}"
+        );
+
+        let markdown = plain("Charte", &body, &label);
+        assert!(markdown.starts_with("# Charte\n\nAvant.\n"), "{markdown}");
+        assert!(markdown.contains("*Uniquement pour : TPE (moins de 10 personnes), Petite entreprise (10 à 49 personnes)*\n\nPetit : [Nom de l'outil \\[interne\\]].\n"), "{markdown}");
+        assert!(
+            markdown.contains(&format!("**{note}**\n\nNote.\n")),
+            "{markdown}"
+        );
+        assert!(
+            !markdown.contains(['<', '\u{fdd0}', '\u{fdd3}', '\u{fdd4}']),
+            "{markdown}"
+        );
+    }
 
     fn body(text: &str) -> TailoredBody {
         TailoredBody::from_text(text.to_string(), 1)

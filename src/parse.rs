@@ -21,6 +21,69 @@ use crate::spans::{Index, Key, YamlSpans};
 /// mistake or an attack, and parsing it would cost time and memory for nothing.
 pub const MAX_SOURCE_BYTES: u64 = 8 * 1024 * 1024;
 
+/// The parse stage's product: every content file that parsed, and the ids (file
+/// stems) of those that did not, so that links to them are not reported as broken
+/// on top of their own errors.
+pub struct Corpus {
+    pub documents: Vec<Document>,
+    pub unparsed: std::collections::HashSet<String>,
+}
+
+/// The parse stage: reads and parses every content file of the edition, in
+/// parallel.
+pub fn corpus(edition: &crate::edition::Edition) -> (Corpus, Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    let files: Vec<(&String, &PathBuf)> = edition
+        .files("content")
+        .filter(|(rel, _)| rel.ends_with(".md"))
+        .collect();
+    let results: Vec<(&String, Result<Document, Vec<Diagnostic>>)> = files
+        .into_par_iter()
+        .map(|(rel, path)| (rel, load_document(rel, path)))
+        .collect();
+    let mut corpus = Corpus {
+        documents: Vec::with_capacity(results.len()),
+        unparsed: Default::default(),
+    };
+    let mut problems = Vec::new();
+    for (rel, result) in results {
+        match result {
+            Ok(doc) => corpus.documents.push(doc),
+            Err(found) => {
+                let stem = rel.rsplit('/').next().unwrap_or_default();
+                corpus
+                    .unparsed
+                    .insert(stem.trim_end_matches(".md").to_string());
+                problems.extend(found);
+            }
+        }
+    }
+    (corpus, problems)
+}
+
+/// Reads and parses the content file `rel` (its path under content/) at `path`.
+fn load_document(rel: &str, path: &Path) -> Result<Document, Vec<Diagnostic>> {
+    let folder = rel.split('/').next().unwrap_or_default();
+    let Some(kind) = Kind::from_folder(folder).filter(|_| rel.contains('/')) else {
+        let folders: Vec<&str> = Kind::ALL.iter().map(|k| k.folder()).collect();
+        return Err(vec![Diagnostic::error(format!(
+            "content/{rel} is not in a folder of a kind"
+        ))
+        .in_file(path)
+        .hint(format!(
+            "move it into one of content/{{{}}}/",
+            folders.join(", ")
+        ))]);
+    };
+    let bytes = read_source(path).map_err(|err| {
+        vec![Diagnostic::error(format!("cannot read the file: {err}"))
+            .in_file(path)
+            .hint("check that the file is readable by you and is a text file")]
+    })?;
+    let source = decode(path.to_path_buf(), bytes).map_err(|d| vec![d])?;
+    parse_document(kind, rel, source)
+}
+
 /// Reads a source file, refusing one larger than `MAX_SOURCE_BYTES` without
 /// reading it whole.
 pub fn read_source(path: &Path) -> std::io::Result<Vec<u8>> {
@@ -287,7 +350,7 @@ pub fn parse_document(
         );
     }
     for (n, tag) in common.tags.iter().enumerate().take(MAX_TAGS_PER_PAGE) {
-        let length = crate::render::tag_slug(tag).len();
+        let length = crate::urls::tag_slug(tag).len();
         if length > MAX_NAME_LENGTH {
             let shown: String = tag.chars().take(24).collect();
             problems.push(

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use pulldown_cmark::{Event, Parser, Tag};
 use serde_yaml_ng::Value;
 
-use crate::diagnostics::did_you_mean;
+use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::edition::Org;
 use crate::model::*;
 
@@ -144,6 +144,111 @@ pub struct Values<'a> {
     /// Data files by stem; `None` for one that did not parse (its values read as
     /// empty: the file's own error is reported once).
     pub data: &'a HashMap<String, Option<Value>>,
+}
+
+impl<'a> Values<'a> {
+    /// The values of an edition's settings, its data files, and the labels of the
+    /// size and sector it is tailored to.
+    pub fn of_edition(
+        settings: &'a crate::edition::Settings,
+        audience: Audience,
+        labels: &crate::i18n::Labels,
+        data: &'a HashMap<String, Option<Value>>,
+    ) -> Values<'a> {
+        Values {
+            org: &settings.org,
+            org_size_label: audience
+                .size
+                .map(|s| labels.get(&format!("size_{}", s.id())).to_string()),
+            org_sector_label: audience
+                .sector
+                .map(|s| labels.get(&format!("sector_{}", s.id())).to_string()),
+            variables: &settings.variables,
+            data,
+        }
+    }
+}
+
+/// The tailor stage: the documents this edition builds (drafts only when asked,
+/// pages whose sizes and sectors admit the audience), each tailored, in parallel.
+pub fn pages(
+    documents: Vec<Document>,
+    audience: Audience,
+    values: &Values,
+    drafts: bool,
+) -> (Vec<(Document, TailoredBody)>, Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    let results: Vec<Result<(Document, TailoredBody), Vec<Diagnostic>>> = documents
+        .into_par_iter()
+        .filter(|d| drafts || !d.common.draft)
+        .filter(|d| audience.admits(d.common.sizes, d.common.sectors))
+        .map(|doc| tailor_document(doc, audience, values))
+        .collect();
+    let mut pages = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok(page) => pages.push(page),
+            Err(found) => problems.extend(found),
+        }
+    }
+    (pages, problems)
+}
+
+/// One document tailored: its front matter filled, its parts filtered, its body
+/// tailored.
+fn tailor_document(
+    mut doc: Document,
+    audience: Audience,
+    values: &Values,
+) -> Result<(Document, TailoredBody), Vec<Diagnostic>> {
+    let declared: Vec<Variable> = match &doc.data {
+        KindData::Charter(c) => c.variables.clone(),
+        _ => Vec::new(),
+    };
+    let mut problems = Vec::new();
+    match fill_fields(&doc.common, values, &declared) {
+        Ok(common) => doc.common = common,
+        Err(found) => problems.extend(placeholder_errors(&doc, found)),
+    }
+    filter_parts(&mut doc.data, audience);
+    match fill_kind(&doc.data, values, &declared) {
+        Ok(data) => doc.data = data,
+        Err(found) => problems.extend(placeholder_errors(&doc, found)),
+    }
+    let (body, found) = if needs_tailoring(doc.body()) {
+        tailor_body(doc.body(), doc.body_line(), audience, values, &declared)
+    } else {
+        (
+            TailoredBody::unchanged(&doc.source, doc.body_start),
+            Vec::new(),
+        )
+    };
+    for (at, message, hint) in found {
+        problems.push(
+            Diagnostic::error(message)
+                .at(&doc.source, doc.body_start + at..doc.body_start + at)
+                .hint(hint),
+        );
+    }
+    if problems.is_empty() {
+        Ok((doc, body))
+    } else {
+        Err(problems)
+    }
+}
+
+/// Problems in front matter values name their placeholder: point at it.
+fn placeholder_errors(doc: &Document, found: Vec<(String, String, String)>) -> Vec<Diagnostic> {
+    let yaml = &doc.source.text[doc.front_matter.clone()];
+    found
+        .into_iter()
+        .map(|(placeholder, message, hint)| {
+            let at = yaml.find(&placeholder).unwrap_or(0) + doc.front_matter.start;
+            let span = at..at + placeholder.len().min(doc.source.text.len() - at);
+            Diagnostic::error(message).at(&doc.source, span).hint(hint)
+        })
+        .collect()
 }
 
 impl Values<'_> {

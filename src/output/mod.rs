@@ -1,5 +1,6 @@
 //! Write stage: where the built files go.
 //!
+//! The render stages hand their files to a `Queue`, written on one thread.
 //! A `Sink` takes files by relative path from many threads at once. `MemorySink`
 //! keeps them in memory, for `check`, a server or tests. `DirSink` (in `dir`) writes
 //! into a staging folder beside the output and swaps it in only when the build
@@ -9,6 +10,7 @@
 
 mod dir;
 mod lock;
+mod queue;
 pub mod target;
 
 use std::collections::BTreeMap;
@@ -16,6 +18,7 @@ use std::io::{self, Write};
 use std::sync::Mutex;
 
 pub use dir::{CommitStep, DirSink};
+pub use queue::{cannot_write, Queue};
 pub use target::MARKER;
 
 /// Receives the files of a built site.

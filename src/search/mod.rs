@@ -15,15 +15,19 @@
 mod postings;
 pub mod text;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::bodies::Body;
 use crate::edition::Language;
+use crate::library::{step_roles, Library};
 use crate::markdown::Section;
 use crate::model::{Kind, Member, SectorSet, SizeSet};
+use crate::urls;
 use text::fold;
 
 /// The folder of the index files in the built site.
@@ -47,7 +51,7 @@ pub struct SearchPage<'a> {
     pub tags: &'a [String],
     /// The body's sections (the first without anchor when text comes before the
     /// first heading), then any the templates add (playbook steps).
-    pub sections: Vec<Section>,
+    pub sections: Vec<Cow<'a, Section>>,
 }
 
 /// The edition-wide part of the index: language, facet labels, UI labels.
@@ -434,45 +438,34 @@ fn bits(indexes: impl Iterator<Item = usize>) -> u32 {
     indexes.fold(0, |b, i| b | 1 << i)
 }
 
-/// The index of a built site: its pages with their rendered sections (by page
-/// index), playbook steps added as sections of their own.
-pub fn build_site(
-    site: &crate::render::Site,
-    mut sections: Vec<Vec<Section>>,
-) -> Vec<(String, Vec<u8>)> {
+/// The search index stage: the index of a library's pages, with their rendered
+/// bodies' sections (by index in the library) and each playbook step as a section
+/// of its own. The files it returns go under `search/`.
+pub fn index(library: &Library, bodies: &[Body]) -> Vec<(String, Vec<u8>)> {
     use crate::model::KindData;
-    let pages: Vec<SearchPage> = site
+    let pages: Vec<SearchPage> = library
         .pages
         .iter()
-        .zip(sections.iter_mut())
-        .map(|(page, sections)| {
+        .zip(bodies)
+        .map(|(page, body)| {
             let doc = &page.doc;
+            let mut sections: Vec<Cow<Section>> = body.sections.iter().map(Cow::Borrowed).collect();
             let mut roles: Vec<&str> = Vec::new();
             match &doc.data {
                 KindData::Playbook(p) => {
                     roles.extend(p.audience.iter().map(String::as_str));
                     for step in &p.steps {
-                        roles.extend(
-                            [
-                                &step.responsible,
-                                &step.accountable,
-                                &step.consulted,
-                                &step.informed,
-                            ]
-                            .into_iter()
-                            .flatten()
-                            .map(String::as_str),
-                        );
+                        roles.extend(step_roles(step).into_iter().map(|(_, role)| role));
                         let mut text = step.description.clone().unwrap_or_default();
                         for line in step.actions.iter().chain(&step.deliverables) {
                             text.push(' ');
                             text.push_str(line);
                         }
-                        sections.push(Section {
-                            anchor: Some(format!("step-{}", step.id)),
+                        sections.push(Cow::Owned(Section {
+                            anchor: Some(urls::step_anchor(&step.id)),
                             heading: step.title.clone(),
                             text,
-                        });
+                        }));
                     }
                 }
                 KindData::Role(_) => roles.push(&doc.id),
@@ -481,11 +474,7 @@ pub fn build_site(
             if let Some(owner) = &doc.common.owner {
                 roles.push(owner);
             }
-            roles.retain(|r| {
-                site.by_id
-                    .get(*r)
-                    .is_some_and(|&i| site.pages[i].doc.kind == Kind::Role)
-            });
+            roles.retain(|r| library.is_role(r));
             SearchPage {
                 url: &page.url,
                 title: &doc.common.title,
@@ -495,16 +484,22 @@ pub fn build_site(
                 sectors: doc.common.sectors,
                 roles,
                 tags: &doc.common.tags,
-                sections: std::mem::take(sections),
+                sections,
             }
         })
         .collect();
-    let label = |key: &str| site.labels.get(key).to_string();
-    let role_title = |id: &str| site.link(id).title;
+    let label = |key: &str| library.labels.get(key).to_string();
+    let role_title = |id: &str| {
+        library
+            .catalogue
+            .known
+            .get(id)
+            .map_or_else(|| id.to_string(), |(title, _)| title.clone())
+    };
     build(
         &pages,
         &Settings {
-            language: site.language(),
+            language: library.language(),
             label: &label,
             role_title: &role_title,
         },

@@ -336,10 +336,12 @@ mod tests {
             tags: &[],
             sections: sections
                 .iter()
-                .map(|(heading, text)| crate::markdown::Section {
-                    anchor: (!heading.is_empty()).then(|| heading.to_string()),
-                    heading: heading.to_string(),
-                    text: text.to_string(),
+                .map(|(heading, text)| {
+                    std::borrow::Cow::Owned(crate::markdown::Section {
+                        anchor: (!heading.is_empty()).then(|| heading.to_string()),
+                        heading: heading.to_string(),
+                        text: text.to_string(),
+                    })
                 })
                 .collect(),
         }

@@ -1,30 +1,16 @@
-//! Render stage: the typed data each template receives, and the pages generated from
-//! the corpus (home, an index per kind, tags, the RACI matrix, the print book, 404).
-//!
-//! Every URL here is relative to the site's root ("procedures/mener-pilote.html");
-//! templates prefix it with `root`, the way back to the root from the current page,
-//! so links work from file://, from any sub-path and from any static server.
+//! Views: the typed data each template receives, serialised apart from the library
+//! (`library`) they are built from: a content page of each kind, a card in a list,
+//! the site's frame, the home page's "where to start", the RACI matrix.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::edition::Settings;
-use crate::i18n::{self, Labels};
+use crate::bodies::Body;
+use crate::library::{step_roles, Library};
 use crate::markdown::Heading;
 use crate::model::*;
-use crate::tailor::{Audience, TailoredBody};
-
-/// A page of the edition after tailoring, with its place in the site.
-pub struct Page {
-    pub doc: Document,
-    pub body: TailoredBody,
-    /// Relative to the site's root.
-    pub url: String,
-    /// The anchors the templates generate (`step-…`, `clause-…`, `q-…`); heading
-    /// ids are known once the body is rendered.
-    pub anchors: HashSet<String>,
-}
+use crate::urls;
 
 /// A reference to a page as templates show it.
 #[derive(Clone, Debug, Serialize)]
@@ -110,7 +96,7 @@ pub struct PageView<'a> {
     pub content: &'a str,
     /// Whether the content holds highlighted code (and so needs the code colours).
     pub has_code: bool,
-    pub toc: Vec<Heading>,
+    pub toc: &'a [Heading],
     pub sizes: Vec<&'static str>,
     pub sectors: Vec<&'static str>,
     pub tags: Vec<TagLink>,
@@ -364,75 +350,27 @@ pub struct StartItem {
     pub roles: Vec<String>,
 }
 
-/// The corpus of one edition, indexed for building views.
-pub struct Site<'a> {
-    pub settings: &'a Settings,
-    pub labels: &'a Labels,
-    pub audience: Audience,
-    pub pages: Vec<Page>,
-    /// Built pages by id.
-    pub by_id: HashMap<String, usize>,
-    /// Every parsed page by id, built or not: title and kind.
-    pub known: HashMap<String, (String, Kind)>,
-    /// Built pages of each kind, in display order (weight, then title).
-    pub by_kind: BTreeMap<Kind, Vec<usize>>,
-    /// Each built page's place in its kind's list (for previous / next).
-    place_in_kind: Vec<usize>,
-    pub involvement: HashMap<String, Vec<Involvement>>,
+/// The views of one edition's library, as templates receive them.
+pub struct Views<'a> {
+    pub library: &'a Library<'a>,
+    /// For each role, the playbook steps where it is R, A, C or I.
+    involvement: HashMap<String, Vec<Involvement>>,
 }
 
-impl<'a> Site<'a> {
-    pub fn new(
-        settings: &'a Settings,
-        labels: &'a Labels,
-        audience: Audience,
-        pages: Vec<Page>,
-        known: HashMap<String, (String, Kind)>,
-    ) -> Self {
-        let by_id = pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.doc.id.clone(), i))
-            .collect();
-        let mut by_kind: BTreeMap<Kind, Vec<usize>> = BTreeMap::new();
-        for (i, page) in pages.iter().enumerate() {
-            by_kind.entry(page.doc.kind).or_default().push(i);
-        }
-        for list in by_kind.values_mut() {
-            list.sort_by(|a, b| {
-                let (a, b) = (&pages[*a].doc.common, &pages[*b].doc.common);
-                a.weight.cmp(&b.weight).then_with(|| a.title.cmp(&b.title))
-            });
-        }
-        let mut place_in_kind = vec![0; pages.len()];
-        for list in by_kind.values() {
-            for (place, &i) in list.iter().enumerate() {
-                place_in_kind[i] = place;
-            }
-        }
-        let mut site = Site {
-            settings,
-            labels,
-            audience,
-            pages,
-            by_id,
-            known,
-            by_kind,
-            place_in_kind,
+impl<'a> Views<'a> {
+    pub fn new(library: &'a Library<'a>) -> Self {
+        let mut views = Views {
+            library,
             involvement: HashMap::new(),
         };
-        site.involvement = site.compute_involvement();
-        site
-    }
-
-    pub fn language(&self) -> crate::edition::Language {
-        self.settings.language
+        views.involvement = views.compute_involvement();
+        views
     }
 
     pub fn link(&self, id: &str) -> Link {
-        match self.by_id.get(id) {
+        match self.library.by_id.get(id) {
             Some(&i) => {
-                let page = &self.pages[i];
+                let page = &self.library.pages[i];
                 Link {
                     id: id.to_string(),
                     title: page.doc.common.title.clone(),
@@ -442,6 +380,8 @@ impl<'a> Site<'a> {
             }
             None => {
                 let (title, kind) = self
+                    .library
+                    .catalogue
                     .known
                     .get(id)
                     .cloned()
@@ -462,7 +402,7 @@ impl<'a> Site<'a> {
 
     /// A role id or a free label (« médias ») as a link when it names a page.
     fn label_link(&self, text: &str) -> Link {
-        if self.known.contains_key(text) {
+        if self.library.catalogue.known.contains_key(text) {
             self.link(text)
         } else {
             Link {
@@ -476,33 +416,24 @@ impl<'a> Site<'a> {
 
     /// The plural label of a kind ("Procédures").
     pub fn kinds_label(&self, kind: Kind) -> String {
-        self.labels.get(&format!("kinds_{}", kind.id())).to_string()
-    }
-
-    pub fn section_url(&self, kind: Kind) -> String {
-        format!("{}/index.html", i18n::segment(self.language(), kind))
-    }
-
-    pub fn tag_url(&self, tag: &str) -> String {
-        format!(
-            "{}/{}.html",
-            i18n::tags_segment(self.language()),
-            tag_slug(tag)
-        )
+        self.library
+            .labels
+            .get(&format!("kinds_{}", kind.id()))
+            .to_string()
     }
 
     /// The sizes to mark a variant with, for the reader's switcher: none when the
     /// edition is tailored to one size or the variant applies to all.
     fn size_marks(&self, set: SizeSet) -> Vec<&'static str> {
-        marks(set, self.audience.size.is_some())
+        marks(set, self.library.audience.size.is_some())
     }
 
     fn sector_marks(&self, set: SectorSet) -> Vec<&'static str> {
-        marks(set, self.audience.sector.is_some())
+        marks(set, self.library.audience.sector.is_some())
     }
 
     pub fn card(&self, i: usize) -> Card {
-        let page = &self.pages[i];
+        let page = &self.library.pages[i];
         let common = &page.doc.common;
         let myth = match &page.doc.data {
             KindData::Myth(m) => Some(m),
@@ -524,8 +455,8 @@ impl<'a> Site<'a> {
     }
 
     pub fn site_view(&self) -> SiteView<'_> {
-        let settings = self.settings;
-        let language = self.language();
+        let settings = self.library.settings;
+        let language = self.library.language();
         SiteView {
             title: &settings.title,
             language: language.code(),
@@ -533,42 +464,47 @@ impl<'a> Site<'a> {
                 name: settings.org.name.as_deref(),
                 contacts: &settings.org.contacts,
             },
-            size: self.audience.size.map(Member::id),
-            sector: self.audience.sector.map(Member::id),
+            size: self.library.audience.size.map(Member::id),
+            sector: self.library.audience.sector.map(Member::id),
             sizes: Size::ALL
                 .iter()
                 .map(|s| Choice {
                     id: s.id(),
-                    label: self.labels.get(&format!("size_{}", s.id())).to_string(),
+                    label: self
+                        .library
+                        .labels
+                        .get(&format!("size_{}", s.id()))
+                        .to_string(),
                 })
                 .collect(),
             sectors: Sector::ALL
                 .iter()
                 .map(|s| Choice {
                     id: s.id(),
-                    label: self.labels.get(&format!("sector_{}", s.id())).to_string(),
+                    label: self
+                        .library
+                        .labels
+                        .get(&format!("sector_{}", s.id()))
+                        .to_string(),
                 })
                 .collect(),
             nav: self
+                .library
                 .by_kind
                 .iter()
                 .map(|(kind, pages)| NavItem {
                     kind: *kind,
                     label: self.kinds_label(*kind),
-                    url: self.section_url(*kind),
+                    url: urls::section(self.library.language(), *kind),
                     count: pages.len(),
                 })
                 .collect(),
             search_enabled: settings.search_enabled,
-            logo: settings
-                .branding
-                .logo
-                .as_ref()
-                .map(|l| format!("assets/{l}")),
-            raci_url: i18n::raci_page(language),
-            print_url: i18n::print_page(language),
-            tags_url: format!("{}/index.html", i18n::tags_segment(language)),
-            search_url: i18n::search_page(language).to_string(),
+            logo: settings.branding.logo.as_ref().map(|l| urls::asset(l)),
+            raci_url: urls::raci(language),
+            print_url: urls::print(language),
+            tags_url: urls::tags_index(language),
+            search_url: urls::search(language).to_string(),
             base_url: &settings.base_url,
             version: env!("CARGO_PKG_VERSION"),
         }
@@ -578,17 +514,15 @@ impl<'a> Site<'a> {
     pub fn page_view<'v>(
         &'v self,
         i: usize,
-        content: &'v str,
-        has_code: bool,
-        toc: Vec<Heading>,
+        body: &'v Body,
         today: chrono::NaiveDate,
     ) -> PageView<'v> {
-        let page = &self.pages[i];
+        let page = &self.library.pages[i];
         let doc = &page.doc;
         let common = &doc.common;
-        let siblings = &self.by_kind[&doc.kind];
-        let position = self.place_in_kind[i];
-        let neighbour = |j: Option<&usize>| j.map(|&j| self.link(&self.pages[j].doc.id));
+        let siblings = &self.library.by_kind[&doc.kind];
+        let position = self.library.place_in_kind[i];
+        let neighbour = |j: Option<&usize>| j.map(|&j| self.link(&self.library.pages[j].doc.id));
         let next_review = common
             .reviewed
             .zip(common.review_every)
@@ -597,16 +531,17 @@ impl<'a> Site<'a> {
             id: &doc.id,
             kind: doc.kind,
             kind_label: self
+                .library
                 .labels
                 .get(&format!("kind_{}", doc.kind.id()))
                 .to_string(),
-            section_url: self.section_url(doc.kind),
+            section_url: urls::section(self.library.language(), doc.kind),
             title: &common.title,
             summary: &common.summary,
             url: &page.url,
-            content,
-            has_code,
-            toc,
+            content: &body.html,
+            has_code: body.highlighted,
+            toc: &body.headings,
             sizes: self.size_marks(common.sizes),
             sectors: self.sector_marks(common.sectors),
             tags: common
@@ -614,7 +549,7 @@ impl<'a> Site<'a> {
                 .iter()
                 .map(|t| TagLink {
                     name: t.clone(),
-                    url: self.tag_url(t),
+                    url: urls::tag(self.library.language(), t),
                 })
                 .collect(),
             phases: &common.phases,
@@ -668,7 +603,7 @@ impl<'a> Site<'a> {
             .iter()
             .map(|s| StepView {
                 id: &s.id,
-                anchor: format!("step-{}", s.id),
+                anchor: urls::step_anchor(&s.id),
                 title: &s.title,
                 description: s.description.as_deref(),
                 duration: s.duration.as_deref(),
@@ -698,7 +633,7 @@ impl<'a> Site<'a> {
                 let letters = step_roles(step);
                 RaciRow {
                     label: step.title.clone(),
-                    anchor: Some(format!("step-{}", step.id)),
+                    anchor: Some(urls::step_anchor(&step.id)),
                     link: None,
                     cells: role_ids
                         .iter()
@@ -723,7 +658,7 @@ impl<'a> Site<'a> {
                 .clauses
                 .iter()
                 .map(|c| ClauseView {
-                    anchor: c.id.as_ref().map(|id| format!("clause-{id}")),
+                    anchor: c.id.as_deref().map(urls::clause_anchor),
                     rule: c.rule,
                     text: &c.text,
                     condition: c.condition.as_deref(),
@@ -738,13 +673,13 @@ impl<'a> Site<'a> {
                     name: &v.name,
                     label: &v.label,
                     example: v.example.as_deref(),
-                    value: self.settings.variables.get(&v.name).cloned(),
+                    value: self.library.settings.variables.get(&v.name).cloned(),
                 })
                 .collect(),
             signatories: self.links(&charter.signatories),
             approved_by: self.links(&charter.adoption.approved_by),
             consulted: self.links(&charter.adoption.consulted),
-            download_url: download_url(url),
+            download_url: urls::download(url),
         }
     }
 
@@ -758,10 +693,10 @@ impl<'a> Site<'a> {
             by_size: role
                 .by_size
                 .iter()
-                .filter(|(size, _)| self.audience.size.is_none_or(|s| s == **size))
+                .filter(|(size, _)| self.library.audience.size.is_none_or(|s| s == **size))
                 .map(|(size, holder)| SizeHolder {
                     size: size.id(),
-                    label: self.labels.get(match size {
+                    label: self.library.labels.get(match size {
                         Size::Micro => "size_micro",
                         Size::Small => "size_small",
                         Size::Medium => "size_medium",
@@ -846,8 +781,14 @@ impl<'a> Site<'a> {
     /// For each role, the playbook steps where it is R, A, C or I.
     fn compute_involvement(&self) -> HashMap<String, Vec<Involvement>> {
         let mut map: HashMap<String, Vec<Involvement>> = HashMap::new();
-        for &i in self.by_kind.get(&Kind::Playbook).into_iter().flatten() {
-            let page = &self.pages[i];
+        for &i in self
+            .library
+            .by_kind
+            .get(&Kind::Playbook)
+            .into_iter()
+            .flatten()
+        {
+            let page = &self.library.pages[i];
             let KindData::Playbook(playbook) = &page.doc.data else {
                 continue;
             };
@@ -863,7 +804,7 @@ impl<'a> Site<'a> {
                     map.entry(role.to_string()).or_default().push(Involvement {
                         playbook: playbook_link.clone(),
                         step_title: step.title.clone(),
-                        step_url: format!("{}#step-{}", page.url, step.id),
+                        step_url: format!("{}#{}", page.url, urls::step_anchor(&step.id)),
                         letters: letters_of(&letters, role),
                     });
                 }
@@ -875,6 +816,7 @@ impl<'a> Site<'a> {
     /// The RACI matrix of every playbook × role.
     pub fn raci_matrix(&self) -> (Vec<Link>, Vec<RaciRow>) {
         let roles: Vec<&usize> = self
+            .library
             .by_kind
             .get(&Kind::Role)
             .into_iter()
@@ -882,11 +824,17 @@ impl<'a> Site<'a> {
             .collect();
         let role_links: Vec<Link> = roles
             .iter()
-            .map(|&&i| self.link(&self.pages[i].doc.id))
+            .map(|&&i| self.link(&self.library.pages[i].doc.id))
             .collect();
         let mut rows = Vec::new();
-        for &i in self.by_kind.get(&Kind::Playbook).into_iter().flatten() {
-            let page = &self.pages[i];
+        for &i in self
+            .library
+            .by_kind
+            .get(&Kind::Playbook)
+            .into_iter()
+            .flatten()
+        {
+            let page = &self.library.pages[i];
             let KindData::Playbook(playbook) = &page.doc.data else {
                 continue;
             };
@@ -908,12 +856,13 @@ impl<'a> Site<'a> {
     pub fn start_view(&self) -> StartView {
         let group = |kind: Kind| {
             let pages = self
+                .library
                 .by_kind
                 .get(&kind)
                 .into_iter()
                 .flatten()
                 .map(|&i| {
-                    let page = &self.pages[i];
+                    let page = &self.library.pages[i];
                     let common = &page.doc.common;
                     let mut roles: Vec<String> = match &page.doc.data {
                         KindData::Playbook(p) => p
@@ -950,27 +899,29 @@ impl<'a> Site<'a> {
             StartGroup {
                 kind,
                 label: self.kinds_label(kind),
-                url: self.section_url(kind),
+                url: urls::section(self.library.language(), kind),
                 pages,
             }
         };
         let first_of = |kind: Kind| {
-            self.by_kind
+            self.library
+                .by_kind
                 .get(&kind)
                 .and_then(|list| list.first())
-                .map(|&i| self.link(&self.pages[i].doc.id))
+                .map(|&i| self.link(&self.library.pages[i].doc.id))
         };
         StartView {
             roles: self
+                .library
                 .by_kind
                 .get(&Kind::Role)
                 .into_iter()
                 .flatten()
-                .map(|&i| self.link(&self.pages[i].doc.id))
+                .map(|&i| self.link(&self.library.pages[i].doc.id))
                 .collect(),
             groups: [Kind::Playbook, Kind::Charter, Kind::Role]
                 .into_iter()
-                .filter(|k| self.by_kind.contains_key(k))
+                .filter(|k| self.library.by_kind.contains_key(k))
                 .map(group)
                 .collect(),
             highlights: [Kind::Page, Kind::Assessment]
@@ -978,19 +929,6 @@ impl<'a> Site<'a> {
                 .filter_map(first_of)
                 .collect(),
         }
-    }
-
-    /// Every tag with the built pages that carry it.
-    pub fn tags(&self) -> BTreeMap<String, Vec<usize>> {
-        let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for list in self.by_kind.values() {
-            for &i in list {
-                for tag in &self.pages[i].doc.common.tags {
-                    tags.entry(tag.clone()).or_default().push(i);
-                }
-            }
-        }
-        tags
     }
 }
 
@@ -1000,20 +938,6 @@ fn marks<T: Member>(set: Set<T>, tailored: bool) -> Vec<&'static str> {
     } else {
         set.members().map(Member::id).collect()
     }
-}
-
-/// The (letter, role) pairs of a step, in RACI order.
-fn step_roles(step: &Step) -> Vec<(char, &str)> {
-    let mut pairs = Vec::new();
-    for (letter, ids) in [
-        ('R', &step.responsible),
-        ('A', &step.accountable),
-        ('C', &step.consulted),
-        ('I', &step.informed),
-    ] {
-        pairs.extend(ids.iter().map(|id| (letter, id.as_str())));
-    }
-    pairs
 }
 
 /// The distinct letters of one role among (letter, role) pairs, in RACI order.
@@ -1057,70 +981,6 @@ pub fn wrap_words(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     lines
 }
 
-/// A charter's downloadable template: its tailored body as plain Markdown, each
-/// variant labelled as on paper, each admonition's title in bold, each blank as
-/// `[label]`.
-pub fn charter_markdown(
-    title: &str,
-    body: &crate::tailor::TailoredBody,
-    labels: &Labels,
-) -> String {
-    use crate::tailor::{container_mark, pieces, Container, Piece};
-    let label = |key: &str| labels.get(key).to_string();
-    let with_blanks = |text: &str| -> String {
-        pieces(text)
-            .into_iter()
-            .map(|piece| match piece {
-                Piece::Text(text) => text.to_string(),
-                Piece::Blank { label, .. } => format!("[{label}]"),
-            })
-            .collect()
-    };
-    let mut out = format!("# {}\n\n", with_blanks(title));
-    for line in body.text().lines() {
-        match container_mark(line) {
-            Some(Some(n)) => match body.container(n) {
-                Some(Container::Variant { dimension, ids }) => {
-                    let text = crate::markdown::variant_label(dimension, ids, &label);
-                    out.push_str(&format!("*{text}*\n"));
-                }
-                Some(Container::Admonition { kind, title }) => {
-                    let title = title.clone().unwrap_or_else(|| label(kind));
-                    out.push_str(&format!("**{}**\n", with_blanks(&title)));
-                }
-                None => {}
-            },
-            Some(None) => {}
-            // The marks stand between blank lines: keep one.
-            None if line.trim().is_empty() && out.ends_with("\n\n") => {}
-            None => {
-                out.push_str(&with_blanks(line));
-                out.push('\n');
-            }
-        }
-    }
-    out
-}
-
-/// The URL of a charter's downloadable Markdown template.
-pub fn download_url(page_url: &str) -> String {
-    format!("{}.md", page_url.trim_end_matches(".html"))
-}
-
-pub fn tag_slug(tag: &str) -> String {
-    let slug = slug::slugify(tag);
-    if slug.is_empty() {
-        "tag".into()
-    } else {
-        slug
-    }
-}
-
-/// The way back to the site's root from a page at `url`.
-pub fn root_of(url: &str) -> String {
-    "../".repeat(url.matches('/').count())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1136,66 +996,6 @@ mod tests {
             ["un deux", "trois…"]
         );
         assert!(wrap_words("", 20, 3).is_empty());
-    }
-
-    /// A generic edition's charter body with a variant, a note with a title and a
-    /// blank, tailored once.
-    fn tailored_charter() -> crate::tailor::TailoredBody {
-        use crate::tailor::{tailor_body, Audience, Values};
-        let org = crate::edition::Org::default();
-        let (variables, data) = (BTreeMap::new(), std::collections::HashMap::new());
-        let values = Values {
-            org: &org,
-            org_size_label: None,
-            org_sector_label: None,
-            variables: &variables,
-            data: &data,
-        };
-        let declared = [crate::model::Variable {
-            name: "outil".into(),
-            label: "Nom de l'outil [interne]".into(),
-            example: None,
-        }];
-        let body = "Avant.\n\n::: sizes micro small\nPetit : {{ var.outil }}.\n:::\n\n::: note\nNote.\n:::\n\n::: sectors public\nPublic.\n:::\n";
-        let (tailored, problems) = tailor_body(body, 5, Audience::default(), &values, &declared);
-        assert!(problems.is_empty(), "{problems:?}");
-        tailored
-    }
-
-    #[test]
-    fn one_tailoring_gives_the_html_variants_and_the_markdown_template() {
-        let labels = Labels::new(crate::edition::Language::Fr, &BTreeMap::new());
-        let body = tailored_charter();
-        let label = |key: &str| labels.get(key).to_string();
-        let html = crate::markdown::render(
-            &body,
-            &|_, _| crate::markdown::LinkTarget::Keep,
-            false,
-            &label,
-        )
-        .html;
-        assert!(html.contains("<div class=\"variant\" data-sizes=\"micro small\">\n<p class=\"variant-label\">Uniquement pour : TPE (moins de 10 personnes), Petite entreprise (10 à 49 personnes)</p>"), "{html}");
-        assert!(html.contains("data-sectors=\"public\">\n<p class=\"variant-label\">Uniquement pour : Secteur public</p>"), "{html}");
-        assert!(html.contains("<p>Petit : <span class=\"blank\" data-var=\"outil\">Nom de l'outil [interne]</span>.</p>"), "{html}");
-        let note = labels.get("note");
-        assert!(html.contains(&format!("<div class=\"admonition note\" role=\"note\">\n<p class=\"admonition-title\">{note}</p>")), "{html}");
-        assert_eq!(html.matches("</div>").count(), 3, "{html}");
-        assert!(
-            !html.contains(['\u{fdd0}', '\u{fdd3}', '\u{fdd4}']),
-            "a mark reached the HTML: {html}"
-        );
-
-        let markdown = charter_markdown("Charte", &body, &labels);
-        assert!(markdown.starts_with("# Charte\n\nAvant.\n"), "{markdown}");
-        assert!(markdown.contains("*Uniquement pour : TPE (moins de 10 personnes), Petite entreprise (10 à 49 personnes)*\n\nPetit : [Nom de l'outil \\[interne\\]].\n"), "{markdown}");
-        assert!(
-            markdown.contains(&format!("**{note}**\n\nNote.\n")),
-            "{markdown}"
-        );
-        assert!(
-            !markdown.contains(['<', '\u{fdd0}', '\u{fdd3}', '\u{fdd4}']),
-            "{markdown}"
-        );
     }
 
     #[test]

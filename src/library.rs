@@ -1,0 +1,182 @@
+//! The library: the tailored pages of one edition, each with its URL, indexed by id,
+//! by path and by kind. It is what the render stages read; it holds no HTML and no
+//! view (those are `views`), and asks `urls` for every URL and anchor.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::edition::{Language, Settings};
+use crate::i18n::Labels;
+use crate::model::*;
+use crate::tailor::{Audience, TailoredBody};
+use crate::urls;
+
+/// A page of the edition after tailoring, with its place in the site.
+pub struct Page {
+    pub doc: Document,
+    pub body: TailoredBody,
+    /// Relative to the site's root.
+    pub url: String,
+    /// The anchors the templates draw (steps, clauses, questions); heading ids are
+    /// known once the body is rendered.
+    pub anchors: HashSet<String>,
+}
+
+/// What is known of every page that was read, built or not: a link to a page that
+/// this edition leaves out, or that failed to parse, is not a broken link.
+#[derive(Default)]
+pub struct Catalogue {
+    /// Every parsed page by id: its title and kind.
+    pub known: HashMap<String, (String, Kind)>,
+    /// Every parsed page's id by its path under content/.
+    pub by_path: HashMap<String, String>,
+    /// The ids (file stems) of the files that did not parse.
+    pub unparsed: HashSet<String>,
+}
+
+impl Catalogue {
+    pub fn new(documents: &[Document], unparsed: HashSet<String>) -> Catalogue {
+        Catalogue {
+            known: documents
+                .iter()
+                .map(|d| (d.id.clone(), (d.common.title.clone(), d.kind)))
+                .collect(),
+            by_path: documents
+                .iter()
+                .map(|d| (d.rel_path.clone(), d.id.clone()))
+                .collect(),
+            unparsed,
+        }
+    }
+}
+
+/// The corpus of one edition, indexed.
+pub struct Library<'a> {
+    pub settings: &'a Settings,
+    pub labels: &'a Labels,
+    pub audience: Audience,
+    pub pages: Vec<Page>,
+    pub catalogue: Catalogue,
+    /// Built pages by id.
+    pub by_id: HashMap<String, usize>,
+    /// Built pages of each kind, in display order (weight, then title).
+    pub by_kind: BTreeMap<Kind, Vec<usize>>,
+    /// Each built page's place in its kind's list (for previous / next).
+    pub place_in_kind: Vec<usize>,
+}
+
+impl<'a> Library<'a> {
+    pub fn new(
+        settings: &'a Settings,
+        labels: &'a Labels,
+        audience: Audience,
+        tailored: Vec<(Document, TailoredBody)>,
+        catalogue: Catalogue,
+    ) -> Self {
+        let pages: Vec<Page> = tailored
+            .into_iter()
+            .map(|(doc, body)| Page {
+                url: urls::page(settings.language, doc.kind, &doc.id),
+                anchors: drawn_anchors(&doc),
+                doc,
+                body,
+            })
+            .collect();
+        let by_id = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.doc.id.clone(), i))
+            .collect();
+        let mut by_kind: BTreeMap<Kind, Vec<usize>> = BTreeMap::new();
+        for (i, page) in pages.iter().enumerate() {
+            by_kind.entry(page.doc.kind).or_default().push(i);
+        }
+        for list in by_kind.values_mut() {
+            list.sort_by(|a, b| {
+                let (a, b) = (&pages[*a].doc.common, &pages[*b].doc.common);
+                a.weight.cmp(&b.weight).then_with(|| a.title.cmp(&b.title))
+            });
+        }
+        let mut place_in_kind = vec![0; pages.len()];
+        for list in by_kind.values() {
+            for (place, &i) in list.iter().enumerate() {
+                place_in_kind[i] = place;
+            }
+        }
+        Library {
+            settings,
+            labels,
+            audience,
+            pages,
+            catalogue,
+            by_id,
+            by_kind,
+            place_in_kind,
+        }
+    }
+
+    pub fn language(&self) -> Language {
+        self.settings.language
+    }
+
+    /// The built pages of `kind`, in display order.
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Page> {
+        self.by_kind
+            .get(&kind)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.pages[i])
+    }
+
+    /// Every tag with the built pages that carry it.
+    pub fn tags(&self) -> BTreeMap<&str, Vec<usize>> {
+        let mut tags: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for list in self.by_kind.values() {
+            for &i in list {
+                for tag in &self.pages[i].doc.common.tags {
+                    tags.entry(tag).or_default().push(i);
+                }
+            }
+        }
+        tags
+    }
+
+    /// Whether `id` names a built role card.
+    pub fn is_role(&self, id: &str) -> bool {
+        self.by_id
+            .get(id)
+            .is_some_and(|&i| self.pages[i].doc.kind == Kind::Role)
+    }
+}
+
+/// The anchors a page's template draws: its steps, clauses with an id, questions.
+fn drawn_anchors(doc: &Document) -> HashSet<String> {
+    match &doc.data {
+        KindData::Playbook(p) => p.steps.iter().map(|s| urls::step_anchor(&s.id)).collect(),
+        KindData::Charter(c) => c
+            .clauses
+            .iter()
+            .filter_map(|c| c.id.as_deref())
+            .map(urls::clause_anchor)
+            .collect(),
+        KindData::Assessment(a) => a
+            .questions
+            .iter()
+            .map(|q| urls::question_anchor(&q.id))
+            .collect(),
+        _ => HashSet::new(),
+    }
+}
+
+/// The (letter, role) pairs of a step, in RACI order.
+pub fn step_roles(step: &Step) -> Vec<(char, &str)> {
+    let mut pairs = Vec::new();
+    for (letter, ids) in [
+        ('R', &step.responsible),
+        ('A', &step.accountable),
+        ('C', &step.consulted),
+        ('I', &step.informed),
+    ] {
+        pairs.extend(ids.iter().map(|id| (letter, id.as_str())));
+    }
+    pairs
+}

@@ -1,0 +1,80 @@
+//! The write stage's queue: the render stages hand it files from many threads, and
+//! one thread writes them to the sink in the order they come. Pages thus never all
+//! sit in memory, and thousands of files are not created in one folder from several
+//! threads at once, where the file system contends on the folder's lock and loses
+//! more than it gains.
+
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::thread::{Scope, ScopedJoinHandle};
+
+use super::Sink;
+use crate::diagnostics::Diagnostic;
+
+/// Files on their way to a sink.
+pub struct Queue<'scope> {
+    sender: SyncSender<(String, Vec<u8>)>,
+    writer: ScopedJoinHandle<'scope, (usize, Vec<Diagnostic>)>,
+    sink: &'scope dyn Sink,
+    /// Files written in pieces, through `open`, outside the queue.
+    opened: AtomicUsize,
+}
+
+impl<'scope> Queue<'scope> {
+    /// Starts the writing thread, in `scope`.
+    pub fn start<'env>(scope: &'scope Scope<'scope, 'env>, sink: &'scope dyn Sink) -> Self {
+        // Enough to keep the writer busy, few enough to bound the memory held.
+        let (sender, receiver) = sync_channel::<(String, Vec<u8>)>(256);
+        let writer = scope.spawn(move || {
+            let mut count = 0;
+            let mut failures = Vec::new();
+            for (path, bytes) in receiver {
+                count += 1;
+                if let Err(err) = sink.write(&path, &bytes) {
+                    failures.push(cannot_write(&path, &err));
+                }
+            }
+            (count, failures)
+        });
+        Queue {
+            sender,
+            writer,
+            sink,
+            opened: AtomicUsize::new(0),
+        }
+    }
+
+    /// Queues one file.
+    pub fn send(&self, path: String, bytes: Vec<u8>) {
+        // The writer only stops once every sender is gone.
+        let _ = self.sender.send((path, bytes));
+    }
+
+    pub fn send_all(&self, files: impl IntoIterator<Item = (String, Vec<u8>)>) {
+        for (path, bytes) in files {
+            self.send(path, bytes);
+        }
+    }
+
+    /// Writes one large file in pieces, directly (the print book).
+    pub fn open(&self, path: &str) -> io::Result<Box<dyn Write + Send + 'scope>> {
+        self.opened.fetch_add(1, Ordering::Relaxed);
+        self.sink.open(path)
+    }
+
+    /// Waits for the queued files to be written: their number, and what failed.
+    pub fn finish(self) -> (usize, Vec<Diagnostic>) {
+        drop(self.sender);
+        let (count, failures) = self
+            .writer
+            .join()
+            .expect("the writing thread does not panic");
+        (count + self.opened.into_inner(), failures)
+    }
+}
+
+pub fn cannot_write(path: &str, err: &io::Error) -> Diagnostic {
+    Diagnostic::error(format!("cannot write {path}: {err}"))
+        .hint("check the output folder's permissions and free space")
+}

@@ -1,0 +1,167 @@
+//! The site's URL scheme and anchors, in one place: every stage that names a page, a
+//! list of pages, a download, an asset or an anchor asks here.
+//!
+//! Every URL is relative to the site's root ("procedures/mener-pilote.html");
+//! templates prefix it with `root`, the way back to the root from the current page,
+//! so links work from file://, from any sub-path and from any static server. The
+//! folders follow the language, so a French handbook's playbooks are under
+//! `procedures/`.
+
+use crate::edition::Language;
+use crate::model::Kind;
+
+/// The home page.
+pub const HOME: &str = "index.html";
+
+/// The page a server shows for a missing URL.
+pub const NOT_FOUND: &str = "404.html";
+
+/// The folder of the site's theme files, styles and scripts.
+pub const ASSETS: &str = "assets";
+
+/// The URL folder of a kind's pages.
+pub fn segment(language: Language, kind: Kind) -> &'static str {
+    match (language, kind) {
+        (Language::Fr, Kind::Playbook) => "procedures",
+        (Language::Fr, Kind::Charter) => "chartes",
+        (Language::Fr, Kind::Myth) => "idees-recues",
+        (Language::Fr, Kind::Comms) => "communication",
+        (Language::Fr, Kind::Case) => "cas",
+        (Language::Fr, Kind::Assessment) => "autodiagnostic",
+        (Language::En, Kind::Playbook) => "playbooks",
+        (Language::En, Kind::Charter) => "charters",
+        (Language::En, Kind::Myth) => "myths",
+        (Language::En, Kind::Comms) => "comms",
+        (Language::En, Kind::Case) => "cases",
+        (Language::En, Kind::Assessment) => "assessments",
+        (_, Kind::Role) => "roles",
+        (_, Kind::Page) => "pages",
+    }
+}
+
+/// A content page.
+pub fn page(language: Language, kind: Kind, id: &str) -> String {
+    format!("{}/{id}.html", segment(language, kind))
+}
+
+/// The list of a kind's pages.
+pub fn section(language: Language, kind: Kind) -> String {
+    format!("{}/index.html", segment(language, kind))
+}
+
+fn tags_segment(language: Language) -> &'static str {
+    match language {
+        Language::Fr => "etiquettes",
+        Language::En => "tags",
+    }
+}
+
+/// The list of every tag.
+pub fn tags_index(language: Language) -> String {
+    format!("{}/index.html", tags_segment(language))
+}
+
+/// The page of one tag.
+pub fn tag(language: Language, tag: &str) -> String {
+    format!("{}/{}.html", tags_segment(language), tag_slug(tag))
+}
+
+/// A tag as a file name.
+pub fn tag_slug(tag: &str) -> String {
+    let slug = slug::slugify(tag);
+    if slug.is_empty() {
+        "tag".into()
+    } else {
+        slug
+    }
+}
+
+/// The print book: every page in one.
+pub fn print(language: Language) -> &'static str {
+    match language {
+        Language::Fr => "impression.html",
+        Language::En => "print.html",
+    }
+}
+
+/// The full search page.
+pub fn search(language: Language) -> &'static str {
+    match language {
+        Language::Fr => "recherche.html",
+        Language::En => "search.html",
+    }
+}
+
+/// The matrix of every playbook × role.
+pub fn raci(_language: Language) -> &'static str {
+    "raci.html"
+}
+
+/// A charter's downloadable Markdown template, beside its page.
+pub fn download(page_url: &str) -> String {
+    format!("{}.md", page_url.trim_end_matches(".html"))
+}
+
+/// A file of the theme (or one the build makes for it), by its path in `assets/`.
+pub fn asset(path: &str) -> String {
+    format!("{ASSETS}/{path}")
+}
+
+/// The way back to the site's root from a page at `url`.
+pub fn root_of(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+/// A playbook step on its page.
+pub fn step_anchor(id: &str) -> String {
+    format!("step-{id}")
+}
+
+/// A charter clause that has an id, on its page.
+pub fn clause_anchor(id: &str) -> String {
+    format!("clause-{id}")
+}
+
+/// An assessment question on its page.
+pub fn question_anchor(id: &str) -> String {
+    format!("q-{id}")
+}
+
+/// A page's article in the print book.
+pub fn book_article(id: &str) -> String {
+    format!("page-{id}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_way_back_to_the_root_has_one_step_per_folder() {
+        assert_eq!(root_of(HOME), "");
+        assert_eq!(root_of(&page(Language::Fr, Kind::Playbook, "a")), "../");
+        assert_eq!(root_of("a/b/c.html"), "../../");
+    }
+
+    #[test]
+    fn every_kind_has_its_own_folder_in_each_language() {
+        for language in [Language::Fr, Language::En] {
+            let mut folders: Vec<&str> = Kind::ALL.iter().map(|&k| segment(language, k)).collect();
+            folders.push(tags_segment(language));
+            folders.push(ASSETS);
+            let count = folders.len();
+            folders.sort_unstable();
+            folders.dedup();
+            assert_eq!(folders.len(), count, "{language:?}: {folders:?}");
+        }
+    }
+
+    #[test]
+    fn tags_without_letters_still_name_a_file() {
+        assert_eq!(
+            tag(Language::Fr, "Données & IA"),
+            "etiquettes/donnees-ia.html"
+        );
+        assert_eq!(tag_slug("!!!"), "tag");
+    }
+}
