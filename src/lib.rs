@@ -23,6 +23,7 @@ pub mod output;
 pub mod pages;
 pub mod parse;
 pub mod search;
+pub mod session;
 pub mod site;
 pub mod spans;
 pub mod tailor;

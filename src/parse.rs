@@ -30,8 +30,12 @@ pub struct Corpus {
 }
 
 /// The parse stage: reads and parses every content file of the edition, in
-/// parallel.
-pub fn corpus(edition: &crate::edition::Edition) -> (Corpus, Vec<Diagnostic>) {
+/// parallel; a file whose text an earlier build of `session` parsed is not parsed
+/// again.
+pub fn corpus(
+    edition: &crate::edition::Edition,
+    session: &crate::session::Session,
+) -> (Corpus, Vec<Diagnostic>) {
     use rayon::prelude::*;
     let files: Vec<(&String, &PathBuf)> = edition
         .files("content")
@@ -39,7 +43,7 @@ pub fn corpus(edition: &crate::edition::Edition) -> (Corpus, Vec<Diagnostic>) {
         .collect();
     let results: Vec<(&String, Result<Document, Vec<Diagnostic>>)> = files
         .into_par_iter()
-        .map(|(rel, path)| (rel, load_document(rel, path)))
+        .map(|(rel, path)| (rel, load_document(rel, path, session)))
         .collect();
     let mut corpus = Corpus {
         documents: Vec::with_capacity(results.len()),
@@ -62,7 +66,11 @@ pub fn corpus(edition: &crate::edition::Edition) -> (Corpus, Vec<Diagnostic>) {
 }
 
 /// Reads and parses the content file `rel` (its path under content/) at `path`.
-fn load_document(rel: &str, path: &Path) -> Result<Document, Vec<Diagnostic>> {
+fn load_document(
+    rel: &str,
+    path: &Path,
+    session: &crate::session::Session,
+) -> Result<Document, Vec<Diagnostic>> {
     let folder = rel.split('/').next().unwrap_or_default();
     let Some(kind) = Kind::from_folder(folder).filter(|_| rel.contains('/')) else {
         let folders: Vec<&str> = Kind::ALL.iter().map(|k| k.folder()).collect();
@@ -81,7 +89,9 @@ fn load_document(rel: &str, path: &Path) -> Result<Document, Vec<Diagnostic>> {
             .hint("check that the file is readable by you and is a text file")]
     })?;
     let source = decode(path.to_path_buf(), bytes).map_err(|d| vec![d])?;
-    parse_document(kind, rel, source)
+    session.document(path, rel, source, |source| {
+        parse_document(kind, rel, source)
+    })
 }
 
 /// Reads a source file, refusing one larger than `MAX_SOURCE_BYTES` without

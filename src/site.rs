@@ -29,6 +29,7 @@ use crate::output::{Queue, Sink};
 use crate::pages;
 use crate::parse;
 use crate::search;
+use crate::session::Session;
 use crate::tailor::{self, Audience, Values};
 use crate::templates;
 use crate::validate::validate;
@@ -71,9 +72,23 @@ pub fn build_edition(
     options: &BuildOptions,
     sink: &dyn Sink,
 ) -> Result<Summary, Vec<Diagnostic>> {
+    build_in(&Session::default(), edition, options, sink)
+}
+
+/// Builds a loaded edition into `sink`, reusing what earlier builds of `session`
+/// parsed.
+pub fn build_in(
+    session: &Session,
+    edition: &Edition,
+    options: &BuildOptions,
+    sink: &dyn Sink,
+) -> Result<Summary, Vec<Diagnostic>> {
     let mut problems = Problems::default();
     // The templates parse on one thread while the pages parse on the others.
-    let (corpus, templates) = rayon::join(|| parse::corpus(edition), || templates::load(edition));
+    let (corpus, templates) = rayon::join(
+        || parse::corpus(edition, session),
+        || session.templates(edition),
+    );
     let corpus = problems.take(corpus);
     let templates = problems.ok(templates);
     let theme = problems
@@ -110,7 +125,7 @@ pub fn build_edition(
                     .search_enabled
                     .then(|| search::index(&library, &bodies))
             },
-            || pages::render(&views, &bodies, templates.as_ref(), options.today, &out),
+            || pages::render(&views, &bodies, templates.as_deref(), options.today, &out),
         );
         problems.extend(rendered);
         out.send_all(index.into_iter().flatten());

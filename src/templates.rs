@@ -19,9 +19,13 @@ use crate::markdown::render_inline;
 static BUILTIN_TEMPLATES: Dir = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static BUILTIN_THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/theme");
 
-/// Loads the templates of an edition into one Tera instance.
-pub fn load(edition: &Edition) -> Result<Tera, Vec<Diagnostic>> {
-    let mut sources: BTreeMap<String, (String, Option<PathBuf>)> = BTreeMap::new();
+/// The templates of an edition: each by name, its text, and its file when it is the
+/// edition's (none for a built-in). Two equal `Sources` compile to the same templates.
+pub type Sources = BTreeMap<String, (String, Option<PathBuf>)>;
+
+/// Reads the templates of an edition, through its layers and the built-ins.
+pub fn sources(edition: &Edition) -> Result<Sources, Vec<Diagnostic>> {
+    let mut sources: Sources = BTreeMap::new();
     let mut problems = Vec::new();
     let builtins: Vec<(String, String)> = builtin_files(&BUILTIN_TEMPLATES)
         .into_iter()
@@ -67,6 +71,11 @@ pub fn load(edition: &Edition) -> Result<Tera, Vec<Diagnostic>> {
             sources.insert(qualified, (text, None));
         }
     }
+    Ok(sources)
+}
+
+/// Parses templates into one Tera instance.
+pub fn compile(sources: &Sources) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".svg", ".xml"]);
     // Tera's default also escapes `/`, which is safe but bloats every URL.
