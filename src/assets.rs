@@ -1,7 +1,9 @@
 //! The site's assets, under `assets/`: the theme's files (the edition's own over
-//! the built-in ones), the code colours, and the edition's branding as CSS.
+//! the built-in ones), the code colours, and the edition's branding as CSS; and the
+//! URLs by which pages name them, which change when their content does.
 
 use std::collections::BTreeMap;
+use std::hash::Hasher;
 
 use crate::edition::Settings;
 use crate::markdown;
@@ -34,4 +36,40 @@ fn edition_css(settings: &Settings) -> String {
     }
     css.push_str("}\n");
     css
+}
+
+/// Each file's URL with its content's hash (`assets/app.js?v=1f2e3d4c`), by path:
+/// after a redeploy, a browser that cached the old file fetches the new one rather
+/// than pair it with new pages. The query leaves the file's name alone, so it works
+/// from file:// as from a server, and a template that names a file without it still
+/// finds it.
+pub fn versioned_urls<'f>(
+    files: impl IntoIterator<Item = &'f (String, Vec<u8>)>,
+) -> BTreeMap<String, String> {
+    files
+        .into_iter()
+        .map(|(path, bytes)| (path.clone(), format!("{path}?v={}", content_hash(bytes))))
+        .collect()
+}
+
+/// A short hash of `bytes`, the same from build to build.
+pub fn content_hash(bytes: &[u8]) -> String {
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write(bytes);
+    format!("{:08x}", hasher.finish() as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_changes_with_its_file_and_only_then() {
+        let a = ("assets/app.js".to_string(), b"un".to_vec());
+        let b = ("assets/app.js".to_string(), b"deux".to_vec());
+        let (one, two) = (versioned_urls([&a]), versioned_urls([&b]));
+        assert!(one["assets/app.js"].starts_with("assets/app.js?v="));
+        assert_ne!(one, two);
+        assert_eq!(one, versioned_urls([&a.clone()]));
+    }
 }

@@ -69,7 +69,11 @@ fn render_one(library: &Library, i: usize) -> Result<Body, Vec<Diagnostic>> {
             .collect());
     }
     Ok(Body {
-        html: rendered.html,
+        html: {
+            let mut html = rendered.html;
+            html.shrink_to_fit();
+            html
+        },
         highlighted: rendered.highlighted,
         headings: rendered.headings,
         sections: rendered.sections,

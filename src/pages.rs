@@ -4,7 +4,7 @@
 //! bodies are rendered and their links checked, and hands every file to the write
 //! stage's queue as it is made.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
@@ -28,6 +28,7 @@ use crate::views::Views;
 pub fn render(
     views: &Views,
     bodies: &[Body],
+    file_urls: &BTreeMap<String, String>,
     tera: Option<&Tera>,
     today: NaiveDate,
     out: &Queue,
@@ -42,7 +43,7 @@ pub fn render(
         bodies,
         tera,
         today,
-        base: base_context(views),
+        base: base_context(views, file_urls),
         frames: Mutex::default(),
     };
     let ((mut problems, book), generated) = rayon::join(
@@ -67,8 +68,11 @@ fn charter_templates(library: &Library) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn base_context(views: &Views) -> Context {
+/// What every template receives: the site, the labels, and the URLs of the site's
+/// files that change with their content (`files["assets/style.css"]`).
+fn base_context(views: &Views, file_urls: &BTreeMap<String, String>) -> Context {
     let mut context = Context::new();
+    context.insert("files", file_urls);
     context.insert("site", &views.site_view());
     context.insert("labels", views.library.labels.map());
     context
@@ -391,6 +395,10 @@ impl Renderer<'_> {
         let mut parts = serde_json::Map::new();
         let mut failure = None;
         for (name, template) in FRAME_PARTS {
+            if name == "search_box" && !self.library.settings.search_enabled {
+                parts.insert(name.to_string(), "".into());
+                continue;
+            }
             let html = match self.tera.render(template, &context) {
                 // Trimmed: the template places the piece on its own line.
                 Ok(html) => html.trim().to_string(),

@@ -114,22 +114,26 @@ pub fn build_in(
     let library = Library::new(&edition.settings, &labels, audience, tailored, catalogue);
     let bodies = problems.take(bodies::render(&library));
     problems.extend(links::check_anchors(&library, &bodies));
+    let index = if edition.settings.search_enabled {
+        search::index(&library, &bodies)
+    } else {
+        Vec::new()
+    };
+    let assets = assets::files(&edition.settings, theme);
+    let file_urls = assets::versioned_urls(assets.iter().chain(&index));
     let views = Views::new(&library);
     let files = std::thread::scope(|scope| {
         let out = Queue::start(scope, sink);
-        // The index builds while the pages render: neither reads the other.
-        let (index, rendered) = rayon::join(
-            || {
-                edition
-                    .settings
-                    .search_enabled
-                    .then(|| search::index(&library, &bodies))
-            },
-            || pages::render(&views, &bodies, templates.as_deref(), options.today, &out),
-        );
-        problems.extend(rendered);
-        out.send_all(index.into_iter().flatten());
-        out.send_all(assets::files(&edition.settings, theme));
+        out.send_all(index);
+        out.send_all(assets);
+        problems.extend(pages::render(
+            &views,
+            &bodies,
+            &file_urls,
+            templates.as_deref(),
+            options.today,
+            &out,
+        ));
         problems.take(out.finish())
     });
     problems.into_result(Summary {

@@ -96,6 +96,8 @@ fn check_links(out: &Path) {
                 Some((p, f)) => (p, Some(f)),
                 None => (url.as_str(), None),
             };
+            // A query (`style.css?v=…`, the content hash) names the same file.
+            let path = path.split_once('?').map_or(path, |(file, _)| file);
             let target = if path.is_empty() {
                 entry.path().to_path_buf()
             } else {
