@@ -18,7 +18,7 @@ use serde_yaml_ng::{Mapping, Value};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Sector, Size, SourceFile};
 use crate::parse::{decode, yaml_error, yaml_value};
-use crate::spans::{Key, YamlSpans};
+use crate::spans::{Index, Key, YamlSpans};
 
 pub const EDITION_FILE: &str = "handbook.yaml";
 
@@ -152,7 +152,7 @@ pub struct Edition {
 impl Edition {
     /// Loads the edition in `dir` and the editions it extends.
     pub fn load(dir: &Path) -> Result<Edition, Vec<Diagnostic>> {
-        let mut chain: Vec<(PathBuf, EditionFile, Value)> = Vec::new();
+        let mut chain: Vec<(PathBuf, EditionFile, Value, Arc<SourceFile>)> = Vec::new();
         let mut problems = Vec::new();
         let mut next = Some((dir.to_path_buf(), None::<(Arc<SourceFile>, usize)>));
         while let Some((folder, extended_from)) = next.take() {
@@ -222,7 +222,12 @@ impl Edition {
                 let line = crate::model::line_of(&source.text, at.start);
                 (folder.join(parent), Some((source.clone(), line)))
             });
-            chain.push((canonical.unwrap_or_else(|| folder.clone()), parsed, value));
+            chain.push((
+                canonical.unwrap_or_else(|| folder.clone()),
+                parsed,
+                value,
+                source,
+            ));
         }
         if !problems.is_empty() {
             return Err(problems);
@@ -230,7 +235,7 @@ impl Edition {
 
         chain.reverse(); // base first
         let mut merged = Value::Mapping(Mapping::new());
-        for (_, _, value) in &chain {
+        for (_, _, value, _) in &chain {
             merge(&mut merged, value.clone());
         }
         let merged: EditionFile = match serde_yaml_ng::from_value(merged) {
@@ -257,9 +262,10 @@ impl Edition {
         };
         let layers: Vec<Layer> = chain
             .into_iter()
-            .map(|(root, file, _)| {
+            .map(|(root, file, _, source)| {
                 let mut globs = GlobSetBuilder::new();
-                for pattern in &file.exclude {
+                let spans = YamlSpans::new(&source.text, 0);
+                for (i, pattern) in file.exclude.iter().enumerate() {
                     match Glob::new(pattern) {
                         Ok(glob) => {
                             globs.add(glob);
@@ -268,7 +274,7 @@ impl Edition {
                             Diagnostic::error(format!(
                                 "`exclude` has an invalid pattern `{pattern}`: {err}"
                             ))
-                            .in_file(root.join(EDITION_FILE))
+                            .at(&source, spans.value_or_key(&[Key("exclude"), Index(i)]))
                             .hint("patterns are paths under content/, with * and ** wildcards"),
                         ),
                     }
@@ -510,6 +516,27 @@ fn parse_edition_file(source: &Arc<SourceFile>) -> Result<(EditionFile, Value), 
             _ => Ok(()),
         }
     };
+    for key in ["primary", "accent"] {
+        // `primary: #1f4e79` without quotes is a key followed by a comment.
+        let given = value
+            .get("branding")
+            .and_then(|b| b.get("colors"))
+            .and_then(|c| c.get(key));
+        if given.is_some_and(Value::is_null) {
+            return Err(Diagnostic::error(format!(
+                "`branding.colors.{key}` has no value"
+            ))
+            .at(
+                source,
+                YamlSpans::new(&source.text, 0).key_or_start(&[
+                    Key("branding"),
+                    Key("colors"),
+                    Key(key),
+                ]),
+            )
+            .hint("a # outside quotes starts a comment in YAML: write the colour in quotes, such as \"#1f4e79\""));
+        }
+    }
     if let Some(branding) = &parsed.branding {
         check_colour(&branding.colors.primary, "primary")?;
         check_colour(&branding.colors.accent, "accent")?;
@@ -545,12 +572,14 @@ fn merge(base: &mut Value, child: Value) {
     }
 }
 
-/// Reads the data files (`data/*.yaml`) of an edition, by stem. A file that does
-/// not parse maps to `None`: its error is reported here, once, and not again at
-/// each use of its values.
+/// Reads the data files (`data/*.yaml` or `data/*.yml`) of an edition, by stem: a
+/// nearer layer's file wins whatever its extension, and two files of one stem in
+/// one layer are an error. A file that does not parse maps to `None`: its error is
+/// reported here, once, and not again at each use of its values.
 pub fn load_data(edition: &Edition) -> (HashMap<String, Option<Value>>, Vec<Diagnostic>) {
     let mut data = HashMap::new();
     let mut problems = Vec::new();
+    let mut chosen: BTreeMap<&str, (usize, &PathBuf)> = BTreeMap::new();
     for (rel, path) in edition.files("data") {
         let Some(stem) = rel
             .strip_suffix(".yaml")
@@ -558,6 +587,24 @@ pub fn load_data(edition: &Edition) -> (HashMap<String, Option<Value>>, Vec<Diag
         else {
             continue;
         };
+        let layer = edition.origin("data", rel).map_or(0, |o| o.layer);
+        match chosen.get(stem) {
+            Some((other, _)) if *other > layer => {}
+            Some((other, first)) if *other == layer => problems.push(
+                Diagnostic::error(format!(
+                    "two data files define `data.{stem}`: {} and {}",
+                    first.display(),
+                    path.display()
+                ))
+                .in_file(path)
+                .hint("keep one of the two files (a data file is named .yaml or .yml, not both)"),
+            ),
+            _ => {
+                chosen.insert(stem, (layer, path));
+            }
+        }
+    }
+    for (stem, (_, path)) in chosen {
         let value = crate::parse::read_source(path)
             .map_err(|err| {
                 Diagnostic::error(format!("cannot read the data file: {err}")).in_file(path)

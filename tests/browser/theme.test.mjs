@@ -1,7 +1,10 @@
-// Browser tests of the default theme (issue 5): every interactive feature over
-// file:// and HTTP, the strict CSP, accessibility with axe-core in light and dark
-// schemes, print media, and screenshots at desktop and phone widths saved under
-// target/screenshots/ for a person to look at (not committed).
+// Browser tests of the built default handbook and its theme, in Debian's headless
+// Chromium driven by playwright-core (see harness.mjs): every page loads and every
+// interactive feature works over file:// and HTTP, under the strict CSP;
+// accessibility with axe-core in light and dark schemes, print media, and
+// screenshots at desktop and phone widths saved under target/screenshots/ for a
+// person to look at (not committed). (site.test.mjs, which overlapped, is merged
+// here.)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -39,12 +42,14 @@ const visible = (page, selector) => page.locator(selector).first().isVisible();
 
 test("no inline script, inline style or style attribute in any page of the site", () => {
   const offenders = [];
+  let checked = 0;
   const walk = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) { walk(file); continue; }
       if (!entry.name.endsWith(".html")) { continue; }
       const html = fs.readFileSync(file, "utf8");
+      checked += 1;
       if (/<script(?![^>]*\ssrc=)[^>]*>/i.test(html)) { offenders.push(`${file}: inline <script>`); }
       if (/<style[\s>]/i.test(html)) { offenders.push(`${file}: <style>`); }
       if (/\sstyle="/i.test(html)) { offenders.push(`${file}: style=""`); }
@@ -53,6 +58,7 @@ test("no inline script, inline style or style attribute in any page of the site"
     }
   };
   walk(site);
+  assert.ok(checked > 50, `every page was read (${checked})`);
   assert.deepEqual(offenders, []);
 });
 
@@ -63,6 +69,9 @@ for (const [scheme, index] of [["file://", 0], ["http", 1]]) {
     for (const relative of [...Object.values(pages), "impression.html"]) {
       const { page, context, problems } = await open(rootOf(), relative);
       await page.waitForLoadState("load");
+      assert.ok((await page.title()).length > 0, `${relative} has a title`);
+      const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+      assert.match(font, /system-ui/, `${relative}: the stylesheet loaded`);
       assert.equal(await page.evaluate(() => document.querySelectorAll("[style]").length), 0, `${relative}: no style attribute`);
       assert.deepEqual(problems, [], `${relative}: ${problems.join("; ")}`);
       await context.close();
@@ -74,13 +83,16 @@ for (const [scheme, index] of [["file://", 0], ["http", 1]]) {
     const items = page.locator(".start-list > li");
     const total = await items.count();
     assert.ok(total > 10, "every playbook, charter and role card is listed");
-    // The default handbook may have no page for some sizes only: then the choice
-    // has nothing to hide here, and only its memory is checked.
-    const large = page.locator('.start-list > li[data-sizes]:not([data-sizes~="micro"])').first();
-    const sized = (await large.count()) > 0;
-    if (sized) { assert.ok(await large.isVisible(), "before a choice, pages for some sizes only show"); }
-    await page.locator(".start-form select[data-audience=size]").selectOption("micro");
-    if (sized) { assert.ok(!(await large.isVisible()), "a page for larger organisations is hidden for a micro-enterprise"); }
+    // The default handbook has a page for small organisations only
+    // (demarrer-petite-structure, `sizes: ..small`): a large one's choice hides it.
+    const forSmall = page.locator('.start-list > li[data-sizes~="micro"]:not([data-sizes~="ge"])');
+    assert.ok((await forSmall.count()) > 0, "the home lists a page for some sizes only");
+    assert.ok(await forSmall.first().isVisible(), "before a choice, pages for some sizes only show");
+    const size = page.locator(".start-form select[data-audience=size]");
+    await size.selectOption("ge");
+    assert.ok(!(await forSmall.first().isVisible()), "a page for small organisations is hidden for a large one");
+    await size.selectOption("micro");
+    assert.ok(await forSmall.first().isVisible(), "and shows for a micro-enterprise");
     const role = await page.locator(".start-form select[data-start-role] option").nth(1).getAttribute("value");
     await page.locator(".start-form select[data-start-role]").selectOption(role);
     const shown = await page.locator(".start-list > li:visible").count();
@@ -97,6 +109,20 @@ for (const [scheme, index] of [["file://", 0], ["http", 1]]) {
     await context.close();
   });
 
+  test(`${scheme}: the size switcher hides the other sizes' passages and is remembered`, async () => {
+    const { page, context, problems } = await open(rootOf(), "procedures/lancer-programme-ia.html");
+    const select = page.locator("select[data-audience=size]");
+    assert.ok(await select.isVisible(), "the switcher shows when scripts run");
+    const large = page.locator('[data-sizes]:not([data-sizes~="micro"])').first();
+    assert.ok(await large.isVisible(), "every variant shows before a choice");
+    await select.selectOption("micro");
+    assert.ok(!(await large.isVisible()), "a passage for larger organisations is hidden for micro");
+    await page.reload();
+    assert.equal(await page.locator("select[data-audience=size]").inputValue(), "micro", "the choice is remembered");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test(`${scheme}: playbook ticks persist, export to a file and import back`, async () => {
     const { page, context, problems } = await open(rootOf(), pages.playbook);
     const boxes = page.locator("input[data-check]");
@@ -106,7 +132,7 @@ for (const [scheme, index] of [["file://", 0], ["http", 1]]) {
     await boxes.nth(2).check();
     assert.equal(await progress.textContent(), "2", "the progress counts the ticks");
     await page.reload();
-    assert.ok(await boxes.nth(2).isChecked(), "a tick survives a reload");
+    assert.ok(await boxes.nth(0).isChecked() && await boxes.nth(2).isChecked(), "the ticks survive a reload");
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator("[data-checklist-export]").click()]);
     const file = path.join(fs.mkdtempSync(path.join(process.env.TMPDIR || "/tmp", "ticks-")), download.suggestedFilename());
     await download.saveAs(file);
@@ -154,7 +180,9 @@ for (const [scheme, index] of [["file://", 0], ["http", 1]]) {
       await radios.nth(best).check();
       expected += values[best];
     }
+    assert.ok(max > 0, "the page states a maximum score");
     assert.equal(expected, max, "the best answers add up to the maximum the page states");
+    assert.ok(await page.locator("output[name=score]").isVisible(), "the score shows once answered");
     assert.equal(Number(await page.locator("output[name=score]").textContent()), max);
     const current = page.locator(".band.band-current");
     assert.equal(await current.count(), 1, "exactly one result band matches");
@@ -216,13 +244,20 @@ for (const [scheme, index] of [["file://", 0], ["http", 1]]) {
     assert.ok(await visible(page, ".signature"), "the signature block is printed");
     const blank = await page.locator(".blank").first().evaluate((e) => getComputedStyle(e).borderBottomStyle + " " + getComputedStyle(e).borderTopStyle);
     assert.equal(blank, "solid none", "a blank is a line on paper");
+    // The default handbook links to no outside page: one is added to the page
+    // (a link fetches nothing) to check the print rule on it.
     await page.goto(rootOf() + "pages/sources.html");
+    await page.locator(".content").first().evaluate((content) => {
+      const a = document.createElement("a");
+      a.href = "https://example.org/ai-act";
+      a.textContent = "AI Act";
+      content.append(a);
+    });
     await page.emulateMedia({ media: "print" });
-    const external = page.locator(".content a[href^='http']").first();
-    if (await external.count()) {
-      const after = await external.evaluate((a) => getComputedStyle(a, "::after").content);
-      assert.ok(after.includes(await external.getAttribute("href")), "an outside link shows its address on paper");
-    }
+    const external = page.locator(".content a[href^='http']");
+    assert.equal(await external.count(), 1);
+    const after = await external.evaluate((a) => getComputedStyle(a, "::after").content);
+    assert.ok(after.includes("https://example.org/ai-act"), `an outside link shows its address on paper (${after})`);
     await page.goto(rootOf() + "impression.html");
     await page.emulateMedia({ media: "print" });
     const breaks = await page.locator(".print-section").evaluateAll((list) => list.map((s) => getComputedStyle(s).breakBefore));
