@@ -472,7 +472,8 @@ pub fn index(library: &Library, bodies: &[Body]) -> Vec<(String, Vec<u8>)> {
                     for step in &p.steps {
                         roles.extend(step_roles(step).into_iter().map(|(_, role)| role));
                         let mut text = step.description.clone().unwrap_or_default();
-                        for line in step.actions.iter().chain(&step.deliverables) {
+                        let actions = step.actions.iter().map(|a| &a.text);
+                        for line in actions.chain(&step.deliverables) {
                             text.push(' ');
                             text.push_str(line);
                         }
