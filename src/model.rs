@@ -388,7 +388,7 @@ pub struct Step {
     #[serde(default)]
     pub duration: Option<String>,
     #[serde(default)]
-    pub actions: Vec<String>,
+    pub actions: Vec<Action>,
     #[serde(default, deserialize_with = "one_or_many")]
     pub responsible: Vec<String>,
     /// Exactly one is required; a list is accepted here so that validation can say
@@ -407,6 +407,86 @@ pub struct Step {
     pub sizes: SizeSet,
     #[serde(default)]
     pub sectors: SectorSet,
+}
+
+/// A checklist item of a playbook step: its text, and the id its tick is saved under
+/// in the reader's browser. Written as a text (`- Fixer les indicateurs`), whose id is
+/// then a slug of the text, or as `{ id: indicateurs, text: … }`, whose id survives a
+/// rewording. The id keeps a tick on its action when actions are inserted, removed or
+/// reordered; validation checks explicit ids and duplicates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Action {
+    pub id: String,
+    pub text: String,
+    /// Whether `id` was written rather than derived from the text.
+    #[serde(skip)]
+    pub explicit: bool,
+}
+
+impl Action {
+    /// The longest id an action gets from its text.
+    pub const MAX_SLUG: usize = 64;
+
+    /// An action without `id:`: its id is the slug of its text's first words, at
+    /// most `MAX_SLUG` characters cut at a word (`action` when the text has no
+    /// letter or digit).
+    pub fn from_text(text: String) -> Action {
+        let mut slug = slug::slugify(&text);
+        if slug.len() > Self::MAX_SLUG {
+            // The slug is ASCII: any byte is a character boundary.
+            let cut = slug[..=Self::MAX_SLUG].rfind('-').unwrap_or(Self::MAX_SLUG);
+            slug.truncate(cut);
+        }
+        Action {
+            id: if slug.is_empty() {
+                "action".into()
+            } else {
+                slug
+            },
+            text,
+            explicit: false,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Action {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Action, D::Error> {
+        struct ActionVisitor;
+        impl<'de> Visitor<'de> for ActionVisitor {
+            type Value = Action;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an action: a text, or a mapping `{ id: …, text: … }`")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Action, E> {
+                Ok(Action::from_text(text.to_string()))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Action, A::Error> {
+                const FIELDS: &[&str] = &["id", "text"];
+                let (mut id, mut text): (Option<String>, Option<String>) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    let slot = match key.as_str() {
+                        "id" => &mut id,
+                        "text" => &mut text,
+                        _ => return Err(de::Error::unknown_field(&key, FIELDS)),
+                    };
+                    if slot.is_some() {
+                        return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+                    }
+                    *slot = Some(map.next_value()?);
+                }
+                let text = text.ok_or_else(|| de::Error::missing_field("text"))?;
+                Ok(match id {
+                    Some(id) => Action {
+                        id,
+                        text,
+                        explicit: true,
+                    },
+                    None => Action::from_text(text),
+                })
+            }
+        }
+        deserializer.deserialize_any(ActionVisitor)
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

@@ -87,7 +87,9 @@ impl Checker<'_> {
                     self.page(id, "prerequisites", &[Key("prerequisites"), Index(i)]);
                 }
                 let mut step_ids = HashSet::new();
+                let mut action_ids = HashSet::new();
                 for (s, step) in playbook.steps.iter().enumerate() {
+                    self.actions(s, step, &mut action_ids);
                     let step_id = [Key("steps"), Index(s), Key("id")];
                     if !step_ids.insert(step.id.as_str()) {
                         self.error(
@@ -190,6 +192,46 @@ impl Checker<'_> {
             }
             KindData::Assessment(assessment) => self.assessment(assessment),
             KindData::Myth(_) | KindData::Case(_) | KindData::Page(_) => {}
+        }
+    }
+
+    /// A step's actions: explicit ids valid and unique within the playbook (`ids`),
+    /// and no two actions of the step saving their tick under the same id.
+    fn actions<'d>(&mut self, s: usize, step: &'d crate::model::Step, ids: &mut HashSet<&'d str>) {
+        let mut keys: HashMap<&str, usize> = HashMap::new();
+        for (a, action) in step.actions.iter().enumerate() {
+            let at = [Key("steps"), Index(s), Key("actions"), Index(a)];
+            if action.explicit {
+                let id = [Key("steps"), Index(s), Key("actions"), Index(a), Key("id")];
+                if !crate::parse::is_valid_id(&action.id) {
+                    self.error(
+                        format!("`{}` is not a valid action id", action.id),
+                        &id,
+                        "ids are lowercase ASCII letters, digits and hyphens (`fixer-indicateurs`)",
+                    );
+                } else if !ids.insert(action.id.as_str()) {
+                    self.error(
+                        format!("two actions have the id `{}`", action.id),
+                        &id,
+                        "action ids are unique within a playbook: the reader's ticks are saved under them",
+                    );
+                    continue;
+                }
+            }
+            if let Some(first) = keys.insert(action.id.as_str(), a) {
+                let message = format!(
+                    "actions {} and {} of the step `{}` have the same id `{}`",
+                    first + 1,
+                    a + 1,
+                    step.id,
+                    action.id
+                );
+                self.error(
+                    message,
+                    &at,
+                    "a tick is saved under its action's id, which an action without `id:` gets from its text: reword one, or write `- { id: …, text: … }`",
+                );
+            }
         }
     }
 

@@ -142,7 +142,7 @@ pub struct StepView<'a> {
     pub title: &'a str,
     pub description: Option<&'a str>,
     pub duration: Option<&'a str>,
-    pub actions: &'a [String],
+    pub actions: &'a [Action],
     pub responsible: Vec<Link>,
     pub accountable: Vec<Link>,
     pub consulted: Vec<Link>,

@@ -32,9 +32,14 @@ fn every_kind_renders_its_own_fields() {
     let files = base(None, None);
     let playbook = page(&files, "procedures/pilote.html");
     assert!(playbook.contains("id=\"step-cadrer\""), "step anchor");
+    // A tick is saved under its action's id: the slug of its text, or its `id:`.
     assert!(
-        playbook.contains("data-check=\"pilote/cadrer/1\""),
-        "checklist item"
+        playbook.contains("data-check=\"pilote/cadrer/fixer-les-indicateurs\""),
+        "checklist item keyed by the slug of its text"
+    );
+    assert!(
+        playbook.contains("data-check=\"pilote/cadrer/fiche\""),
+        "checklist item keyed by its `id:`"
     );
     assert!(
         playbook.contains("Écrire la <em>fiche</em>"),

@@ -344,3 +344,44 @@ fn a_step_id_written_with_extra_spaces_gets_its_own_errors() {
         Some(11),
     );
 }
+
+#[test]
+fn an_action_of_the_wrong_shape_says_what_an_action_is() {
+    let d = expect_error(
+        "bad-action-shape",
+        "unknown field `texte`",
+        "content/playbooks/bad.md",
+        Some(10),
+    );
+    assert!(
+        d.message.contains("expected `id` or `text`"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn action_ids_are_valid_and_unique_and_two_actions_of_a_step_never_share_one() {
+    expect_error(
+        "bad-action-id",
+        "`Mauvais_Id` is not a valid action id",
+        "content/playbooks/bad.md",
+        Some(9),
+    );
+    // Unique within the playbook, like step ids: reported at the second.
+    expect_error(
+        "bad-action-id",
+        "two actions have the id `meme`",
+        "content/playbooks/bad.md",
+        Some(16),
+    );
+    // The same text in two steps is fine; twice in one step (punctuation aside),
+    // the ticks would be one.
+    let d = expect_error(
+        "bad-action-id",
+        "actions 2 and 3 of the step `b` have the same id `verifier-le-budget`",
+        "content/playbooks/bad.md",
+        Some(18),
+    );
+    assert!(d.hint.unwrap().contains("`id:`"));
+}

@@ -4,6 +4,25 @@
 // first paint, then wires up the page. Everything works without it: every variant
 // then shows, labelled, every myth shows its fact, and the forms stay plain forms.
 // What the reader chooses or ticks stays in this browser's localStorage.
+//
+// The contract with the templates (docs/theme-contract.md). An edition may override
+// any template and drop any of these elements: the feature that needs it is then
+// skipped, or does without it, and every other feature still works. Each feature runs
+// on its own, so that even a bug in one cannot stop the others.
+//   theme toggle   [data-theme-toggle] buttons; optional link[data-code-theme=dark]
+//   audience       select[data-audience=size|sector] (its <form> is shown)
+//   where to start select[data-start-role]; .start-group > .start-list > li[data-roles],
+//                  optional .start-empty in each group, optional [data-start-count][data-template]
+//   checklists     input[type=checkbox][data-check="<page>/<step>/<action id>"]; optional
+//                  [data-checklist=<page>] tools holding any of [data-progress], [data-total],
+//                  <progress>, [data-checklist-export], input[data-checklist-import],
+//                  [data-checklist-reset], [data-checklist-status][data-error]
+//   myths          details.reveal; [data-verdict-filter] buttons over .myth-card[data-verdict]
+//   assessments    form[data-assessment] with radios; optional output[name=score] (in a <p>),
+//                  [data-answered], [data-result][data-label]; .band[data-min][data-max] (h3)
+//   RACI filter    select[data-raci-role] and table.raci-matrix with th[data-role]
+//   blanks         .blank[data-var]
+//   print buttons  [data-print]
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -11,10 +30,24 @@
   var store = {
     get: function (key) { try { return window.localStorage.getItem(PREFIX + key); } catch (e) { return null; } },
     set: function (key, value) { try { window.localStorage.setItem(PREFIX + key, value); } catch (e) { /* private mode */ } },
-    remove: function (key) { try { window.localStorage.removeItem(PREFIX + key); } catch (e) { /* private mode */ } }
+    remove: function (key) { try { window.localStorage.removeItem(PREFIX + key); } catch (e) { /* private mode */ } },
+    // The keys (without the prefix) that start with `start`.
+    keys: function (start) {
+      var out = [];
+      try {
+        for (var i = 0; i < window.localStorage.length; i += 1) {
+          var k = window.localStorage.key(i);
+          if (k && k.indexOf(PREFIX + start) === 0) { out.push(k.slice(PREFIX.length)); }
+        }
+      } catch (e) { /* private mode */ }
+      return out;
+    }
   };
   function all(selector, scope) { return Array.prototype.slice.call((scope || document).querySelectorAll(selector)); }
   function show(element) { if (element) { element.hidden = false; } }
+  function hide(element, hidden) { if (element) { element.hidden = hidden; } }
+  function text(element, value) { if (element) { element.textContent = value; } }
+  function on(element, type, listener) { if (element) { element.addEventListener(type, listener); } }
 
   // Before the first paint: the reader's colour scheme, size and sector.
   var savedTheme = store.get("theme");
@@ -86,7 +119,7 @@
         item.hidden = role !== "" && roles.indexOf(" " + role + " ") < 0;
         if (isShown(item)) { visible += 1; }
       });
-      group.querySelector(".start-empty").hidden = visible > 0;
+      hide(group.querySelector(".start-empty"), visible > 0);
       count += visible;
     });
     var counter = document.querySelector("[data-start-count]");
@@ -108,20 +141,44 @@
     updateStart();
   }
 
-  // Playbook checklists: ticks persist, and export to / import from a JSON file.
+  // Playbook checklists: ticks persist, keyed by page, step and action id (so that
+  // inserting or reordering actions keeps them), and export to / import from a JSON
+  // file keyed the same way.
+  var TICK = "tick-";
   function setupChecklists() {
     var boxes = all("input[type=checkbox][data-check]");
-    var tools = document.querySelector("[data-checklist]");
     if (!boxes.length) { return; }
-    function key(box) { return "check-" + box.getAttribute("data-check"); }
+    var tools = document.querySelector("[data-checklist]");
+    function id(box) { return box.getAttribute("data-check"); }
+    function key(box) { return TICK + id(box); }
+    // Each box's place in its step, from 1: what ticks were keyed by before actions
+    // had ids ("<page>/<step>/<n>").
+    var places = {};
+    var position = boxes.map(function (box) {
+      var step = id(box).slice(0, id(box).lastIndexOf("/"));
+      places[step] = (places[step] || 0) + 1;
+      return step + "/" + places[step];
+    });
+    migrate();
+    function migrate() {
+      // Ticks saved by position ("check-<page>/<step>/<n>") are carried over once,
+      // to the action now at that place, then removed.
+      var pages = {};
+      boxes.forEach(function (box, i) {
+        pages[id(box).split("/")[0]] = true;
+        if (store.get("check-" + position[i]) === "1") { store.set(key(box), "1"); }
+      });
+      store.keys("check-").forEach(function (old) {
+        if (pages[old.slice("check-".length).split("/")[0]]) { store.remove(old); }
+      });
+    }
     function progress() {
       if (!tools) { return; }
       var done = boxes.filter(function (b) { return b.checked; }).length;
-      tools.querySelector("[data-progress]").textContent = String(done);
-      tools.querySelector("[data-total]").textContent = String(boxes.length);
+      text(tools.querySelector("[data-progress]"), String(done));
+      text(tools.querySelector("[data-total]"), String(boxes.length));
       var bar = tools.querySelector("progress");
-      bar.max = boxes.length;
-      bar.value = done;
+      if (bar) { bar.max = boxes.length; bar.value = done; }
     }
     function tick(box, checked) {
       box.checked = checked;
@@ -132,43 +189,48 @@
       box.addEventListener("change", function () { tick(box, box.checked); progress(); });
     });
     if (!tools) { return; }
-    var id = tools.getAttribute("data-checklist");
+    var page = tools.getAttribute("data-checklist");
     var status = tools.querySelector("[data-checklist-status]");
-    tools.querySelector("[data-checklist-export]").addEventListener("click", function () {
+    function fail() {
+      if (status) { status.textContent = status.getAttribute("data-error"); status.hidden = false; }
+    }
+    on(tools.querySelector("[data-checklist-export]"), "click", function () {
       var checks = {};
-      boxes.forEach(function (box) { checks[box.getAttribute("data-check")] = box.checked; });
-      var data = JSON.stringify({ gouvernail: "checklist", page: id, date: new Date().toISOString().slice(0, 10), checks: checks }, null, 2);
+      boxes.forEach(function (box) { checks[id(box)] = box.checked; });
+      var data = JSON.stringify({ gouvernail: "checklist", version: 2, page: page, date: new Date().toISOString().slice(0, 10), checks: checks }, null, 2);
       var link = document.createElement("a");
       link.href = URL.createObjectURL(new Blob([data], { type: "application/json" }));
-      link.download = id + "-checklist.json";
+      link.download = page + "-checklist.json";
       document.body.appendChild(link);
       link.click();
       link.remove();
       window.setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
     });
-    tools.querySelector("[data-checklist-import]").addEventListener("change", function (event) {
+    on(tools.querySelector("[data-checklist-import]"), "change", function (event) {
       var file = event.target.files && event.target.files[0];
       if (!file) { return; }
       var reader = new FileReader();
       reader.onload = function () {
         var data = null;
         try { data = JSON.parse(String(reader.result)); } catch (e) { data = null; }
-        if (!data || data.gouvernail !== "checklist" || typeof data.checks !== "object") {
-          status.textContent = status.getAttribute("data-error");
-          status.hidden = false;
+        // Version 2 is keyed by action id; a file without a version was exported
+        // before actions had ids, and is keyed by place in the step.
+        var byPlace = data && data.version === undefined;
+        if (!data || data.gouvernail !== "checklist" || !data.checks || typeof data.checks !== "object" || !(byPlace || data.version === 2)) {
+          fail();
           return;
         }
-        boxes.forEach(function (box) {
-          var value = data.checks[box.getAttribute("data-check")];
+        boxes.forEach(function (box, i) {
+          var value = data.checks[byPlace ? position[i] : id(box)];
           if (typeof value === "boolean") { tick(box, value); }
         });
-        status.hidden = true;
+        hide(status, true);
         progress();
       };
       reader.readAsText(file);
       event.target.value = "";
     });
-    tools.querySelector("[data-checklist-reset]").addEventListener("click", function () {
+    on(tools.querySelector("[data-checklist-reset]"), "click", function () {
       boxes.forEach(function (box) { tick(box, false); });
       progress();
     });
@@ -204,9 +266,9 @@
         var total = 0;
         var answered = 0;
         all("input[type=radio]:checked", form).forEach(function (r) { total += Number(r.value); answered += 1; });
-        output.textContent = String(total);
-        if (answeredOut) { answeredOut.textContent = String(answered); }
-        output.closest("p").hidden = answered === 0;
+        text(output, String(total));
+        text(answeredOut, String(answered));
+        if (output) { hide(output.closest("p"), answered === 0); }
         var current = null;
         bands.forEach(function (band) {
           var inside = answered > 0 && total >= Number(band.getAttribute("data-min")) && total <= Number(band.getAttribute("data-max"));
@@ -216,7 +278,8 @@
         });
         if (result) {
           result.hidden = !current;
-          result.textContent = current ? result.getAttribute("data-label") + " " + current.querySelector("h3").textContent.replace(/\s+/g, " ").trim() : "";
+          var heading = current && current.querySelector("h3");
+          result.textContent = current ? result.getAttribute("data-label") + " " + (heading ? heading.textContent.replace(/\s+/g, " ").trim() : "") : "";
         }
         document.body.classList.toggle("has-result", Boolean(current));
       }
@@ -239,7 +302,7 @@
         var cells = row.children;
         for (var i = 1; i < cells.length; i += 1) { cells[i].hidden = column > 0 && i !== column; }
         if (row.parentElement.tagName === "TBODY") {
-          row.hidden = column > 0 && cells[column].textContent.trim() === "";
+          row.hidden = column > 0 && (!cells[column] || cells[column].textContent.trim() === "");
         }
       });
     }
@@ -278,17 +341,14 @@
     });
   }
 
+  // Each feature on its own: one that fails (a template changed in a way this script
+  // did not foresee) is reported and the others still run.
+  var features = { "theme toggle": setupThemeToggle, audience: setupAudience, "where to start": setupStart, checklists: setupChecklists, myths: setupMyths, assessments: setupAssessments, "RACI filter": setupRaciFilter, blanks: setupBlanks, "print buttons": setupPrintButtons };
   function init() {
     root.classList.add("js");
-    setupThemeToggle();
-    setupAudience();
-    setupStart();
-    setupChecklists();
-    setupMyths();
-    setupAssessments();
-    setupRaciFilter();
-    setupBlanks();
-    setupPrintButtons();
+    Object.keys(features).forEach(function (name) {
+      try { features[name](); } catch (e) { if (window.console) { window.console.error("gouvernail: the " + name + " feature stopped", e); } }
+    });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();

@@ -6,21 +6,22 @@
 // classic <script src> elements, injected on demand, each calling a function of
 // the global `gouvernailSearch`; no fetch, module, worker or WASM. Page content is
 // inserted as text nodes, never as HTML.
+//
+// The contract with the templates (docs/theme-contract.md): the search box needs
+// #search-input in a <form action> and #search-listbox, optionally
+// [data-search-status] in the form; the results page needs [data-search-page]
+// holding [data-search-results], with #search-page-input in a <form>, optionally
+// [data-search-filters], [data-search-summary] and [data-search-more]. Either reads
+// the message for an index it cannot read from `data-search-version-error` on the
+// form or the results section. Without its required elements a part is skipped.
 (function () {
   "use strict";
 
-  // Varint digits (src/search/postings.rs `varint`): 64 that end a number, 27
-  // that say more follow (stored here as -1 - digit).
-  const LAST = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  const MORE = "!#$%&()*+,./:;<=>?@[]^`{|}~";
-  const DIGIT = new Int8Array(128);
-  for (let i = 0; i < 64; i++) DIGIT[LAST.charCodeAt(i)] = i;
-  for (let i = 0; i < 27; i++) DIGIT[MORE.charCodeAt(i)] = -1 - i;
-  const ELISIONS = new Set(["l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu"]);
+  // The index format this script reads: src/search/mod.rs `VERSION`. An index of
+  // another version is not read (the reader gets a message): after a redeploy a
+  // cached script may meet a newer index, or the other way round.
+  const INDEX_VERSION = 3;
   const WORD = /[\p{Alphabetic}\p{N}]+/gu;
-  // A level (1-16) back to a score: the inverse of src/search/postings.rs `level`.
-  const SCORE = new Float32Array(17);
-  for (let l = 1; l <= 16; l++) SCORE[l] = (Math.pow(2, l / 2) - 1) / 8;
   const PREFIX_TERMS = 8;
   const TYPO_TERMS = 5;
 
@@ -29,26 +30,55 @@
     return word.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").replace(/œ/g, "oe").replace(/æ/g, "ae");
   }
 
-  /// The words of a text: [{start, end, folded}], elisions left out.
-  function words(text) {
+  /// The words of a text: [{start, end, folded}], the words of the set `elisions`
+  /// left out before an apostrophe.
+  function words(text, elisions) {
     const out = [];
     for (const m of text.matchAll(WORD)) {
       const end = m.index + m[0].length;
       const next = text[end];
       const lower = m[0].toLowerCase();
-      if ((next === "'" || next === "\u2019") && ELISIONS.has(lower)) continue;
+      if ((next === "'" || next === "\u2019") && elisions.has(lower)) continue;
       out.push({ start: m.index, end, folded: fold(lower) });
     }
     return out;
   }
 
+  /// An index that this script cannot read: another version, or a meta.js without
+  /// the constants of its encoding.
+  class IndexVersionError extends Error {
+    constructor(found) {
+      super(`the search index is version ${found}; this script reads version ${INDEX_VERSION}`);
+      this.name = "IndexVersionError";
+      this.found = found;
+    }
+  }
+
+  /// What meta.js says about the encoding (src/search/mod.rs `meta`): the varint
+  /// digits, the elisions and the score of each level. Throws IndexVersionError for
+  /// an index of another version or without them.
+  function codec(meta) {
+    if (!meta || meta.version !== INDEX_VERSION) throw new IndexVersionError(meta && meta.version);
+    const { varint, elisions, scores } = meta;
+    const ascii = (t) => typeof t === "string" && t.length > 0 && /^[\x21-\x7e]+$/.test(t);
+    if (!varint || !ascii(varint.last) || !ascii(varint.more) || !Array.isArray(elisions) || !Array.isArray(scores) || scores.length < 2) {
+      throw new IndexVersionError(meta.version + " without its encoding");
+    }
+    // Digits that end a number (0…) and, stored as -1 - digit, digits that say
+    // more follow, in base `more.length`.
+    const digit = new Int8Array(128);
+    for (let i = 0; i < varint.last.length; i++) digit[varint.last.charCodeAt(i)] = i;
+    for (let i = 0; i < varint.more.length; i++) digit[varint.more.charCodeAt(i)] = -1 - i;
+    return { digit, base: varint.more.length, elisions: new Set(elisions), score: Float32Array.from(scores) };
+  }
+
   /// Decodes varints.
-  function varints(code) {
+  function varints(code, { digit, base }) {
     const out = [];
     let v = 0, scale = 1;
     for (let i = 0; i < code.length; i++) {
-      const d = DIGIT[code.charCodeAt(i)];
-      if (d < 0) { v += (-1 - d) * scale; scale *= 27; } else { out.push(v + d * scale); v = 0; scale = 1; }
+      const d = digit[code.charCodeAt(i)];
+      if (d < 0) { v += (-1 - d) * scale; scale *= base; } else { out.push(v + d * scale); v = 0; scale = 1; }
     }
     return out;
   }
@@ -90,11 +120,23 @@
   /// The query engine. `loadFile(name)` runs the index file search/<name> and
   /// resolves once it has (the browser injects a script; tests read the file).
   function createEngine(loadFile) {
-    const index = { meta: null, facets: null, terms: [], heads: [], snippets: [] };
+    // `error`: why the index cannot be read (meta.js of another version); `labels`:
+    // meta.js's interface labels, whatever its version.
+    const index = { meta: null, codec: null, error: null, labels: null, facets: null, terms: [], heads: [], snippets: [] };
     const loading = new Map();
     globalThis.gouvernailSearch = {
-      meta(m) { index.meta = Object.assign(m, { stopSet: new Set(m.stop) }); },
-      facets(f) { index.facets = Object.assign(f, { pageCombo: varints(f.pageCombos) }); },
+      meta(m) {
+        if (m && typeof m.labels === "object") index.labels = m.labels;
+        try {
+          index.codec = codec(m);
+          index.meta = Object.assign(m, { stopSet: new Set(m.stop) });
+          index.error = null;
+        } catch (error) {
+          index.meta = null;
+          index.error = error;
+        }
+      },
+      facets(f) { index.facets = Object.assign(f, { pageCombo: null }); },
       terms(i, words, terms) {
         const dict = new Map();
         const sorted = [];
@@ -109,7 +151,7 @@
 
     function load(name) {
       // meta.js also loads with the page (templates/search-box.html).
-      if (name === "meta.js" && index.meta) return Promise.resolve();
+      if (name === "meta.js" && (index.meta || index.error)) return Promise.resolve();
       if (!loading.has(name)) loading.set(name, loadFile(name));
       return loading.get(name);
     }
@@ -125,13 +167,14 @@
         // each posting is ((gap - 1) * 16 + level - 1) * 8 + min(section, 7), then
         // section - 7 when the section is the eighth or later.
         const code = p.code;
+        const { digit, base } = index.codec;
         const pages = new Int32Array(code.length);
         const levels = new Uint8Array(code.length);
         const sections = new Uint16Array(code.length);
         let page = -1, v = 0, scale = 1, k = 0, rest = false;
         for (let i = 0; i < code.length; i++) {
-          const d = DIGIT[code.charCodeAt(i)];
-          if (d < 0) { v += (-1 - d) * scale; scale *= 27; continue; }
+          const d = digit[code.charCodeAt(i)];
+          if (d < 0) { v += (-1 - d) * scale; scale *= base; continue; }
           v += d * scale;
           if (rest) {
             sections[k - 1] = 7 + v;
@@ -156,7 +199,7 @@
     /// Parses a query into words: [{word, prefix}] (stop words out, but the word
     /// being typed is kept as a prefix).
     function parse(query, stop) {
-      const found = words(query);
+      const found = words(query, index.codec.elisions);
       const complete = !/[\p{Alphabetic}\p{N}]$/u.test(query);
       const out = [];
       found.forEach((w, i) => {
@@ -212,9 +255,17 @@
 
     /// Runs a query: { count, top(k) → [{page, section, score}] best first, partial
     /// (no page has every word: pages with some), terms, words }.
-    async function search(query) {
+    /// Loads meta.js, and throws IndexVersionError if this script cannot read it.
+    async function loadMeta() {
       await load("meta.js");
+      if (index.error) throw index.error;
+      if (!index.meta) throw new IndexVersionError(undefined);
+    }
+
+    async function search(query) {
+      await loadMeta();
       const meta = index.meta;
+      const SCORE = index.codec.score;
       const parsed = parse(query, meta.stopSet);
       if (!parsed.length) return { count: 0, top: () => [], partial: false, terms: new Set(), words: [] };
       const expanded = await Promise.all(parsed.map(expand));
@@ -337,6 +388,8 @@
     /// The facet values of a page: {kind: [i], size: [i…], sector, role, tag}
     /// (once `loadFacets` has resolved).
     function facetsOf(page) {
+      // Decoded on first use: facets.js may run before meta.js, which says how.
+      if (!index.facets.pageCombo) index.facets.pageCombo = varints(index.facets.pageCombos, index.codec);
       const c = index.facets.combos[index.facets.pageCombo[page]];
       const bits = (b) => { const out = []; for (let i = 0; b >> i; i++) if ((b >> i) & 1) out.push(i); return out; };
       return { kind: [c[0]], size: bits(c[1]), sector: bits(c[2]), role: c[3], tag: c[4] };
@@ -345,8 +398,10 @@
     return {
       search, heads, snippets, surfaceWords, facetsOf,
       meta: () => index.meta,
+      labels: () => index.labels,
+      elisions: () => index.codec.elisions,
       facets: () => index.facets,
-      load: () => Promise.all([load("meta.js"), load("facets.js")]),
+      load: () => Promise.all([loadMeta(), load("facets.js")]),
       warm: () => load("meta.js"),
     };
   }
@@ -364,8 +419,8 @@
   }
 
   /// Fills `into` with a snippet of `text` around its first match, matches in <mark>.
-  function snippet(into, text, matches) {
-    const found = words(text).filter((w) => matches(w.folded));
+  function snippet(into, text, matches, elisions) {
+    const found = words(text, elisions).filter((w) => matches(w.folded));
     let start = 0;
     if (found.length && found[0].start > 60) {
       start = text.lastIndexOf(" ", found[0].start - 40) + 1;
@@ -385,7 +440,7 @@
     into.append(text.slice(at, end) + (end < text.length && !text.endsWith("…") ? "…" : ""));
   }
 
-  globalThis.gouvernailSearchEngine = { createEngine, fold, words, slug };
+  globalThis.gouvernailSearchEngine = { createEngine, fold, words, slug, IndexVersionError, INDEX_VERSION };
   if (typeof document === "undefined") return;
 
   // ---- In the page ----------------------------------------------------------
@@ -400,9 +455,12 @@
     document.head.append(tag);
   }));
   const label = (key, n) => {
-    const text = (engine.meta() && engine.meta().labels[key]) || key;
+    const text = (engine.labels() && engine.labels()[key]) || key;
     return n === undefined ? text : text.replace("{n}", n);
   };
+  /// What to tell the reader when the index cannot be read: the template's label
+  /// (from src/i18n/*.yaml), which does not depend on the index.
+  const versionMessage = (element) => (element && element.getAttribute("data-search-version-error")) || label("search_index_mismatch");
   const DROPDOWN = 6;
 
   /// A result as a link: the page title, then the section's heading.
@@ -426,12 +484,14 @@
   async function fillSnippets(found, shown, paragraphs) {
     const texts = await engine.snippets(shown);
     const matches = matcher(found, engine.surfaceWords(found.terms));
-    texts.forEach((text, i) => snippet(paragraphs[i], text, matches));
+    texts.forEach((text, i) => snippet(paragraphs[i], text, matches, engine.elisions()));
   }
 
-  function combobox(input) {
-    const listbox = document.getElementById("search-listbox");
-    const status = input.form.querySelector("[data-search-status]");
+  /// The search box: `input` in its form controls `listbox`.
+  function combobox(input, listbox) {
+    const form = input.form;
+    const status = form.querySelector("[data-search-status]");
+    const say = (text) => { if (status) status.textContent = text; };
     let active = -1;
     let sequence = 0;
     const options = () => [...listbox.querySelectorAll("[role=option]")];
@@ -482,20 +542,38 @@
       all.className = "search-all";
       const link = document.createElement("a");
       link.tabIndex = -1;
-      link.href = input.form.action + "?q=" + encodeURIComponent(query);
+      link.href = form.action + "?q=" + encodeURIComponent(query);
       link.textContent = found.count
         ? label(found.count === 1 ? "search_result_count" : "search_results_count", found.count)
         : label("search_no_results");
       all.append(link);
       listbox.append(all);
-      status.textContent = link.textContent;
+      say(link.textContent);
       active = -1;
       open(true);
       input.dispatchEvent(new CustomEvent("gouvernail-search", { detail: { query, count: found.count, snippets: false } }));
       await fillSnippets(found, shown, paragraphs);
       if (mine === sequence) input.dispatchEvent(new CustomEvent("gouvernail-search", { detail: { query, count: found.count, snippets: true } }));
     }
-    input.addEventListener("input", () => { run().catch(report); });
+    /// An index this script cannot read: the reader is told, in the list.
+    function fail(error) {
+      if (!(error instanceof IndexVersionError)) { report(error); return; }
+      console.warn(error.message);
+      listbox.textContent = "";
+      const li = document.createElement("li");
+      li.id = "search-option-error";
+      li.className = "search-error";
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-disabled", "true");
+      li.setAttribute("aria-selected", "false");
+      li.textContent = versionMessage(form);
+      listbox.append(li);
+      say(li.textContent);
+      active = -1;
+      open(true);
+      input.dispatchEvent(new CustomEvent("gouvernail-search", { detail: { query: input.value, count: 0, snippets: true, error: "version" } }));
+    }
+    input.addEventListener("input", () => { run().catch(fail); });
     input.addEventListener("focus", () => {
       // What every query needs loads while the reader starts typing.
       engine.warm().catch(report);
@@ -511,12 +589,13 @@
         setActive(active + step < -1 ? count - 1 : active + step >= count ? -1 : active + step);
       } else if (e.key === "Enter" && active >= 0 && !listbox.hidden) {
         e.preventDefault();
-        options()[active].querySelector("a").click();
+        const link = options()[active].querySelector("a");
+        if (link) link.click();
       } else if (e.key === "Escape") {
         if (!listbox.hidden) { e.preventDefault(); open(false); } else if (input.value) { e.preventDefault(); input.value = ""; }
       }
     });
-    document.addEventListener("click", (e) => { if (!input.form.contains(e.target)) open(false); });
+    document.addEventListener("click", (e) => { if (!form.contains(e.target)) open(false); });
     document.addEventListener("keydown", (e) => {
       if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
       const t = e.target;
@@ -530,23 +609,25 @@
   const FACETS = ["kind", "size", "sector", "role", "tag"];
   const PAGE_SIZE = 20;
 
-  function resultsPage(section) {
-    const input = document.getElementById("search-page-input");
+  /// The results page: `input` is its query box, `list` the results' list; the
+  /// filters, the summary and the "more" button are optional.
+  function resultsPage(section, input, list) {
     const filters = section.querySelector("[data-search-filters]");
     const summary = section.querySelector("[data-search-summary]");
-    const list = section.querySelector("[data-search-results]");
     const more = section.querySelector("[data-search-more]");
+    const say = (text) => { if (summary) summary.textContent = text; };
     let found = null;
     let shownCount = PAGE_SIZE;
     let sequence = 0;
     const chosen = () => {
       const out = {};
-      for (const f of FACETS) out[f] = new Set([...filters.querySelectorAll(`input[name=${f}]:checked`)].map((b) => Number(b.value)));
+      for (const f of FACETS) out[f] = new Set(filters ? [...filters.querySelectorAll(`input[name=${f}]:checked`)].map((b) => Number(b.value)) : []);
       return out;
     };
     const passes = (facets, selection, except) => FACETS.every((f) => f === except || !selection[f].size || facets[f].some((v) => selection[f].has(v)));
 
     function drawFilters(selection, all) {
+      if (!filters) return;
       filters.textContent = "";
       for (const f of FACETS) {
         const counts = new Map();
@@ -587,9 +668,9 @@
       const kept = all.filter((r) => passes(r.facets, selection));
       const shown = await engine.heads(kept.slice(0, shownCount));
       if (mine !== sequence) return;
-      summary.textContent = (found.partial ? label("search_partial") + " " : "") + (kept.length
+      say((found.partial ? label("search_partial") + " " : "") + (kept.length
         ? label(kept.length === 1 ? "search_result_count" : "search_results_count", kept.length)
-        : label("search_no_results"));
+        : label("search_no_results")));
       list.textContent = "";
       const paragraphs = shown.map((r) => {
         const li = document.createElement("li");
@@ -601,45 +682,68 @@
         list.append(li);
         return p;
       });
-      more.hidden = kept.length <= shownCount;
+      if (more) more.hidden = kept.length <= shownCount;
       input.dispatchEvent(new CustomEvent("gouvernail-search", { detail: { query: input.value, count: kept.length, snippets: false } }));
       await fillSnippets(found, shown, paragraphs);
     }
 
     async function run() {
       const query = input.value;
-      if (!query.trim()) { found = null; list.textContent = ""; summary.textContent = ""; filters.hidden = true; return; }
-      summary.textContent = label("search_loading");
+      if (!query.trim()) { found = null; list.textContent = ""; say(""); if (filters) filters.hidden = true; return; }
+      say(label("search_loading"));
       const result = await engine.search(query);
       if (query !== input.value) return;
       found = result;
       shownCount = PAGE_SIZE;
       await draw();
     }
-    filters.addEventListener("change", () => { shownCount = PAGE_SIZE; draw().catch(report); });
-    more.addEventListener("click", () => { shownCount += PAGE_SIZE; draw().catch(report); });
+    /// An index this script cannot read: the reader is told, instead of results.
+    function fail(error) {
+      if (!(error instanceof IndexVersionError)) { report(error); return; }
+      console.warn(error.message);
+      found = null;
+      list.textContent = "";
+      if (filters) filters.hidden = true;
+      if (more) more.hidden = true;
+      const message = versionMessage(section);
+      if (summary) {
+        summary.textContent = message;
+      } else {
+        const li = document.createElement("li");
+        li.className = "search-error";
+        li.textContent = message;
+        list.append(li);
+      }
+      input.dispatchEvent(new CustomEvent("gouvernail-search", { detail: { query: input.value, count: 0, snippets: true, error: "version" } }));
+    }
+    if (filters) filters.addEventListener("change", () => { shownCount = PAGE_SIZE; draw().catch(report); });
+    if (more) more.addEventListener("click", () => { shownCount += PAGE_SIZE; draw().catch(report); });
     input.addEventListener("input", () => {
       const url = new URL(location.href);
       url.searchParams.set("q", input.value);
       try { history.replaceState(null, "", url); } catch (_) { /* some browsers refuse it from file:// */ }
-      run().catch(report);
+      run().catch(fail);
     });
-    input.form.addEventListener("submit", (e) => { e.preventDefault(); run().catch(report); });
+    input.form.addEventListener("submit", (e) => { e.preventDefault(); run().catch(fail); });
     input.value = new URLSearchParams(location.search).get("q") || "";
     const box = document.getElementById("search-input");
     if (box) box.value = input.value;
-    engine.load().then(run).catch(report);
+    engine.load().then(run).catch(fail);
   }
 
   function report(error) {
     console.error(error);
   }
 
+  /// Each part runs only with the elements it needs (see the top of this file).
   function start() {
     const input = document.getElementById("search-input");
-    if (input && input.form) combobox(input);
+    const listbox = document.getElementById("search-listbox");
+    if (input && input.form && listbox) combobox(input, listbox);
     const page = document.querySelector("[data-search-page]");
-    if (page) resultsPage(page);
+    const pageInput = document.getElementById("search-page-input");
+    const list = page && page.querySelector("[data-search-results]");
+    if (page && pageInput && pageInput.form && list) resultsPage(page, pageInput, list);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();

@@ -33,6 +33,12 @@ use text::fold;
 /// The folder of the index files in the built site.
 pub const FOLDER: &str = "search";
 
+/// The version of the index format, in meta.js. The query script reads one version
+/// (`INDEX_VERSION` in theme/search.js) and shows a message for any other: bump both
+/// when the files change in a way an older script would misread.
+/// 3: meta.js carries the encoding's constants (`varint`, `elisions`, `scores`).
+pub const VERSION: u32 = 3;
+
 /// The characters of a section's text kept for its snippet, at most, and per page.
 const SNIPPET_CHARS: usize = 280;
 const SNIPPET_CHARS_PER_PAGE: usize = 1600;
@@ -76,6 +82,7 @@ const UI_LABELS: &[&str] = &[
     "search_tag",
     "search_more",
     "search_partial",
+    "search_index_mismatch",
 ];
 
 /// Target share of the page count per kind of shard, so that the index stays under
@@ -417,8 +424,16 @@ fn meta(
     }
     let labels: BTreeMap<&str, String> = UI_LABELS.iter().map(|k| (*k, label(k))).collect();
     let meta = json!({
-        "version": 2,
+        "version": VERSION,
         "language": settings.language.code(),
+        // The constants the encoder used, so that the query script does not write
+        // them again: varint digits, elided words, the score of each level.
+        "varint": {
+            "last": std::str::from_utf8(postings::LAST).expect("ASCII digits"),
+            "more": std::str::from_utf8(postings::MORE).expect("ASCII digits"),
+        },
+        "elisions": text::ELISIONS,
+        "scores": postings::level_scores(),
         "stop": analyzer.stop_words(),
         "pages": pages.len(),
         "terms": term_starts,
@@ -457,7 +472,8 @@ pub fn index(library: &Library, bodies: &[Body]) -> Vec<(String, Vec<u8>)> {
                     for step in &p.steps {
                         roles.extend(step_roles(step).into_iter().map(|(_, role)| role));
                         let mut text = step.description.clone().unwrap_or_default();
-                        for line in step.actions.iter().chain(&step.deliverables) {
+                        let actions = step.actions.iter().map(|a| &a.text);
+                        for line in actions.chain(&step.deliverables) {
                             text.push(' ');
                             text.push_str(line);
                         }
@@ -514,6 +530,107 @@ mod tests {
     fn slugs_match_heading_ids_of_plain_headings() {
         assert_eq!(slug("Sécurité des données"), "securite-des-donnees");
         assert_eq!(slug("  Étape 2 : l’œuvre "), "etape-2-l-oeuvre");
+    }
+
+    /// The JSON argument of `gouvernailSearch.<name>(…);` in the built file `name`.
+    fn file_json(files: &[(String, Vec<u8>)], name: &str) -> serde_json::Value {
+        let (_, bytes) = files
+            .iter()
+            .find(|(path, _)| path == &format!("{FOLDER}/{name}"))
+            .unwrap_or_else(|| panic!("no {name}"));
+        let text = std::str::from_utf8(bytes).unwrap();
+        let start = text.find('(').unwrap() + 1;
+        let end = text.rfind(");").unwrap();
+        serde_json::from_str(&format!("[{}]", &text[start..end])).unwrap()
+    }
+
+    fn one_page_index() -> Vec<(String, Vec<u8>)> {
+        let sections = vec![Cow::Owned(Section {
+            anchor: None,
+            heading: String::new(),
+            text: "l'équipe budgète le budget".into(),
+        })];
+        let pages = [SearchPage {
+            url: "a.html",
+            title: "Budget",
+            summary: "",
+            kind: Kind::Page,
+            sizes: Default::default(),
+            sectors: Default::default(),
+            roles: Vec::new(),
+            tags: &[],
+            sections,
+        }];
+        let label = |key: &str| key.to_string();
+        let role_title = |id: &str| id.to_string();
+        build(
+            &pages,
+            &Settings {
+                language: Language::Fr,
+                label: &label,
+                role_title: &role_title,
+            },
+        )
+    }
+
+    #[test]
+    fn meta_carries_the_constants_the_encoder_used() {
+        let files = one_page_index();
+        let meta = &file_json(&files, "meta.js")[0];
+        assert_eq!(meta["version"], json!(VERSION));
+        assert_eq!(meta["elisions"], json!(text::ELISIONS));
+        let last = meta["varint"]["last"].as_str().unwrap();
+        let more = meta["varint"]["more"].as_str().unwrap();
+        assert_eq!(last.as_bytes(), postings::LAST);
+        assert_eq!(more.as_bytes(), postings::MORE);
+        let scores: Vec<f64> = serde_json::from_value(meta["scores"].clone()).unwrap();
+        let encoder = postings::level_scores();
+        assert_eq!(scores.len(), encoder.len());
+        for (l, (&shipped, &own)) in scores.iter().zip(&encoder).enumerate().skip(1) {
+            assert!(
+                (shipped - own).abs() < 1e-12,
+                "level {l}: {shipped} for {own}"
+            );
+            assert_eq!(
+                postings::level(shipped),
+                l,
+                "meta's score of level {l} encodes as {l}"
+            );
+        }
+        // The postings decode with meta's digits alone: the one page (0, a gap of
+        // 1), a level meta has a score for, in the lead (section 0).
+        let shard = file_json(&files, "t0.js");
+        let terms = shard[2].as_array().unwrap();
+        let at = terms.iter().position(|t| t == "budget").unwrap();
+        let code = terms[at + 1].as_str().unwrap();
+        let (mut values, mut v, mut scale) = (Vec::new(), 0, 1);
+        for c in code.chars() {
+            match (more.find(c), last.find(c)) {
+                (Some(d), _) => {
+                    v += d * scale;
+                    scale *= more.len();
+                }
+                (None, Some(d)) => {
+                    values.push(v + d * scale);
+                    (v, scale) = (0, 1);
+                }
+                (None, None) => panic!("{c:?} is not one of meta's digits"),
+            }
+        }
+        assert_eq!(values.len(), 1, "{code:?}");
+        let (gap, level, section) = (values[0] / 128 + 1, (values[0] / 8) % 16 + 1, values[0] % 8);
+        assert_eq!((gap, section), (1, 0));
+        assert!(scores[level] > 0.0);
+    }
+
+    #[test]
+    fn the_query_script_reads_this_version() {
+        let script = include_str!("../../theme/search.js");
+        let wanted = format!("const INDEX_VERSION = {VERSION};");
+        assert!(
+            script.contains(&wanted),
+            "theme/search.js must declare `{wanted}`: bump both sides together"
+        );
     }
 
     #[test]

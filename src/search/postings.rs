@@ -21,8 +21,12 @@ use super::text::{fold, words, Analyzer};
 use super::SearchPage;
 
 /// Digits that end a number (64 of them) and digits that say more follow (27).
-const LAST: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const MORE: &[u8; 27] = b"!#$%&()*+,./:;<=>?@[]^`{|}~";
+/// meta.js ships both: the query script decodes with what it is given.
+pub const LAST: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+pub const MORE: &[u8; 27] = b"!#$%&()*+,./:;<=>?@[]^`{|}~";
+
+/// The score levels a posting holds, 1 to `LEVELS`.
+pub const LEVELS: usize = 16;
 
 /// Field weights: title (unused: see `TITLE`), heading (or tags, for the lead),
 /// summary, body.
@@ -284,9 +288,20 @@ pub fn index(pages: &[SearchPage], analyzer: &Analyzer) -> Built {
 }
 
 /// A score's level, 1–16: `round(2 log2(1 + 8 score))`. The query script takes
-/// a level back to `(2^(level / 2) - 1) / 8`.
-fn level(score: f64) -> usize {
-    ((2.0 * (1.0 + 8.0 * score).log2()).round() as usize).clamp(1, 16)
+/// a level back to its score with the table `level_scores`, from meta.js.
+pub(super) fn level(score: f64) -> usize {
+    ((2.0 * (1.0 + 8.0 * score).log2()).round() as usize).clamp(1, LEVELS)
+}
+
+/// The score each level stands for, by level (index 0, no level, is 0): the
+/// inverse of `level`, `(2^(level / 2) - 1) / 8`. Written into meta.js.
+pub fn level_scores() -> Vec<f64> {
+    (0..=LEVELS)
+        .map(|l| match l {
+            0 => 0.0,
+            l => (2f64.powf(l as f64 / 2.0) - 1.0) / 8.0,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -408,5 +423,22 @@ mod tests {
         assert_eq!(level(0.0), 1);
         assert!(level(0.5) < level(2.0));
         assert_eq!(level(1000.0), 16);
+    }
+
+    #[test]
+    fn each_level_score_is_the_inverse_of_level() {
+        let scores = level_scores();
+        assert_eq!(scores.len(), LEVELS + 1);
+        for (l, &score) in scores.iter().enumerate().skip(1) {
+            assert_eq!(
+                level(score),
+                l,
+                "the score of level {l} encodes as level {l}"
+            );
+        }
+        assert!(
+            scores.windows(2).all(|w| w[0] < w[1]),
+            "scores grow with the level"
+        );
     }
 }

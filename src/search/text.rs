@@ -13,8 +13,9 @@ use unicode_normalization::char::is_combining_mark;
 
 use crate::edition::Language;
 
-/// Elided words, dropped when an apostrophe follows them.
-const ELISIONS: &[&str] = &[
+/// Elided words, dropped when an apostrophe follows them. meta.js ships them: the
+/// query script drops the same.
+pub const ELISIONS: &[&str] = &[
     "l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu",
 ];
 

@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 
 export const site = process.env.GOUVERNAIL_SITE;
+const defaultSite = site;
 if (!site || !fs.existsSync(path.join(site, "index.html"))) {
   throw new Error("set GOUVERNAIL_SITE to a built site (scripts/test does)");
 }
@@ -17,8 +18,9 @@ if (!site || !fs.existsSync(path.join(site, "index.html"))) {
 const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".md": "text/markdown; charset=utf-8", ".json": "application/json", ".png": "image/png", ".woff2": "font/woff2" };
 
 /// Starts the server and the browser; returns { roots, browser, close }.
-/// `roots` is [["file://", url], ["http", url]], each ending with "/".
-export async function start() {
+/// `roots` is [["file://", url], ["http", url]], each ending with "/". `site`, by
+/// default GOUVERNAIL_SITE, is the folder served: a test may build its own.
+export async function start(site = defaultSite) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
     const file = path.join(site, decodeURIComponent(url.pathname.replace(/^\/site\//, "/")));

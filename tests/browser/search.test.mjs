@@ -3,7 +3,15 @@
 // under a sub-path with `Content-Security-Policy: default-src 'self'`.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { start, open as openIn } from "./harness.mjs";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import vm from "node:vm";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { start, open as openIn, site } from "./harness.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const searchScript = fs.readFileSync(path.join(here, "../../theme/search.js"), "utf8");
 
 let env;
 before(async () => { env = await start(); });
@@ -128,3 +136,98 @@ for (const [name, rootOf] of [["file://", 0], ["http", 1]]) {
     await context.close();
   });
 }
+
+// ---- The index contract (src/search/ writes, theme/search.js reads) ----------------
+
+/// The query engine in a VM of its own, over index files given as text by name.
+function engineOver(files) {
+  const context = vm.createContext({ console });
+  vm.runInContext(searchScript, context);
+  const api = context.gouvernailSearchEngine;
+  const engine = api.createEngine(async (name) => {
+    if (!(name in files)) throw new Error(`no ${name}`);
+    vm.runInContext(files[name], context, { filename: name });
+  });
+  return { engine, api };
+}
+
+/// Appends `v` as a varint in the given digits (src/search/postings.rs `varint`).
+function varint(v, last, more) {
+  let out = "";
+  while (v >= last.length) { out += more[v % more.length]; v = Math.floor(v / more.length); }
+  return out + last[v];
+}
+
+/// A three-page index by hand, with its own digits, elisions and level scores: a
+/// script that used constants of its own would misread it.
+function handMadeIndex(version) {
+  const last = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"].reverse().join("");
+  const more = [..."!#$%&()*+,./:;<=>?@[]^`{|}~"].reverse().join("");
+  // Scores that fall as levels rise: the reverse of the built-in table.
+  const scores = [0];
+  for (let l = 1; l <= 16; l++) scores.push(17 - l);
+  // « budget »: page 0 at level 4 in its lead, page 2 at level 12 in section 1
+  // (((gap - 1) * 16 + level - 1) * 8 + section; 217 takes two digits).
+  const code = varint(((1 - 1) * 16 + 3) * 8 + 0, last, more) + varint(((2 - 1) * 16 + 11) * 8 + 1, last, more);
+  const call = (name, ...args) => `gouvernailSearch.${name}(${args.map((a) => JSON.stringify(a)).join(",")});`;
+  return {
+    "meta.js": call("meta", { version, language: "fr", varint: { last, more }, elisions: ["zz"], scores, stop: [], pages: 3, terms: [""], heads: [0], snippets: [0], labels: {} }),
+    "t0.js": call("terms", 0, ["budget", "", "l", ""], ["budget", code, "l", varint(((2 - 1) * 16) * 8, last, more)]),
+    "h0.js": call("heads", 0, 0, [["Zéro", "zero.html"], ["Un", "un.html"], ["Deux", "deux.html", "suivi", "Suivi"]]),
+  };
+}
+
+test("the engine decodes with the digits, elisions and level scores of meta.js", async () => {
+  const { engine, api } = engineOver(handMadeIndex(3));
+  assert.equal(api.INDEX_VERSION, 3, "the version this script reads (src/search/mod.rs VERSION)");
+  const found = await engine.search("budget");
+  const shown = await engine.heads(found.top(10));
+  // Meta's digits give pages 0 and 2; meta's scores rank level 4 above level 12.
+  assert.deepEqual([...shown.map((r) => r.url)], ["zero.html", "deux.html#suivi"]);
+  // Meta's elisions: « zz' » is elided, « l' » is a word here.
+  assert.deepEqual([...(await engine.search("zz'budget")).words.map((w) => w.word)], ["budget"]);
+  assert.deepEqual([...(await engine.search("l'budget")).words.map((w) => w.word)], ["l", "budget"]);
+});
+
+test("an index of another version, or without its constants, is reported rather than read", async () => {
+  for (const [what, files] of [
+    ["an older version", handMadeIndex(2)],
+    ["a newer version", handMadeIndex(4)],
+    ["no varint digits", Object.assign(handMadeIndex(3), { "meta.js": handMadeIndex(3)["meta.js"].replace('"varint"', '"other"') })],
+  ]) {
+    const { engine } = engineOver(files);
+    await assert.rejects(engine.search("budget"), (e) => e.name === "IndexVersionError" && /this script reads version 3/.test(e.message), what);
+    await assert.rejects(engine.load(), (e) => e.name === "IndexVersionError", `${what}: the results page's load too`);
+  }
+});
+
+test("file://: a mismatched meta.js shows the version message in the box and on the results page, with no page error", async () => {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), "gouvernail-version-"));
+  try {
+    fs.cpSync(site, copy, { recursive: true });
+    const metaFile = path.join(copy, "search", "meta.js");
+    const meta = fs.readFileSync(metaFile, "utf8");
+    assert.match(meta, /"version":3/);
+    fs.writeFileSync(metaFile, meta.replace('"version":3', '"version":2'));
+    const root = pathToFileURL(copy).href + "/";
+    const { page, context, problems } = await openIn(env.browser, root, "index.html");
+    const message = await page.locator("form.search-box").getAttribute("data-search-version-error");
+    assert.match(message, /^La recherche est indisponible/, "the French label, from the template");
+    const reported = page.evaluate(() => new Promise((resolve) => {
+      document.getElementById("search-input").addEventListener("gouvernail-search", (e) => resolve(e.detail), { once: true });
+    }));
+    await page.locator("#search-input").pressSequentially("charte");
+    assert.equal((await reported).error, "version");
+    assert.equal(await page.locator("#search-listbox .search-error").textContent(), message);
+    assert.equal(await page.locator("#search-listbox a").count(), 0, "no result read from the mismatched index");
+    assert.equal(await page.locator("[data-search-status]").textContent(), message);
+
+    await page.goto(root + "recherche.html?q=charte");
+    await page.waitForFunction((m) => document.querySelector("[data-search-summary]").textContent === m, message);
+    assert.equal(await page.locator("[data-search-results] > li").count(), 0);
+    assert.deepEqual(problems, [], problems.join("; "));
+    await context.close();
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+});
