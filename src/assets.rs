@@ -9,11 +9,17 @@ use crate::edition::Settings;
 use crate::markdown;
 use crate::urls;
 
+/// The theme files only the search uses.
+const SEARCH_FILES: [&str; 2] = ["search.js", "search.css"];
+
 /// The asset files of a site, by path from its root.
 pub fn files(settings: &Settings, theme: BTreeMap<String, Vec<u8>>) -> Vec<(String, Vec<u8>)> {
     let (code_light, code_dark) = markdown::highlight_css();
+    // The search's script and style serve nothing when the search is off.
+    let unused = |path: &str| !settings.search_enabled && SEARCH_FILES.contains(&path);
     let mut files: Vec<(String, Vec<u8>)> = theme
         .into_iter()
+        .filter(|(path, _)| !unused(path))
         .map(|(path, bytes)| (urls::asset(&path), bytes))
         .collect();
     files.push((urls::asset("highlight.css"), code_light.into_bytes()));

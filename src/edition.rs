@@ -64,6 +64,8 @@ pub struct EditionFile {
     #[serde(default)]
     pub search: Option<SearchSettings>,
     #[serde(default)]
+    pub lists: Option<ListSettings>,
+    #[serde(default)]
     pub labels: BTreeMap<String, String>,
     #[serde(default)]
     pub exclude: Vec<String>,
@@ -115,6 +117,23 @@ fn yes() -> bool {
     true
 }
 
+/// The generated lists of pages: a kind's index, a tag's page.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListSettings {
+    /// The most cards on one page of a list; a longer list goes on to further pages.
+    #[serde(default = "per_page")]
+    pub per_page: std::num::NonZeroUsize,
+}
+
+/// Far above any real handbook's list (the default one's longest has about 30
+/// pages), so that only a generated or imported corpus is split.
+pub const DEFAULT_PER_PAGE: usize = 500;
+
+fn per_page() -> std::num::NonZeroUsize {
+    std::num::NonZeroUsize::new(DEFAULT_PER_PAGE).expect("not zero")
+}
+
 /// The merged settings of an edition.
 #[derive(Clone, Debug, Serialize)]
 pub struct Settings {
@@ -125,6 +144,8 @@ pub struct Settings {
     pub variables: BTreeMap<String, String>,
     pub branding: Branding,
     pub search_enabled: bool,
+    /// The most cards on one page of a generated list.
+    pub per_page: usize,
     pub labels: BTreeMap<String, String>,
 }
 
@@ -302,6 +323,7 @@ impl Edition {
             variables: merged.variables,
             branding: merged.branding.unwrap_or_default(),
             search_enabled: merged.search.is_none_or(|s| s.enabled),
+            per_page: merged.lists.map_or(DEFAULT_PER_PAGE, |l| l.per_page.get()),
             labels: merged.labels,
         };
         Ok(Edition {

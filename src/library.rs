@@ -127,13 +127,18 @@ impl<'a> Library<'a> {
             .map(|&i| &self.pages[i])
     }
 
-    /// Every tag with the built pages that carry it.
-    pub fn tags(&self) -> BTreeMap<&str, Vec<usize>> {
-        let mut tags: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    /// Every tag with the built pages that carry it, by its page's file name:
+    /// spellings that differ only where the file name does not (« cas d'usage »,
+    /// « cas d’usage ») are one tag, shown as first written in display order.
+    pub fn tags(&self) -> BTreeMap<String, (&str, Vec<usize>)> {
+        let mut tags: BTreeMap<String, (&str, Vec<usize>)> = BTreeMap::new();
         for list in self.by_kind.values() {
             for &i in list {
                 for tag in &self.pages[i].doc.common.tags {
-                    tags.entry(tag).or_default().push(i);
+                    let (_, pages) = tags.entry(urls::tag_slug(tag)).or_insert((tag, Vec::new()));
+                    if pages.last() != Some(&i) {
+                        pages.push(i);
+                    }
                 }
             }
         }

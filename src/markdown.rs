@@ -405,7 +405,12 @@ pub fn variant_label(dimension: &str, ids: &[&str], label: Label) -> String {
         .iter()
         .map(|id| label(&format!("{prefix}{id}")))
         .collect();
-    format!("{} : {}", label("only_for"), names.join(", "))
+    format!(
+        "{}{} {}",
+        label("only_for"),
+        label("colon"),
+        names.join(", ")
+    )
 }
 
 /// A tailored body as plain Markdown, under its title (a charter's downloadable

@@ -20,7 +20,7 @@ use crate::model::Kind;
 use crate::output::{cannot_write, Queue};
 use crate::templates;
 use crate::urls;
-use crate::views::Views;
+use crate::views::{Pagination, Views};
 
 /// Renders every page of the library with `tera` (only the charters' Markdown
 /// templates when the templates did not load) and queues them in `out`. Returns
@@ -99,9 +99,11 @@ const FRAME_PARTS: [(&str, &str); 4] = [
 /// A generated page: its URL and template; its context is made when it renders.
 enum Generated<'l> {
     Home,
-    Section(Kind),
+    /// Page `number` (from 1) of a kind's list.
+    Section(Kind, usize),
     Tags,
-    Tag(&'l str, Vec<usize>),
+    /// Page `number` of a tag's list.
+    Tag(&'l str, std::sync::Arc<Vec<usize>>, usize),
     Raci,
     Search,
     NotFound,
@@ -233,15 +235,17 @@ impl Renderer<'_> {
     /// made as its page renders.
     fn generated_pages(&self, out: &Queue) -> Vec<Diagnostic> {
         let library = self.library;
+        let per_page = library.settings.per_page;
+        let numbers = |total: usize| 1..=total.div_ceil(per_page).max(1);
         let mut which = vec![Generated::Home];
-        which.extend(library.by_kind.keys().map(|&kind| Generated::Section(kind)));
+        for (&kind, list) in &library.by_kind {
+            which.extend(numbers(list.len()).map(|n| Generated::Section(kind, n)));
+        }
         which.push(Generated::Tags);
-        which.extend(
-            library
-                .tags()
-                .into_iter()
-                .map(|(name, pages)| Generated::Tag(name, pages)),
-        );
+        for (name, list) in library.tags().into_values() {
+            let list = std::sync::Arc::new(list);
+            which.extend(numbers(list.len()).map(|n| Generated::Tag(name, list.clone(), n)));
+        }
         which.push(Generated::Raci);
         if library.settings.search_enabled {
             which.push(Generated::Search);
@@ -267,6 +271,16 @@ impl Renderer<'_> {
         let (library, views) = (self.library, self.views);
         let language = library.language();
         let cards = |list: &[usize]| list.iter().map(|&i| views.card(i)).collect::<Vec<_>>();
+        // Page `number` of a list whose first page is `first`: its URL, its share of
+        // `list`, and where it sits among the list's pages.
+        let per_page = library.settings.per_page;
+        let paged = |first: &str, list: &'_ [usize], number: usize| {
+            let count = list.len().div_ceil(per_page).max(1);
+            let from = ((number - 1) * per_page).min(list.len());
+            let share = &list[from..(from + per_page).min(list.len())];
+            let pagination = Pagination::new(first, number, count, list.len());
+            (urls::list_page(first, number), cards(share), pagination)
+        };
         match page {
             Generated::Home => {
                 let sections: Vec<serde_json::Value> = library
@@ -287,16 +301,18 @@ impl Renderer<'_> {
                 context.insert("start", &views.start_view());
                 (urls::HOME.into(), "index.html", context)
             }
-            Generated::Section(kind) => {
-                let url = urls::section(language, kind);
+            Generated::Section(kind, number) => {
+                let first = urls::section(language, kind);
+                let (url, pages, pagination) = paged(&first, &library.by_kind[&kind], number);
                 let mut context = self.context_at(&url);
                 context.insert(
                     "section",
                     &serde_json::json!({
                         "kind": kind,
                         "label": views.kinds_label(kind),
-                        "url": url,
-                        "pages": cards(&library.by_kind[&kind]),
+                        "url": first,
+                        "pages": pages,
+                        "pagination": pagination,
                     }),
                 );
                 (url, "section.html", context)
@@ -306,18 +322,19 @@ impl Renderer<'_> {
                 let mut context = self.context_at(&url);
                 let tags: Vec<serde_json::Value> = library
                     .tags()
-                    .iter()
+                    .into_values()
                     .map(|(name, list)| serde_json::json!({ "name": name, "url": urls::tag(language, name), "count": list.len() }))
                     .collect();
                 context.insert("tags", &tags);
                 (url, "tags.html", context)
             }
-            Generated::Tag(name, list) => {
-                let url = urls::tag(language, name);
+            Generated::Tag(name, list, number) => {
+                let first = urls::tag(language, name);
+                let (url, pages, pagination) = paged(&first, &list, number);
                 let mut context = self.context_at(&url);
                 context.insert(
                     "tag",
-                    &serde_json::json!({ "name": name, "pages": cards(&list) }),
+                    &serde_json::json!({ "name": name, "pages": pages, "pagination": pagination }),
                 );
                 (url, "tag.html", context)
             }

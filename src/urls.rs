@@ -76,6 +76,17 @@ pub fn tag_slug(tag: &str) -> String {
     }
 }
 
+/// Page `number` (from 1) of a generated list whose first page is `first`: the
+/// first keeps its URL, the next go in a folder of its name
+/// (`procedures/index/2.html`), where no page id can be.
+pub fn list_page(first: &str, number: usize) -> String {
+    if number <= 1 {
+        first.to_string()
+    } else {
+        format!("{}/{number}.html", first.trim_end_matches(".html"))
+    }
+}
+
 /// The print book: every page in one.
 pub fn print(language: Language) -> &'static str {
     match language {
@@ -154,6 +165,17 @@ mod tests {
             folders.dedup();
             assert_eq!(folders.len(), count, "{language:?}: {folders:?}");
         }
+    }
+
+    #[test]
+    fn a_list_s_later_pages_sit_in_a_folder_no_page_id_can_name() {
+        let first = section(Language::Fr, Kind::Playbook);
+        assert_eq!(list_page(&first, 1), first);
+        assert_eq!(list_page(&first, 3), "procedures/index/3.html");
+        assert_eq!(
+            list_page(&tag(Language::Fr, "IA"), 2),
+            "etiquettes/ia/2.html"
+        );
     }
 
     #[test]

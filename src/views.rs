@@ -118,6 +118,36 @@ pub struct PageView<'a> {
     pub assessment: Option<AssessmentView<'a>>,
 }
 
+/// Where a page of a generated list sits among the list's pages. A list that fits
+/// on one page has `count` 1 and templates show no navigation.
+#[derive(Serialize)]
+pub struct Pagination {
+    /// This page's number, from 1.
+    pub number: usize,
+    pub count: usize,
+    /// The cards of the whole list, over every page.
+    pub total: usize,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    /// Every page of the list: its number and URL.
+    pub pages: Vec<(usize, String)>,
+}
+
+impl Pagination {
+    /// Page `number` of `count` of the list whose first page is `first`.
+    pub fn new(first: &str, number: usize, count: usize, total: usize) -> Pagination {
+        let url = |n: usize| urls::list_page(first, n);
+        Pagination {
+            number,
+            count,
+            total,
+            previous: (number > 1).then(|| url(number - 1)),
+            next: (number < count).then(|| url(number + 1)),
+            pages: (1..=count).map(|n| (n, url(n))).collect(),
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub struct TagLink {
     pub name: String,

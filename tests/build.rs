@@ -405,3 +405,115 @@ fn the_edition_knows_where_each_file_comes_from_and_what_it_shadows() {
     assert_eq!(footer.layer, 1);
     assert!(edition.origin("content", "pages/absente.md").is_none());
 }
+
+#[test]
+fn tags_spelt_two_ways_with_one_file_name_are_one_tag_page_listing_both_pages() {
+    let source = |title: &str, tag: &str| {
+        format!("---\ntitle: {title}\nsummary: Pour les tests.\ntags: [\"{tag}\"]\n---\nTexte.\n")
+    };
+    let tmp = child_of_base(
+        "",
+        &[
+            (
+                "content/pages/droit.md",
+                &source("Apostrophe droite", "cas d'usage"),
+            ),
+            (
+                "content/pages/courbe.md",
+                &source("Apostrophe courbe", "cas d’usage"),
+            ),
+        ],
+    );
+    let (_, files) = build_in_memory(tmp.path(), &options(None, None)).expect("builds");
+    let tag = page(&files, "etiquettes/cas-d-usage.html");
+    assert!(
+        tag.contains("Apostrophe droite") && tag.contains("Apostrophe courbe"),
+        "{tag}"
+    );
+    let index = page(&files, "etiquettes/index.html");
+    assert_eq!(index.matches("cas-d-usage.html").count(), 1, "{index}");
+}
+
+#[test]
+fn long_lists_go_on_to_further_pages_that_link_each_other_and_list_every_page_once() {
+    let source = |n: usize| {
+        format!("---\ntitle: Page {n}\nsummary: Pour les tests.\ntags: [liste]\n---\nTexte.\n")
+    };
+    let added: Vec<(String, String)> = (1..=3)
+        .map(|n| (format!("content/pages/p{n}.md"), source(n)))
+        .collect();
+    let files_to_write: Vec<(&str, &str)> = added
+        .iter()
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect();
+    let tmp = child_of_base("lists:\n  per_page: 2\n", &files_to_write);
+    let (_, files) = build_in_memory(tmp.path(), &options(None, None)).expect("builds");
+    let all_pages: Vec<&String> = files
+        .keys()
+        .filter(|p| p.starts_with("pages/") && !p.starts_with("pages/index"))
+        .collect();
+    assert_eq!(all_pages.len(), 5, "{all_pages:?}");
+
+    let lists = [
+        "pages/index.html",
+        "pages/index/2.html",
+        "pages/index/3.html",
+    ];
+    assert!(!files.contains_key("pages/index/4.html"));
+    let mut listed = Vec::new();
+    for (n, path) in lists.iter().enumerate() {
+        let html = page(&files, path);
+        let root = "../".repeat(path.matches('/').count());
+        let cards: Vec<&str> = html
+            .split("<a class=\"card-title\" href=\"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .collect();
+        assert!(!cards.is_empty() && cards.len() <= 2, "{path}: {cards:?}");
+        listed.extend(
+            cards
+                .iter()
+                .map(|href| href.strip_prefix(root.as_str()).unwrap().to_string()),
+        );
+        assert!(
+            html.contains("<span class=\"count\">5</span>"),
+            "{path} gives the whole list's count"
+        );
+        if n > 0 {
+            assert!(
+                html.contains(&format!("href=\"{root}{}\" rel=\"prev\"", lists[n - 1])),
+                "{path}"
+            );
+        }
+        if n + 1 < lists.len() {
+            assert!(
+                html.contains(&format!("href=\"{root}{}\" rel=\"next\"", lists[n + 1])),
+                "{path}"
+            );
+        }
+    }
+    listed.sort();
+    let mut expected: Vec<String> = all_pages.iter().map(|p| p.to_string()).collect();
+    expected.sort();
+    assert_eq!(
+        listed, expected,
+        "each page listed once, over the list's pages"
+    );
+
+    // The tag of the three pages: two pages of its list; the print book has all.
+    assert!(files.contains_key("etiquettes/liste/2.html"));
+    assert!(!files.contains_key("etiquettes/liste/3.html"));
+    let book = page(&files, "impression.html");
+    assert!((1..=3).all(|n| book.contains(&format!("Page {n}"))));
+}
+
+#[test]
+fn a_list_of_zero_cards_per_page_is_an_error_at_its_line() {
+    let tmp = child_of_base("lists:\n  per_page: 0\n", &[]);
+    let errors = common::errors_of(tmp.path());
+    let error = errors
+        .iter()
+        .find(|d| d.message.contains("per_page") || d.message.contains("nonzero"))
+        .unwrap_or_else(|| panic!("{errors:#?}"));
+    assert_eq!(error.line_column().map(|p| p.0), Some(3), "{error:#?}");
+}

@@ -189,6 +189,10 @@ fn search_disabled_builds_no_index_no_search_page_and_no_search_box() {
     let index: Vec<&String> = off.keys().filter(|p| p.starts_with("search/")).collect();
     assert!(index.is_empty(), "search index files: {index:?}");
     assert!(!off.contains_key("recherche.html"), "a search page");
+    assert!(on.contains_key("assets/search.js") && on.contains_key("assets/search.css"));
+    for unused in ["assets/search.js", "assets/search.css"] {
+        assert!(!off.contains_key(unused), "{unused} is copied for nothing");
+    }
     for (path, html) in html_pages(&off) {
         for mark in [
             "role=\"search\"",

@@ -152,7 +152,9 @@
     function load(name) {
       // meta.js also loads with the page (templates/search-box.html).
       if (name === "meta.js" && (index.meta || index.error)) return Promise.resolve();
-      if (!loading.has(name)) loading.set(name, loadFile(name));
+      // Every file but meta.js with the hash of them all that meta.js gives.
+      const version = name === "meta.js" ? null : index.meta && index.meta.files;
+      if (!loading.has(name)) loading.set(name, loadFile(name, version));
       return loading.get(name);
     }
     const termShard = (key) => shardFor(index.meta.terms, key);
@@ -447,9 +449,11 @@
 
   const script = document.currentScript;
   const root = script.src.replace(/assets\/search\.js([?#].*)?$/, "");
-  const engine = createEngine((name) => new Promise((resolve, reject) => {
+  const engine = createEngine((name, version) => new Promise((resolve, reject) => {
     const tag = document.createElement("script");
-    tag.src = root + "search/" + name;
+    // meta.js by the URL the page gives it (with its content's hash), when it does.
+    const given = name === "meta.js" && document.querySelector('script[src*="search/meta.js"]');
+    tag.src = given ? given.src : root + "search/" + name + (version ? "?v=" + version : "");
     tag.onload = resolve;
     tag.onerror = () => reject(new Error("the search index file search/" + name + " did not load"));
     document.head.append(tag);

@@ -134,17 +134,31 @@ pub fn build(pages: &[SearchPage], settings: &Settings) -> Vec<(String, Vec<u8>)
         head_starts,
         snippet_starts,
     );
-    let (meta, facets) = meta;
-    files.push((
-        format!("{FOLDER}/meta.js"),
-        call("meta", &[meta]).into_bytes(),
-    ));
+    let (mut meta, facets) = meta;
     // Only the results page needs the facets: the search box loads no more than it needs.
     files.push((
         format!("{FOLDER}/facets.js"),
         call("facets", &[facets]).into_bytes(),
     ));
+    // The script asks for the other files with this hash of them all (`t0.js?v=…`),
+    // so that a browser never pairs a cached old shard with a new meta.js.
+    meta["files"] = json!(files_hash(&files));
+    files.push((
+        format!("{FOLDER}/meta.js"),
+        call("meta", &[meta]).into_bytes(),
+    ));
     files
+}
+
+/// One short hash of index files, names and contents.
+fn files_hash(files: &[(String, Vec<u8>)]) -> String {
+    let mut all = Vec::new();
+    for (path, bytes) in files {
+        all.extend_from_slice(path.as_bytes());
+        all.push(0);
+        all.extend_from_slice(bytes);
+    }
+    crate::assets::content_hash(&all)
 }
 
 /// Bytes per shard: the total over the wanted file count, at least `floor`.
@@ -545,10 +559,14 @@ mod tests {
     }
 
     fn one_page_index() -> Vec<(String, Vec<u8>)> {
+        index_of_text("l'équipe budgète le budget")
+    }
+
+    fn index_of_text(text: &str) -> Vec<(String, Vec<u8>)> {
         let sections = vec![Cow::Owned(Section {
             anchor: None,
             heading: String::new(),
-            text: "l'équipe budgète le budget".into(),
+            text: text.into(),
         })];
         let pages = [SearchPage {
             url: "a.html",
@@ -571,6 +589,20 @@ mod tests {
                 role_title: &role_title,
             },
         )
+    }
+
+    #[test]
+    fn meta_names_the_other_files_by_a_hash_that_changes_with_them() {
+        let hash = |files: &[(String, Vec<u8>)]| file_json(files, "meta.js")[0]["files"].clone();
+        let (one, same) = (one_page_index(), one_page_index());
+        let other = index_of_text("l'équipe budgète le budget de l'année");
+        assert!(
+            hash(&one).as_str().is_some_and(|h| h.len() == 8),
+            "{}",
+            hash(&one)
+        );
+        assert_eq!(hash(&one), hash(&same));
+        assert_ne!(hash(&one), hash(&other));
     }
 
     #[test]

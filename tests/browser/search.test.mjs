@@ -231,3 +231,21 @@ test("file://: a mismatched meta.js shows the version message in the box and on 
     fs.rmSync(copy, { recursive: true, force: true });
   }
 });
+
+for (const [name, rootOf] of [["file://", 0], ["http", 1]]) {
+  test(`${name}: the index files load by URLs that carry meta.js's hash of them`, async () => {
+    const root = env.roots[rootOf][1];
+    const { page, context, problems } = await open(root, "index.html");
+    const requested = [];
+    page.on("request", (request) => requested.push(request.url()));
+    await typeQuery(page, "securite des donnees");
+    const meta = fs.readFileSync(path.join(site, "search/meta.js"), "utf8");
+    const files = JSON.parse(meta.slice(meta.indexOf("(") + 1, meta.lastIndexOf(")")))["files"];
+    assert.match(files, /^[0-9a-f]{8}$/);
+    const shards = requested.filter((url) => /\/search\/[ths]\d+\.js/.test(url));
+    assert.ok(shards.length > 0, `no shard was requested: ${requested.join(", ")}`);
+    for (const url of shards) assert.ok(url.endsWith(`.js?v=${files}`), url);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
