@@ -811,14 +811,7 @@ impl<'a> Views<'a> {
     /// For each role, the playbook steps where it is R, A, C or I.
     fn compute_involvement(&self) -> HashMap<String, Vec<Involvement>> {
         let mut map: HashMap<String, Vec<Involvement>> = HashMap::new();
-        for &i in self
-            .library
-            .by_kind
-            .get(&Kind::Playbook)
-            .into_iter()
-            .flatten()
-        {
-            let page = &self.library.pages[i];
+        for page in self.library.of_kind(Kind::Playbook) {
             let KindData::Playbook(playbook) = &page.doc.data else {
                 continue;
             };
@@ -845,26 +838,13 @@ impl<'a> Views<'a> {
 
     /// The RACI matrix of every playbook × role.
     pub fn raci_matrix(&self) -> (Vec<Link>, Vec<RaciRow>) {
-        let roles: Vec<&usize> = self
+        let role_links: Vec<Link> = self
             .library
-            .by_kind
-            .get(&Kind::Role)
-            .into_iter()
-            .flatten()
-            .collect();
-        let role_links: Vec<Link> = roles
-            .iter()
-            .map(|&&i| self.link(&self.library.pages[i].doc.id))
+            .of_kind(Kind::Role)
+            .map(|page| self.link(&page.doc.id))
             .collect();
         let mut rows = Vec::new();
-        for &i in self
-            .library
-            .by_kind
-            .get(&Kind::Playbook)
-            .into_iter()
-            .flatten()
-        {
-            let page = &self.library.pages[i];
+        for page in self.library.of_kind(Kind::Playbook) {
             let KindData::Playbook(playbook) = &page.doc.data else {
                 continue;
             };
@@ -887,12 +867,8 @@ impl<'a> Views<'a> {
         let group = |kind: Kind| {
             let pages = self
                 .library
-                .by_kind
-                .get(&kind)
-                .into_iter()
-                .flatten()
-                .map(|&i| {
-                    let page = &self.library.pages[i];
+                .of_kind(kind)
+                .map(|page| {
                     let common = &page.doc.common;
                     let mut roles: Vec<String> = match &page.doc.data {
                         KindData::Playbook(p) => p
@@ -935,19 +911,15 @@ impl<'a> Views<'a> {
         };
         let first_of = |kind: Kind| {
             self.library
-                .by_kind
-                .get(&kind)
-                .and_then(|list| list.first())
-                .map(|&i| self.link(&self.library.pages[i].doc.id))
+                .of_kind(kind)
+                .next()
+                .map(|page| self.link(&page.doc.id))
         };
         StartView {
             roles: self
                 .library
-                .by_kind
-                .get(&Kind::Role)
-                .into_iter()
-                .flatten()
-                .map(|&i| self.link(&self.library.pages[i].doc.id))
+                .of_kind(Kind::Role)
+                .map(|page| self.link(&page.doc.id))
                 .collect(),
             groups: [Kind::Playbook, Kind::Charter, Kind::Role]
                 .into_iter()
