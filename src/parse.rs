@@ -344,6 +344,17 @@ pub fn parse_document(
             .hint(format!("split it into several pages: no reader follows {MAX_PARTS_PER_PAGE} {what} in one, and the RACI matrix and timelines grow with their square")),
         );
     }
+    if id == "index" {
+        let span = match &common.id {
+            Some(_) => spans.value_or_key(&[Key("id")]),
+            None => 0..0,
+        };
+        problems.push(
+            Diagnostic::error("the id `index` is the name of the list of a kind's pages")
+                .at(&source, span)
+                .hint("the page would replace its kind's list (`index.html`): rename the file or set another `id:`"),
+        );
+    }
     if id.len() > MAX_NAME_LENGTH && is_valid_id(&id) {
         let span = match &common.id {
             Some(_) => spans.value_or_key(&[Key("id")]),
@@ -360,7 +371,21 @@ pub fn parse_document(
         );
     }
     for (n, tag) in common.tags.iter().enumerate().take(MAX_TAGS_PER_PAGE) {
-        let length = crate::urls::tag_slug(tag).len();
+        let slug = crate::urls::tag_slug(tag);
+        if slug.is_empty() || slug == "index" {
+            let why = if slug.is_empty() {
+                "has no letter or digit to name its page"
+            } else {
+                "would name its page `index.html`, the list of every tag"
+            };
+            problems.push(
+                Diagnostic::error(format!("the tag `{tag}` {why}"))
+                    .at(&source, spans.value_or_key(&[Key("tags"), Index(n)]))
+                    .hint("a tag is a word or two that readers browse by (`pilote`, `données`)"),
+            );
+            continue;
+        }
+        let length = slug.len();
         if length > MAX_NAME_LENGTH {
             let shown: String = tag.chars().take(24).collect();
             problems.push(

@@ -66,14 +66,10 @@ pub fn tag(language: Language, tag: &str) -> String {
     format!("{}/{}.html", tags_segment(language), tag_slug(tag))
 }
 
-/// A tag as a file name.
+/// A tag as a file name. A tag that gives none (no letter or digit), or one that
+/// would be the tag list's, is refused when its page is parsed.
 pub fn tag_slug(tag: &str) -> String {
-    let slug = slug::slugify(tag);
-    if slug.is_empty() {
-        "tag".into()
-    } else {
-        slug
-    }
+    slug::slugify(tag)
 }
 
 /// Page `number` (from 1) of a generated list whose first page is `first`: the
@@ -179,11 +175,12 @@ mod tests {
     }
 
     #[test]
-    fn tags_without_letters_still_name_a_file() {
+    fn tags_are_folded_into_file_names() {
         assert_eq!(
             tag(Language::Fr, "Données & IA"),
             "etiquettes/donnees-ia.html"
         );
-        assert_eq!(tag_slug("!!!"), "tag");
+        assert_eq!(tag_slug("Pilote"), tag_slug("pilote"));
+        assert_eq!(tag_slug("!!!"), "");
     }
 }

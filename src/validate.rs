@@ -91,6 +91,7 @@ impl Checker<'_> {
                 for (s, step) in playbook.steps.iter().enumerate() {
                     self.actions(s, step, &mut action_ids);
                     let step_id = [Key("steps"), Index(s), Key("id")];
+                    self.anchor_id("step", &step.id, &step_id);
                     if !step_ids.insert(step.id.as_str()) {
                         self.error(
                             format!("two steps have the id `{}`", step.id),
@@ -146,6 +147,19 @@ impl Checker<'_> {
                             None => vec![Key(field), Index(i)],
                         };
                         self.role(id, field, &path);
+                    }
+                }
+                let mut clause_ids = HashSet::new();
+                for (i, clause) in charter.clauses.iter().enumerate() {
+                    let Some(id) = &clause.id else { continue };
+                    let path = [Key("clauses"), Index(i), Key("id")];
+                    self.anchor_id("clause", id, &path);
+                    if !clause_ids.insert(id.as_str()) {
+                        self.error(
+                            format!("two clauses have the id `{id}`"),
+                            &path,
+                            "clause ids are unique within a charter: they are the clauses' anchors",
+                        );
                     }
                 }
                 let mut names = HashSet::new();
@@ -235,10 +249,20 @@ impl Checker<'_> {
         }
     }
 
+    /// The id of a step, a clause or a question makes its anchor in the page's URL:
+    /// the same characters as a page id.
+    fn anchor_id(&mut self, what: &str, id: &str, path: &[crate::spans::Step]) {
+        if !crate::parse::is_valid_id(id) {
+            let hint = format!("ids are lowercase ASCII letters, digits and hyphens (`cadrer-besoin`): the {what}'s anchor is made of it");
+            self.error(format!("`{id}` is not a valid {what} id"), path, &hint);
+        }
+    }
+
     fn assessment(&mut self, assessment: &Assessment) {
         let mut ids = HashSet::new();
         for (i, question) in assessment.questions.iter().enumerate() {
             let id = [Key("questions"), Index(i), Key("id")];
+            self.anchor_id("question", &question.id, &id);
             if !ids.insert(question.id.as_str()) {
                 self.error(
                     format!("two questions have the id `{}`", question.id),

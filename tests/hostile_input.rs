@@ -309,3 +309,88 @@ mod symlinks {
         );
     }
 }
+
+#[test]
+fn pages_and_tags_that_would_replace_a_generated_page_are_errors_at_their_line() {
+    let ed = child_of_base(
+        "",
+        &[
+            (
+                "content/pages/index.md",
+                &page("", "Remplacerait la liste.\n"),
+            ),
+            (
+                "content/pages/etiquetee.md",
+                &page("tags:\n  - ok\n  - \"!!!\"\n  - Index\n", "Texte.\n"),
+            ),
+        ],
+    );
+    let diagnostics = build_within(ed.path(), Duration::from_secs(20)).unwrap_err();
+    let find = |needle: &str| {
+        diagnostics
+            .iter()
+            .find(|d| d.message.contains(needle))
+            .unwrap_or_else(|| panic!("no {needle:?} in {diagnostics:#?}"))
+    };
+    assert!(find("the id `index`")
+        .file()
+        .unwrap()
+        .ends_with("content/pages/index.md"));
+    assert_eq!(
+        find("the tag `!!!` has no letter")
+            .line_column()
+            .map(|p| p.0),
+        Some(6)
+    );
+    assert_eq!(
+        find("the tag `Index` would name")
+            .line_column()
+            .map(|p| p.0),
+        Some(7)
+    );
+    assert!(!diagnostics
+        .iter()
+        .any(|d| d.message.contains("two files of the site")));
+}
+
+#[test]
+fn step_clause_and_question_ids_must_make_anchors() {
+    let ed = child_of_base("", &[]);
+    // Copy a playbook, a charter and an assessment of the base, with bad ids.
+    let base = common::fixture("base").join("content");
+    let mut edited = Vec::new();
+    for (folder, needle, bad) in [
+        ("playbooks", "- id: ", "- id: cadrer le besoin/"),
+        ("charters", "- id: ", "- id: \"..\""),
+        ("assessments", "- id: ", "- id: \"q#1\""),
+    ] {
+        let file = std::fs::read_dir(base.join(folder))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| std::fs::read_to_string(p).unwrap().contains(needle))
+            .unwrap_or_else(|| panic!("no {folder} page with an id"));
+        // The first id line of the file, its value replaced.
+        let text = std::fs::read_to_string(&file).unwrap();
+        let at = text.find(needle).unwrap();
+        let end = at + text[at..].find('\n').unwrap();
+        let text = format!("{}{bad}{}", &text[..at], &text[end..]);
+        let to = ed
+            .path()
+            .join("content")
+            .join(folder)
+            .join(file.file_name().unwrap());
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::write(&to, &text).unwrap();
+        edited.push((folder, to));
+    }
+    let diagnostics = build_within(ed.path(), Duration::from_secs(20)).unwrap_err();
+    for (what, (_, file)) in ["step", "clause", "question"].iter().zip(&edited) {
+        let d = diagnostics
+            .iter()
+            .find(|d| d.message.contains(&format!("is not a valid {what} id")))
+            .unwrap_or_else(|| panic!("no bad {what} id in {diagnostics:#?}"));
+        let name = file.strip_prefix(ed.path()).unwrap();
+        assert!(d.file().is_some_and(|f| f.ends_with(name)), "{d:#?}");
+    }
+}

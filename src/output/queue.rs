@@ -27,15 +27,23 @@ impl<'scope> Queue<'scope> {
         // Enough to keep the writer busy, few enough to bound the memory held.
         let (sender, receiver) = sync_channel::<(String, Vec<u8>)>(256);
         let writer = scope.spawn(move || {
-            let mut count = 0;
+            let mut written = std::collections::HashSet::new();
             let mut failures = Vec::new();
             for (path, bytes) in receiver {
-                count += 1;
+                // The checks of the earlier stages keep paths apart; this is the
+                // last guard, so that no file ever silently replaces another.
+                if !written.insert(path.clone()) {
+                    failures.push(
+                        Diagnostic::error(format!("two files of the site have the path {path}: the second would replace the first"))
+                            .hint("rename the page or the tag that makes one of them"),
+                    );
+                    continue;
+                }
                 if let Err(err) = sink.write(&path, &bytes) {
                     failures.push(cannot_write(&path, &err));
                 }
             }
-            (count, failures)
+            (written.len(), failures)
         });
         Queue {
             sender,
@@ -77,4 +85,26 @@ impl<'scope> Queue<'scope> {
 pub fn cannot_write(path: &str, err: &io::Error) -> Diagnostic {
     Diagnostic::error(format!("cannot write {path}: {err}"))
         .hint("check the output folder's permissions and free space")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::MemorySink;
+
+    #[test]
+    fn a_second_file_at_one_path_is_an_error_and_the_first_stays() {
+        let sink = MemorySink::default();
+        let (count, failures) = std::thread::scope(|scope| {
+            let out = Queue::start(scope, &sink);
+            out.send("pages/a.html".into(), b"premier".to_vec());
+            out.send("pages/b.html".into(), b"autre".to_vec());
+            out.send("pages/a.html".into(), b"second".to_vec());
+            out.finish()
+        });
+        assert_eq!(count, 2);
+        assert_eq!(failures.len(), 1);
+        assert!(failures[0].message.contains("pages/a.html"), "{failures:?}");
+        assert_eq!(sink.into_files()["pages/a.html"], b"premier");
+    }
 }
