@@ -236,7 +236,7 @@ impl Renderer<'_> {
     fn generated_pages(&self, out: &Queue) -> Vec<Diagnostic> {
         let library = self.library;
         let per_page = library.settings.per_page;
-        let numbers = |total: usize| 1..=total.div_ceil(per_page).max(1);
+        let numbers = |total: usize| 1..=list_page_count(total, per_page);
         let mut which = vec![Generated::Home];
         for (&kind, list) in &library.by_kind {
             which.extend(numbers(list.len()).map(|n| Generated::Section(kind, n)));
@@ -275,7 +275,7 @@ impl Renderer<'_> {
         // `list`, and where it sits among the list's pages.
         let per_page = library.settings.per_page;
         let paged = |first: &str, list: &'_ [usize], number: usize| {
-            let count = list.len().div_ceil(per_page).max(1);
+            let count = list_page_count(list.len(), per_page);
             let from = ((number - 1) * per_page).min(list.len());
             let share = &list[from..(from + per_page).min(list.len())];
             let pagination = Pagination::new(first, number, count, list.len());
@@ -442,6 +442,12 @@ impl Renderer<'_> {
         failures.dedup_by(|a, b| a.message == b.message);
         failures
     }
+}
+
+/// The number of pages a generated list of `total` cards takes: one at least, so an
+/// empty kind or tag still has its page.
+fn list_page_count(total: usize, per_page: usize) -> usize {
+    total.div_ceil(per_page).max(1)
 }
 
 fn template_error(template: &str, page: &str, err: &tera::Error) -> Diagnostic {
