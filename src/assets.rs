@@ -1,6 +1,8 @@
 //! The site's assets, under `assets/`: the theme's files (the edition's own over
 //! the built-in ones), the code colours, and the edition's branding as CSS; and the
-//! URLs by which pages name them, which change when their content does.
+//! URLs by which pages name them, which change when their content does. And the
+//! files of content/ that are not pages (images, attachments), copied under
+//! `media/` at their place, the nearest layer's winning.
 
 use std::collections::BTreeMap;
 use std::hash::Hasher;
@@ -63,6 +65,35 @@ pub fn content_hash(bytes: &[u8]) -> String {
     let mut hasher = rustc_hash::FxHasher::default();
     hasher.write(bytes);
     format!("{:08x}", hasher.finish() as u32)
+}
+
+/// The files of content/ that are not pages, by path under content/, with the file
+/// each comes from (through the layers, so that a client edition can replace one).
+pub fn attachments(edition: &crate::edition::Edition) -> BTreeMap<String, std::path::PathBuf> {
+    edition
+        .files("content")
+        .filter(|(rel, _)| !rel.ends_with(".md"))
+        .map(|(rel, path)| (rel.clone(), path.clone()))
+        .collect()
+}
+
+/// Copies the attachments into the site, under `media/`.
+pub fn copy_attachments(
+    attachments: &BTreeMap<String, std::path::PathBuf>,
+    out: &crate::output::Queue,
+) -> Vec<crate::diagnostics::Diagnostic> {
+    let mut problems = Vec::new();
+    for (rel, path) in attachments {
+        match std::fs::read(path) {
+            Ok(bytes) => out.send(urls::attachment_file(rel), bytes),
+            Err(err) => problems.push(
+                crate::diagnostics::Diagnostic::error(format!("cannot read the file: {err}"))
+                    .in_file(path)
+                    .hint("check that the file is readable by you"),
+            ),
+        }
+    }
+    problems
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ use serde_yaml_ng::{Mapping, Value};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Sector, Size, SourceFile};
 use crate::parse::{decode, yaml_error, yaml_value};
+use crate::sanitise::RawHtml;
 use crate::spans::{Index, Key, YamlSpans};
 
 pub const EDITION_FILE: &str = "handbook.yaml";
@@ -69,6 +70,9 @@ pub struct EditionFile {
     pub labels: BTreeMap<String, String>,
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// What the authors' raw HTML may do (see `sanitise`).
+    #[serde(default)]
+    pub raw_html: Option<RawHtml>,
 }
 
 /// The organisation the edition is for.
@@ -147,6 +151,7 @@ pub struct Settings {
     /// The most cards on one page of a generated list.
     pub per_page: usize,
     pub labels: BTreeMap<String, String>,
+    pub raw_html: RawHtml,
 }
 
 /// One folder of the `extends` chain.
@@ -281,6 +286,15 @@ impl Edition {
                     "add `title: …` to handbook.yaml (or to the edition it extends)",
                 )]);
         };
+        // The nearest layer that sets `base_url` is the one to fix.
+        if let Some((_, file, _, source)) =
+            chain.iter().rev().find(|(_, f, ..)| f.base_url.is_some())
+        {
+            problems.extend(check_base_url(
+                file.base_url.as_deref().unwrap_or_default(),
+                source,
+            ));
+        }
         let layers: Vec<Layer> = chain
             .into_iter()
             .map(|(root, file, _, source)| {
@@ -325,6 +339,7 @@ impl Edition {
             search_enabled: merged.search.is_none_or(|s| s.enabled),
             per_page: merged.lists.map_or(DEFAULT_PER_PAGE, |l| l.per_page.get()),
             labels: merged.labels,
+            raw_html: merged.raw_html.unwrap_or_default(),
         };
         Ok(Edition {
             root: dir.to_path_buf(),
@@ -352,6 +367,31 @@ impl Edition {
     pub fn origin(&self, folder: &str, rel: &str) -> Option<&Origin> {
         self.files.get(folder)?.get(rel)
     }
+}
+
+/// `base_url` is empty or an absolute http(s) URL: it goes into every page's
+/// canonical link, so anything else would be a broken or hostile link.
+fn check_base_url(base_url: &str, source: &Arc<SourceFile>) -> Option<Diagnostic> {
+    if base_url.is_empty() {
+        return None;
+    }
+    let problem = match url::Url::parse(base_url) {
+        Ok(url) if !matches!(url.scheme(), "http" | "https") => {
+            format!("its scheme is `{}`", url.scheme())
+        }
+        Ok(url) if url.host_str().is_none_or(str::is_empty) => "it has no host".to_string(),
+        Ok(url) if url.query().is_some() || url.fragment().is_some() => {
+            "it has a query or a fragment".to_string()
+        }
+        Ok(_) => return None,
+        Err(err) => err.to_string(),
+    };
+    let at = YamlSpans::new(&source.text, 0).value_or_key(&[Key("base_url")]);
+    Some(
+        Diagnostic::error(format!("`base_url` `{base_url}` is not a web address: {problem}"))
+            .at(source, at)
+            .hint("write the address the site is published at, `https://intranet.example.org/guide-ia/`, or leave it empty"),
+    )
 }
 
 /// Where a file of the edition comes from.

@@ -22,6 +22,7 @@ pub mod model;
 pub mod output;
 pub mod pages;
 pub mod parse;
+pub mod sanitise;
 pub mod search;
 pub mod session;
 pub mod site;

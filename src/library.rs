@@ -31,10 +31,17 @@ pub struct Catalogue {
     pub by_path: HashMap<String, String>,
     /// The ids (file stems) of the files that did not parse.
     pub unparsed: HashSet<String>,
+    /// The files under content/ that are not pages (images, attachments), by path
+    /// under content/: the site copies them, and links may name them.
+    pub files: HashSet<String>,
 }
 
 impl Catalogue {
-    pub fn new(documents: &[Document], unparsed: HashSet<String>) -> Catalogue {
+    pub fn new(
+        documents: &[Document],
+        unparsed: HashSet<String>,
+        files: HashSet<String>,
+    ) -> Catalogue {
         Catalogue {
             known: documents
                 .iter()
@@ -45,6 +52,7 @@ impl Catalogue {
                 .map(|d| (d.rel_path.clone(), d.id.clone()))
                 .collect(),
             unparsed,
+            files,
         }
     }
 }

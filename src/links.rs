@@ -24,6 +24,19 @@ pub struct AnchorLink {
     pub line: usize,
 }
 
+/// What a link names, wherever it is shown.
+enum Target<'d> {
+    /// Not ours (external, an anchor of the same page): left as written.
+    Keep,
+    /// A page of the site, by index in the library, maybe at an anchor.
+    Page(usize, Option<&'d str>),
+    /// A file beside the pages (an image, an attachment), by path under content/,
+    /// with what follows its path (`?…`, `#…`).
+    File(String, &'d str),
+    Unlinked,
+    Broken(String, String),
+}
+
 /// What a link `dest` at `line` of page `from`'s body points to. Links with an
 /// anchor are recorded in `anchor_links`, for [`check_anchors`].
 pub fn resolve(
@@ -33,6 +46,60 @@ pub fn resolve(
     line: usize,
     anchor_links: &mut Vec<AnchorLink>,
 ) -> LinkTarget {
+    let target = target(library, from, dest);
+    match &target {
+        Target::Page(to, Some(anchor)) => anchor_links.push(AnchorLink {
+            to: *to,
+            anchor: anchor.to_string(),
+            line,
+        }),
+        Target::Keep => {
+            if let Some(anchor) = dest.strip_prefix('#') {
+                anchor_links.push(AnchorLink {
+                    to: from,
+                    anchor: anchor.to_string(),
+                    line,
+                });
+            }
+        }
+        _ => {}
+    }
+    link_target(library, target, &urls::root_of(&library.pages[from].url))
+}
+
+/// What a link `dest` of page `from`'s front matter becomes on a page whose way
+/// back to the site's root is `root` (a step's title shows on its playbook's page
+/// and on the role cards). Its problems were reported when `from`'s fields were
+/// checked, with `resolve`.
+pub fn resolve_at(library: &Library, from: usize, root: &str, dest: &str) -> LinkTarget {
+    match target(library, from, dest) {
+        // A link to a place of `from` itself must name `from` from another page.
+        Target::Keep if dest.starts_with('#') => {
+            LinkTarget::Rewrite(format!("{root}{}{dest}", library.pages[from].url))
+        }
+        target => link_target(library, target, root),
+    }
+}
+
+fn link_target(library: &Library, target: Target, root: &str) -> LinkTarget {
+    match target {
+        Target::Keep => LinkTarget::Keep,
+        Target::Page(to, anchor) => {
+            let url = format!("{root}{}", library.pages[to].url);
+            LinkTarget::Rewrite(match anchor {
+                Some(a) => format!("{url}#{a}"),
+                None => url,
+            })
+        }
+        Target::File(path, rest) => {
+            LinkTarget::Rewrite(format!("{root}{}{rest}", urls::attachment(&path)))
+        }
+        Target::Unlinked => LinkTarget::Unlinked,
+        Target::Broken(message, hint) => LinkTarget::Broken(message, hint),
+    }
+}
+
+fn target<'d>(library: &Library, from: usize, dest: &'d str) -> Target<'d> {
     let page = &library.pages[from];
     let catalogue = &library.catalogue;
     let (path, anchor) = match dest.split_once('#') {
@@ -41,55 +108,58 @@ pub fn resolve(
     };
     let id = if let Some(id) = path.strip_prefix('@') {
         id.to_string()
-    } else if path.is_empty() {
-        // A link within the page.
-        if let Some(anchor) = anchor {
-            anchor_links.push(AnchorLink {
-                to: from,
-                anchor: anchor.to_string(),
-                line,
-            });
+    } else if path.is_empty() || has_scheme(path) {
+        return Target::Keep;
+    } else if path.starts_with('/') {
+        return Target::Broken(
+            format!("the link `{dest}` starts with `/`: read from disk or under a sub-path, it leaves the site"),
+            "link a page by id (`@mener-pilote`), or a file by its path relative to this page (`organigramme.png`)".into(),
+        );
+    } else {
+        let (file, rest) = match path.find('?') {
+            Some(at) => (&path[..at], &dest[at..]),
+            None => (path, &dest[path.len()..]),
+        };
+        let decoded = percent_encoding::percent_decode_str(file).decode_utf8_lossy();
+        let Some(joined) = join_relative(&page.doc.rel_path, &decoded) else {
+            return Target::Broken(
+                format!("the link `{dest}` leaves the content folder"),
+                "a page links to files under content/ only, by a path relative to itself".into(),
+            );
+        };
+        if !joined.ends_with(".md") {
+            if catalogue.files.contains(&joined) {
+                return Target::File(joined, rest);
+            }
+            return Target::Broken(
+                format!("the link `{dest}` points to content/{joined}, which does not exist"),
+                "put the file beside the page (or in a folder under content/) and name it by its path relative to the page; link pages by id (`@mener-pilote`)".into(),
+            );
         }
-        return LinkTarget::Keep;
-    } else if path.ends_with(".md") && !has_scheme(path) {
-        let joined = join_relative(&page.doc.rel_path, path);
         match catalogue.by_path.get(&joined) {
             Some(id) => id.clone(),
             None => {
-                return LinkTarget::Broken(
+                return Target::Broken(
                     format!("the link `{dest}` points to content/{joined}, which does not exist"),
                     "link by path relative to this file (`../playbooks/mener-pilote.md`) or by id (`@mener-pilote`)".into(),
                 )
             }
         }
-    } else {
-        return LinkTarget::Keep;
     };
-    let Some(&target) = library.by_id.get(&id) else {
+    let Some(&to) = library.by_id.get(&id) else {
         if catalogue.known.contains_key(&id) || catalogue.unparsed.contains(&id) {
-            return LinkTarget::Unlinked;
+            return Target::Unlinked;
         }
         let hint = match did_you_mean(&id, catalogue.known.keys().map(String::as_str)) {
             Some(known) => format!("did you mean `@{known}`?"),
             None => "a page's id is its file name without `.md`, or its `id:`".into(),
         };
-        return LinkTarget::Broken(
+        return Target::Broken(
             format!("the link `{dest}` names the page `{id}`, which does not exist"),
             hint,
         );
     };
-    let url = format!("{}{}", urls::root_of(&page.url), library.pages[target].url);
-    LinkTarget::Rewrite(match anchor {
-        Some(a) => {
-            anchor_links.push(AnchorLink {
-                to: target,
-                anchor: a.to_string(),
-                line,
-            });
-            format!("{url}#{a}")
-        }
-        None => url,
-    })
+    Target::Page(to, anchor)
 }
 
 /// Checks the anchors that the bodies' links name, now that every page's headings
@@ -135,20 +205,21 @@ fn has_scheme(path: &str) -> bool {
             .is_some_and(|(scheme, _)| !scheme.contains('/'))
 }
 
-/// `path` relative to the folder of `from` (both under content/), normalised.
-fn join_relative(from: &str, path: &str) -> String {
+/// `path` relative to the folder of `from` (both under content/), normalised; none
+/// when it climbs out of content/.
+fn join_relative(from: &str, path: &str) -> Option<String> {
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();
-    for part in path.split('/') {
+    for part in path.split(['/', '\\']) {
         match part {
             "" | "." => {}
             ".." => {
-                parts.pop();
+                parts.pop()?;
             }
             p => parts.push(p),
         }
     }
-    parts.join("/")
+    Some(parts.join("/"))
 }
 
 #[cfg(test)]
@@ -157,15 +228,21 @@ mod tests {
 
     #[test]
     fn relative_paths_resolve_against_the_linking_file() {
+        let join = |from, path| join_relative(from, path);
         assert_eq!(
-            join_relative("playbooks/a.md", "../roles/dpo.md"),
-            "roles/dpo.md"
+            join("playbooks/a.md", "../roles/dpo.md").as_deref(),
+            Some("roles/dpo.md")
         );
-        assert_eq!(join_relative("playbooks/a.md", "b.md"), "playbooks/b.md");
         assert_eq!(
-            join_relative("playbooks/sub/a.md", "../../pages/x.md"),
-            "pages/x.md"
+            join("playbooks/a.md", "b.md").as_deref(),
+            Some("playbooks/b.md")
         );
+        assert_eq!(
+            join("playbooks/sub/a.md", "../../pages/x.md").as_deref(),
+            Some("pages/x.md")
+        );
+        assert_eq!(join("playbooks/a.md", "../../etc/passwd"), None);
+        assert_eq!(join("a.md", "..\\secret.txt"), None);
     }
 
     #[test]

@@ -20,6 +20,7 @@ use syntect::html::{css_for_theme_with_class_style, line_tokens_to_classed_spans
 use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
+use crate::sanitise::{self, RawHtml};
 use crate::tailor::{self, html_escape, marks, Container, Piece, TailoredBody};
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -53,10 +54,13 @@ pub enum LinkTarget {
 }
 
 /// A problem found while rendering, at a line of the source file.
+#[derive(Debug)]
 pub struct Problem {
     pub line: usize,
     pub message: String,
     pub hint: String,
+    /// A warning (the sanitiser removed something) rather than an error.
+    pub warning: bool,
 }
 
 pub struct Rendered {
@@ -150,24 +154,192 @@ impl HeadingIds {
 /// The label of a key of the edition's language (`only_for`, `size_micro`, `note`…).
 pub type Label<'a> = &'a dyn Fn(&str) -> String;
 
-/// Renders a tailored body. `resolve` decides what each link destination becomes;
-/// it also gets the link's source line. `with_sections` asks for the body's text by
-/// section (only the search index needs it). `label` names sizes, sectors and
-/// admonitions in the edition's language.
-pub fn render(
-    body: &TailoredBody,
-    resolve: &dyn Fn(&str, usize) -> LinkTarget,
-    with_sections: bool,
-    label: Label,
-) -> Rendered {
+/// What a link destination becomes, given the destination and its source line.
+pub type Resolve<'a> = &'a dyn Fn(&str, usize) -> LinkTarget;
+
+/// What rendering a body needs from the site.
+pub struct Context<'a> {
+    /// Decides what each link and image destination becomes.
+    pub resolve: Resolve<'a>,
+    /// Names sizes, sectors and admonitions in the edition's language.
+    pub label: Label<'a>,
+    /// What the author's raw HTML may do.
+    pub policy: RawHtml,
+    /// Whether to give the body's text by section (only the search index needs it).
+    pub with_sections: bool,
+    /// The anchors the page's template gives (its steps, clauses, questions):
+    /// a heading that would take one gets the next free suffix instead.
+    pub reserved_ids: &'a [String],
+}
+
+/// Applies the raw-HTML policy to the author's events as they come from the
+/// parser: raw HTML, link and image destinations (resolved, or dropped when their
+/// scheme is unsafe). Shared by bodies and inline fields.
+struct Policing<'a> {
+    resolve: Resolve<'a>,
+    policy: RawHtml,
+    /// Whether raw HTML was kept, so that the output must be cleaned.
+    has_raw: bool,
+    /// Inside a link or an image whose tags are dropped (its text stays).
+    skipping: Vec<bool>,
+    problems: Vec<Problem>,
+}
+
+impl<'a> Policing<'a> {
+    fn new(resolve: Resolve<'a>, policy: RawHtml) -> Self {
+        Policing {
+            resolve,
+            policy,
+            has_raw: false,
+            skipping: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    fn problem(&mut self, line: usize, message: String, hint: &str, warning: bool) {
+        self.problems.push(Problem {
+            line,
+            message,
+            hint: hint.to_string(),
+            warning,
+        });
+    }
+
+    /// The event to keep in place of `event`, at source `line`, or none.
+    fn admit<'e>(&mut self, event: Event<'e>, line: usize) -> Option<Event<'e>> {
+        match event {
+            Event::Html(raw) | Event::InlineHtml(raw) => self.raw_html(raw, line),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = self.destination(&dest_url, line);
+                self.skipping.push(dest.is_none());
+                dest.map(|dest_url| {
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = self.destination(&dest_url, line);
+                self.skipping.push(dest.is_none());
+                dest.map(|dest_url| {
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                })
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                let skipped = self.skipping.pop().unwrap_or(false);
+                (!skipped).then_some(event)
+            }
+            event => Some(event),
+        }
+    }
+
+    fn raw_html<'e>(&mut self, raw: CowStr<'e>, line: usize) -> Option<Event<'e>> {
+        if self.policy == RawHtml::Allow {
+            return Some(Event::Html(raw));
+        }
+        if sanitise::is_comment(&raw) || raw.trim().is_empty() {
+            return None;
+        }
+        match self.policy {
+            RawHtml::Deny => {
+                let shown: String = raw.trim().chars().take(60).collect();
+                self.problem(
+                    line,
+                    format!("raw HTML is not allowed in this edition: `{shown}`"),
+                    "write it in Markdown, or set `raw_html: sanitise` in handbook.yaml to keep the safe part of it",
+                    false,
+                );
+                None
+            }
+            _ => {
+                for element in sanitise::refused_elements(&raw) {
+                    self.problem(
+                        line,
+                        format!("the raw HTML element `<{element}>` is not allowed and was removed"),
+                        "handbooks may use tables, details/summary, abbr, sup/sub, kbd, mark and images; see docs/security.md",
+                        true,
+                    );
+                }
+                self.has_raw = true;
+                Some(Event::Html(raw))
+            }
+        }
+    }
+
+    /// A link's or image's destination as the page gets it, or none when its tags
+    /// are dropped.
+    fn destination<'e>(&mut self, dest: &CowStr<'e>, line: usize) -> Option<CowStr<'e>> {
+        if let Some(scheme) = sanitise::unsafe_scheme(dest) {
+            match self.policy {
+                RawHtml::Allow => return Some(dest.clone()),
+                policy => {
+                    let deny = policy == RawHtml::Deny;
+                    self.problem(
+                        line,
+                        format!(
+                            "the link `{}` uses the scheme `{scheme}:`, which can run script{}",
+                            dest.chars().take(60).collect::<String>(),
+                            if deny { "" } else { "; it was removed, its text kept" }
+                        ),
+                        "links may use http, https, mailto, tel, ftp and file, or point to a page (`@id`) or a file beside the page",
+                        !deny,
+                    );
+                    return None;
+                }
+            }
+        }
+        match (self.resolve)(dest, line) {
+            LinkTarget::Keep => Some(dest.clone()),
+            LinkTarget::Rewrite(url) => Some(url.into()),
+            LinkTarget::Unlinked => None,
+            LinkTarget::Broken(message, hint) => {
+                self.problem(line, message, &hint, false);
+                None
+            }
+        }
+    }
+
+    /// The HTML of the events, cleaned when raw HTML was kept.
+    fn finish(&self, html: String) -> String {
+        if self.has_raw && self.policy == RawHtml::Sanitise {
+            sanitise::clean(&html)
+        } else {
+            html
+        }
+    }
+}
+
+/// Renders a tailored body.
+pub fn render(body: &TailoredBody, context: &Context) -> Rendered {
     let mut events: Vec<Event> = Vec::new();
     let mut headings = Vec::new();
-    let mut problems = Vec::new();
     let mut ids = HeadingIds::default();
+    for reserved in context.reserved_ids {
+        ids.used.insert(reserved.clone());
+    }
     let mut heading: Option<(usize, Vec<Event>)> = None;
     let mut code: Option<(Option<String>, String)> = None;
-    let mut skipping_link = false;
     let mut highlighted = false;
+    let mut aligned = false;
+    let mut police = Policing::new(context.resolve, context.policy);
 
     let parser = Parser::new_ext(body.text(), options()).into_offset_iter();
     // With blanks, text events are merged so that each mark is within one event.
@@ -191,6 +363,7 @@ pub fn render(
             }
             continue;
         }
+        let line = || body.source_line(range.start);
         let event = match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
@@ -202,62 +375,31 @@ pub fn render(
                 code = Some((lang, String::new()));
                 continue;
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => match resolve(&dest_url, body.source_line(range.start)) {
-                LinkTarget::Keep => Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }),
-                LinkTarget::Rewrite(url) => Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: url.into(),
-                    title,
-                    id,
-                }),
-                LinkTarget::Unlinked => {
-                    skipping_link = true;
-                    continue;
-                }
-                LinkTarget::Broken(message, hint) => {
-                    problems.push(Problem {
-                        line: body.source_line(range.start),
-                        message,
-                        hint,
-                    });
-                    skipping_link = true;
-                    continue;
-                }
-            },
-            Event::End(TagEnd::Link) if skipping_link => {
-                skipping_link = false;
-                continue;
+            Event::Start(Tag::Table(ref alignments)) => {
+                aligned |= alignments
+                    .iter()
+                    .any(|a| *a != pulldown_cmark::Alignment::None);
+                event
             }
-            other => other,
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => Event::Start(Tag::Heading {
+                level,
+                id: heading_id(id, &mut police, line()),
+                classes,
+                attrs: heading_attributes(attrs, &mut police, line()),
+            }),
+            event => match police.admit(event, line()) {
+                Some(event) => event,
+                None => continue,
+            },
         };
         for event in with_blanks(event) {
             match (&mut heading, event) {
-                (
-                    None,
-                    Event::Start(Tag::Heading {
-                        level,
-                        id,
-                        classes,
-                        attrs,
-                    }),
-                ) => {
-                    let explicit = id.map(|i| i.to_string());
-                    let start = Event::Start(Tag::Heading {
-                        level,
-                        id: explicit.map(CowStr::from),
-                        classes,
-                        attrs,
-                    });
+                (None, start @ Event::Start(Tag::Heading { level, .. })) => {
                     heading = Some((level_number(level), vec![start]));
                 }
                 (Some((level, inner)), Event::End(TagEnd::Heading(end_level))) => {
@@ -290,26 +432,81 @@ pub fn render(
                     let closes_paragraph = matches!(event, Event::End(TagEnd::Paragraph));
                     events.push(event);
                     if closes_paragraph {
-                        draw_container(&mut events, body, label);
+                        draw_container(&mut events, body, context, &mut police, line());
                     }
                 }
             }
         }
     }
-    let sections = if with_sections {
+    let sections = if context.with_sections {
         sections(&events)
     } else {
         Vec::new()
     };
     let mut html = String::with_capacity(body.text().len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if aligned {
+        html = alignment_classes(&html);
+    }
     Rendered {
-        html,
+        html: police.finish(html),
         headings,
         sections,
-        problems,
+        problems: police.problems,
         highlighted,
     }
+}
+
+/// A heading's explicit id, unless it is one the templates keep for themselves.
+fn heading_id<'e>(
+    id: Option<CowStr<'e>>,
+    police: &mut Policing,
+    line: usize,
+) -> Option<CowStr<'e>> {
+    let id = id?;
+    if id.starts_with(sanitise::TEMPLATE_ID_PREFIX) {
+        police.problem(
+            line,
+            format!("the heading id `{id}` starts with `{}`, which the templates keep for their own elements", sanitise::TEMPLATE_ID_PREFIX),
+            "choose another id, or leave the heading's own",
+            false,
+        );
+        return None;
+    }
+    Some(id)
+}
+
+/// A heading's attributes other than its id and classes (`{tabindex=0}`): kept
+/// under `raw_html: allow` only.
+fn heading_attributes<'e>(
+    attrs: Vec<(CowStr<'e>, Option<CowStr<'e>>)>,
+    police: &mut Policing,
+    line: usize,
+) -> Vec<(CowStr<'e>, Option<CowStr<'e>>)> {
+    if attrs.is_empty() || police.policy == RawHtml::Allow {
+        return attrs;
+    }
+    let names: Vec<&str> = attrs.iter().map(|(name, _)| name.as_ref()).collect();
+    let deny = police.policy == RawHtml::Deny;
+    police.problem(
+        line,
+        format!(
+            "a heading may have only an id and classes, not `{}`{}",
+            names.join("`, `"),
+            if deny { "" } else { "; they were removed" }
+        ),
+        "write `## Titre {#mon-ancre .ma-classe}`",
+        !deny,
+    );
+    Vec::new()
+}
+
+/// pulldown-cmark aligns table cells with `style=`, which the pages' policy
+/// blocks: the theme aligns them by class instead.
+fn alignment_classes(html: &str) -> String {
+    html.replace(" style=\"text-align: left\"", " class=\"align-left\"")
+        .replace(" style=\"text-align: center\"", " class=\"align-center\"")
+        .replace(" style=\"text-align: right\"", " class=\"align-right\"")
 }
 
 /// One event, or the several a text with blanks becomes.
@@ -356,7 +553,13 @@ fn blank_events(text: &str) -> std::vec::IntoIter<Event<'static>> {
 
 /// When the paragraph just closed at the end of `events` is a container's mark
 /// alone, replaces it with the container's HTML.
-fn draw_container(events: &mut Vec<Event>, body: &TailoredBody, label: Label) {
+fn draw_container(
+    events: &mut Vec<Event>,
+    body: &TailoredBody,
+    context: &Context,
+    police: &mut Policing,
+    line: usize,
+) {
     let [.., Event::Start(Tag::Paragraph), Event::Text(text), Event::End(TagEnd::Paragraph)] =
         events.as_slice()
     else {
@@ -364,7 +567,7 @@ fn draw_container(events: &mut Vec<Event>, body: &TailoredBody, label: Label) {
     };
     let html = match tailor::container_mark(text) {
         Some(Some(n)) => match body.container(n) {
-            Some(container) => container_html(container, label),
+            Some(container) => container_html(container, context, police, line),
             None => return,
         },
         Some(None) => "</div>\n".to_string(),
@@ -376,7 +579,13 @@ fn draw_container(events: &mut Vec<Event>, body: &TailoredBody, label: Label) {
 
 /// The opening of a container: a variant with its "only for" label, or an
 /// admonition with its title.
-fn container_html(container: &Container, label: Label) -> String {
+fn container_html(
+    container: &Container,
+    context: &Context,
+    police: &mut Policing,
+    line: usize,
+) -> String {
+    let label = context.label;
     match container {
         Container::Variant { dimension, ids } => format!(
             "<div class=\"variant\" data-{dimension}=\"{}\">\n<p class=\"variant-label\">{}</p>\n",
@@ -385,7 +594,14 @@ fn container_html(container: &Container, label: Label) -> String {
         ),
         Container::Admonition { kind, title } => {
             let title = match title {
-                Some(title) => render_inline(title),
+                Some(title) => {
+                    let inline = render_inline(title, context.resolve, context.policy);
+                    police.has_raw |= inline.has_raw;
+                    police
+                        .problems
+                        .extend(inline.problems.into_iter().map(|p| Problem { line, ..p }));
+                    inline.html
+                }
                 None => html_escape(&label(kind)),
             };
             format!(
@@ -453,25 +669,45 @@ pub fn plain(title: &str, body: &TailoredBody, label: Label) -> String {
     out
 }
 
+/// A short text rendered as inline HTML.
+pub struct Inline {
+    pub html: String,
+    /// Problems at line 1 of the text: the caller knows where the text is.
+    pub problems: Vec<Problem>,
+    /// Whether the text held raw HTML that the policy kept (cleaned, or allowed).
+    pub has_raw: bool,
+}
+
 /// Renders a short text from front matter (a clause, an action) as inline HTML:
 /// emphasis, code and links, without the surrounding paragraph; blanks as fill-in
-/// fields.
-pub fn render_inline(text: &str) -> String {
+/// fields. Its links and raw HTML follow the same rules as a body's.
+pub fn render_inline(text: &str, resolve: Resolve, policy: RawHtml) -> Inline {
     if !text.contains(['*', '_', '`', '[', '<', '&', '~', '\\', marks::BLANK]) {
-        return html_escape(text);
+        return Inline {
+            html: html_escape(text),
+            problems: Vec::new(),
+            has_raw: false,
+        };
     }
+    let mut police = Policing::new(resolve, policy);
     let mut html = String::with_capacity(text.len() + 16);
-    let events = TextMergeWithOffset::new(
+    let events: Vec<Event> = TextMergeWithOffset::new(
         Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH).into_offset_iter(),
     )
-    .flat_map(|(event, _)| with_blanks(event));
-    pulldown_cmark::html::push_html(&mut html, events);
+    .filter_map(|(event, _)| police.admit(event, 1))
+    .flat_map(with_blanks)
+    .collect();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
     let trimmed = html.trim_end();
     let inner = trimmed
         .strip_prefix("<p>")
         .and_then(|t| t.strip_suffix("</p>"))
         .unwrap_or(trimmed);
-    inner.to_string()
+    Inline {
+        html: police.finish(inner.to_string()),
+        has_raw: police.has_raw,
+        problems: police.problems,
+    }
 }
 
 fn level_number(level: HeadingLevel) -> usize {
@@ -659,7 +895,7 @@ mod tests {
         );
         let body = tailored_charter();
         let label = |key: &str| labels.get(key).to_string();
-        let html = render(&body, &|_, _| LinkTarget::Keep, false, &label).html;
+        let html = render_with(&body, &keep, RawHtml::Sanitise, &label).html;
         assert!(html.contains("<div class=\"variant\" data-sizes=\"micro small\">\n<p class=\"variant-label\">Uniquement pour : TPE (moins de 10 personnes), Petite entreprise (10 à 49 personnes)</p>"), "{html}");
         assert!(html.contains("data-sectors=\"public\">\n<p class=\"variant-label\">Uniquement pour : Secteur public</p>"), "{html}");
         assert!(html.contains("<p>Petit : <span class=\"blank\" data-var=\"outil\">Nom de l'outil [interne]</span>.</p>"), "{html}");
@@ -688,12 +924,41 @@ mod tests {
         TailoredBody::from_text(text.to_string(), 1)
     }
 
+    /// Renders `body` with `resolve` under `policy`, with sections.
+    fn render_with(
+        body: &TailoredBody,
+        resolve: Resolve,
+        policy: RawHtml,
+        label: Label,
+    ) -> Rendered {
+        render(
+            body,
+            &Context {
+                resolve,
+                label,
+                policy,
+                with_sections: true,
+                reserved_ids: &[],
+            },
+        )
+    }
+
+    fn keep(_: &str, _: usize) -> LinkTarget {
+        LinkTarget::Keep
+    }
+
+    fn render_plain(text: &str) -> Rendered {
+        render_with(&body(text), &keep, RawHtml::Sanitise, &|k| k.to_string())
+    }
+
+    fn inline(text: &str) -> String {
+        render_inline(text, &keep, RawHtml::Sanitise).html
+    }
+
     #[test]
     fn heading_ids_are_accent_folded_and_unique() {
         let text = "# Sécurité des données\n\n## Sécurité des données\n\n## L'IA, c'est « quoi » ?\n\n## Custom {#mon-ancre}\n";
-        let rendered = render(&body(text), &|_, _| LinkTarget::Keep, true, &|k| {
-            k.to_string()
-        });
+        let rendered = render_plain(text);
         let ids: Vec<&str> = rendered.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -712,9 +977,7 @@ mod tests {
     #[test]
     fn sections_split_the_text_at_headings_without_code() {
         let text = "Intro *forte*.\n\n## Sécurité\n\nPremier.\nSuite.\n\n```rust\nlet code = 1;\n```\n\n- un\n- deux\n";
-        let rendered = render(&body(text), &|_, _| LinkTarget::Keep, true, &|k| {
-            k.to_string()
-        });
+        let rendered = render_plain(text);
         assert_eq!(rendered.sections.len(), 2);
         assert_eq!(rendered.sections[0].anchor, None);
         assert_eq!(rendered.sections[0].text, "Intro forte.");
@@ -726,10 +989,7 @@ mod tests {
     #[test]
     fn extensions_are_on() {
         let text = "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~barré~~\n\n- [x] fait\n\nNote[^1].\n\n[^1]: La note.\n";
-        let html = render(&body(text), &|_, _| LinkTarget::Keep, true, &|k| {
-            k.to_string()
-        })
-        .html;
+        let html = render_plain(text).html;
         assert!(html.contains("<table>") && html.contains("<del>barré</del>"));
         assert!(html.contains("type=\"checkbox\"") && html.contains("footnote"));
     }
@@ -742,7 +1002,7 @@ mod tests {
             "y.md" => LinkTarget::Unlinked,
             _ => LinkTarget::Broken("no".into(), "hint".into()),
         };
-        let rendered = render(&body(text), &resolve, true, &|k| k.to_string());
+        let rendered = render_with(&body(text), &resolve, RawHtml::Sanitise, &|k| k.to_string());
         assert!(
             rendered.html.contains("<a href=\"../x.html\">a</a> b c"),
             "{}",
@@ -818,7 +1078,7 @@ mod tests {
 
     #[test]
     fn inline_text_keeps_emphasis_without_a_paragraph() {
-        assert_eq!(render_inline("Un *mot* clé"), "Un <em>mot</em> clé");
-        assert_eq!(render_inline("a < b & c"), "a &lt; b &amp; c");
+        assert_eq!(inline("Un *mot* clé"), "Un <em>mot</em> clé");
+        assert_eq!(inline("a < b & c"), "a &lt; b &amp; c");
     }
 }

@@ -709,6 +709,95 @@ pub enum KindData {
     Page(Page),
 }
 
+/// The fields of a kind that the templates show as inline Markdown (a step's
+/// title, a clause's text…), as shared or as mutable references: one list for the
+/// tailoring that fills their values as text, the check of their links and raw HTML,
+/// and the views that render them.
+macro_rules! inline_fields {
+    ($data:expr, $($m:tt)?) => {{
+        let mut fields = Vec::new();
+        match $data {
+            KindData::Playbook(p) => {
+                for step in & $($m)? p.steps {
+                    fields.push(& $($m)? step.title);
+                    fields.extend(& $($m)? step.description);
+                    for action in & $($m)? step.actions {
+                        fields.push(& $($m)? action.text);
+                    }
+                    fields.extend(& $($m)? step.gate);
+                }
+            }
+            KindData::Charter(c) => {
+                for clause in & $($m)? c.clauses {
+                    fields.push(& $($m)? clause.text);
+                    fields.extend(& $($m)? clause.condition);
+                }
+            }
+            KindData::Role(r) => {
+                fields.push(& $($m)? r.mission);
+                fields.extend(& $($m)? r.responsibilities);
+                fields.extend(& $($m)? r.skills);
+                for (_, holder) in & $($m)? r.by_size {
+                    fields.push(& $($m)? holder.holder);
+                }
+                fields.extend(& $($m)? r.legal_basis);
+            }
+            KindData::Myth(m) => {
+                fields.push(& $($m)? m.claim);
+                fields.push(& $($m)? m.fact);
+            }
+            KindData::Comms(c) => {
+                fields.push(& $($m)? c.objective);
+                for phase in & $($m)? c.phases {
+                    fields.extend(& $($m)? phase.messages);
+                }
+                fields.extend(& $($m)? c.kpis);
+                fields.extend(& $($m)? c.holding_statement);
+            }
+            KindData::Case(c) => {
+                fields.push(& $($m)? c.context);
+                fields.extend(& $($m)? c.tensions);
+                fields.extend(& $($m)? c.intervention);
+                fields.extend(& $($m)? c.decision);
+                fields.extend(& $($m)? c.impacts);
+            }
+            KindData::Assessment(a) => {
+                for question in & $($m)? a.questions {
+                    fields.push(& $($m)? question.text);
+                    fields.extend(& $($m)? question.help);
+                    for option in & $($m)? question.options {
+                        fields.push(& $($m)? option.label);
+                    }
+                }
+                for band in & $($m)? a.bands {
+                    fields.push(& $($m)? band.verdict);
+                    fields.extend(& $($m)? band.advice);
+                }
+            }
+            KindData::Page(_) => {}
+        }
+        fields
+    }};
+}
+
+impl Default for KindData {
+    fn default() -> Self {
+        KindData::Page(Page {})
+    }
+}
+
+impl KindData {
+    /// The fields shown as inline Markdown, in the order of the front matter.
+    pub fn inline_fields(&self) -> Vec<&String> {
+        inline_fields!(self,)
+    }
+
+    /// The same fields, to fill.
+    pub fn inline_fields_mut(&mut self) -> Vec<&mut String> {
+        inline_fields!(self, mut)
+    }
+}
+
 /// A source file as read: its path for messages and its text (UTF-8, without BOM,
 /// with LF line endings), kept whole so that any diagnostic can quote its lines.
 pub struct SourceFile {

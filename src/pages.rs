@@ -270,7 +270,14 @@ impl Renderer<'_> {
     fn generated(&self, page: Generated) -> (String, &'static str, Context) {
         let (library, views) = (self.library, self.views);
         let language = library.language();
-        let cards = |list: &[usize]| list.iter().map(|&i| views.card(i)).collect::<Vec<_>>();
+        // The cards of a list page at `url`, whose way back to the root their
+        // fields' links take.
+        let cards = |list: &[usize], url: &str| {
+            let root = urls::root_of(url);
+            list.iter()
+                .map(|&i| views.card(i, &root))
+                .collect::<Vec<_>>()
+        };
         // Page `number` of a list whose first page is `first`: its URL, its share of
         // `list`, and where it sits among the list's pages.
         let per_page = library.settings.per_page;
@@ -279,7 +286,9 @@ impl Renderer<'_> {
             let from = ((number - 1) * per_page).min(list.len());
             let share = &list[from..(from + per_page).min(list.len())];
             let pagination = Pagination::new(first, number, count, list.len());
-            (urls::list_page(first, number), cards(share), pagination)
+            let url = urls::list_page(first, number);
+            let cards = cards(share, &url);
+            (url, cards, pagination)
         };
         match page {
             Generated::Home => {
@@ -292,7 +301,7 @@ impl Renderer<'_> {
                             "label": views.kinds_label(*kind),
                             "url": urls::section(language, *kind),
                             "count": list.len(),
-                            "pages": cards(&list[..list.len().min(6)]),
+                            "pages": cards(&list[..list.len().min(6)], urls::HOME),
                         })
                     })
                     .collect();

@@ -104,7 +104,13 @@ pub fn build_in(
     };
     let labels = Labels::new(edition.settings.language, &edition.settings.labels);
     let values = Values::of_edition(&edition.settings, audience, &labels, &data);
-    let catalogue = Catalogue::new(&corpus.documents, corpus.unparsed);
+    let attachments = assets::attachments(edition);
+    let catalogue = Catalogue::new(
+        &corpus.documents,
+        corpus.unparsed,
+        attachments.keys().cloned().collect(),
+    );
+    problems.extend(allow_warning(edition));
     let tailored = problems.take(tailor::pages(
         corpus.documents,
         audience,
@@ -121,11 +127,12 @@ pub fn build_in(
     };
     let assets = assets::files(&edition.settings, theme);
     let file_urls = assets::versioned_urls(assets.iter().chain(&index));
-    let views = Views::new(&library);
+    let views = Views::new(&library, &bodies);
     let files = std::thread::scope(|scope| {
         let out = Queue::start(scope, sink);
         out.send_all(index);
         out.send_all(assets);
+        problems.extend(assets::copy_attachments(&attachments, &out));
         problems.extend(pages::render(
             &views,
             &bodies,
@@ -174,6 +181,18 @@ impl Problems {
             })
         }
     }
+}
+
+/// `raw_html: allow` gives up the promise that content runs no script: say so at
+/// every build, so that it is never forgotten.
+fn allow_warning(edition: &Edition) -> Option<Diagnostic> {
+    (edition.settings.raw_html == crate::sanitise::RawHtml::Allow).then(|| {
+        Diagnostic::warning(
+            "`raw_html: allow`: the authors' HTML and scripts go into the pages as written, and the pages carry no Content-Security-Policy",
+        )
+        .in_file(edition.root.join(crate::edition::EDITION_FILE))
+        .hint("keep it only if you trust everyone who writes in this edition and its parents; `raw_html: sanitise` keeps the safe part of their HTML")
+    })
 }
 
 /// The logo the settings name must be a theme file.

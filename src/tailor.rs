@@ -111,17 +111,29 @@ fn blank_mark(name: &str, label: &str) -> String {
     mark.push(marks::BLANK);
     mark.push_str(name);
     mark.push(marks::BLANK_LABEL);
-    for c in label.chars() {
-        if matches!(
-            c,
-            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '&' | '~' | '!' | '#' | '|'
-        ) {
-            mark.push('\\');
-        }
-        mark.push(c);
-    }
+    mark.push_str(&markdown_escape(label));
     mark.push(marks::BLANK_END);
     mark
+}
+
+/// `text` as Markdown that reads as this very text: each character Markdown or
+/// HTML would read as markup escaped by a backslash, line breaks as spaces (a
+/// value cannot start a heading, a list or a block). A value from the edition or
+/// from data/ goes into Markdown so.
+pub fn markdown_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '&' | '~' | '!' | '#' | '|' | '{'
+            | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The container a line of tailored text opens (`Some(Some(n))`) or closes
@@ -212,9 +224,22 @@ fn tailor_document(
         Err(found) => problems.extend(placeholder_errors(&doc, found)),
     }
     filter_parts(&mut doc.data, audience);
-    match fill_kind(&doc.data, values, &declared) {
-        Ok(data) => doc.data = data,
-        Err(found) => problems.extend(placeholder_errors(&doc, found)),
+    // The fields shown as Markdown take their values as text; the others (a title)
+    // are escaped where they are shown.
+    let mut found = Vec::new();
+    for field in doc.data.inline_fields_mut() {
+        if field.contains("{{") {
+            *field = fill_field(field, true, values, &declared, &mut found);
+        }
+    }
+    // A field whose placeholder is wrong is reported once, by this first pass.
+    if found.is_empty() {
+        match fill_kind(&doc.data, values, &declared) {
+            Ok(data) => doc.data = data,
+            Err(found) => problems.extend(placeholder_errors(&doc, found)),
+        }
+    } else {
+        problems.extend(placeholder_errors(&doc, found));
     }
     let (body, found) = if needs_tailoring(doc.body()) {
         tailor_body(doc.body(), doc.body_line(), audience, values, &declared)
@@ -398,9 +423,11 @@ fn placeholders(text: &str) -> Vec<Result<Placeholder<'_>, usize>> {
 }
 
 /// Fills the placeholders of `text` outside the `protected` ranges (sorted).
+/// In a `markdown` text, each value is escaped so as to read as text.
 /// Problems are returned with their byte offset in `text`.
 fn fill(
     text: &str,
+    markdown: bool,
     protected: &[Range<usize>],
     values: &Values,
     declared: &[Variable],
@@ -423,7 +450,12 @@ fn fill(
                 match values.lookup(p.name, declared) {
                     Ok(value) => {
                         out.push_str(&text[copied..p.range.start]);
-                        out.push_str(&value);
+                        // A blank's mark escapes its own label.
+                        if markdown && !value.starts_with(marks::BLANK) {
+                            out.push_str(&markdown_escape(&value));
+                        } else {
+                            out.push_str(&value);
+                        }
                         copied = p.range.end;
                     }
                     Err(message) => {
@@ -670,7 +702,7 @@ pub fn tailor_body(
                 "note" | "tip" | "warning" => {
                     let title = (!arg.is_empty()).then(|| {
                         let mut title_problems = Vec::new();
-                        let title = fill(arg, &[], values, declared, &mut title_problems);
+                        let title = fill(arg, true, &[], values, declared, &mut title_problems);
                         problems.extend(title_problems.into_iter().map(|(_, m, h)| (start, m, h)));
                         title
                     });
@@ -721,7 +753,7 @@ pub fn tailor_body(
             .map(|r| r.start.saturating_sub(start)..r.end.saturating_sub(start).min(line.len()))
             .collect();
         let mut line_problems = Vec::new();
-        let filled = fill(line, &local, values, declared, &mut line_problems);
+        let filled = fill(line, true, &local, values, declared, &mut line_problems);
         problems.extend(
             line_problems
                 .into_iter()
@@ -775,6 +807,30 @@ where
     )
 }
 
+/// A front matter text filled; its problems name their placeholder.
+fn fill_field(
+    text: &str,
+    markdown: bool,
+    values: &Values,
+    declared: &[Variable],
+    problems: &mut Vec<(String, String, String)>,
+) -> String {
+    let mut found = Vec::new();
+    let filled = fill(
+        text,
+        markdown,
+        &code_ranges(text),
+        values,
+        declared,
+        &mut found,
+    );
+    for (at, message, hint) in found {
+        let placeholder = text[at..].split("}}").next().unwrap_or("{{").to_string();
+        problems.push((placeholder, message, hint));
+    }
+    filled
+}
+
 fn fill_value(
     value: &mut Value,
     values: &Values,
@@ -784,13 +840,7 @@ fn fill_value(
 ) {
     match value {
         Value::String(text) if text.contains("{{") => {
-            let mut found = Vec::new();
-            let filled = fill(text, &code_ranges(text), values, declared, &mut found);
-            for (at, message, hint) in found {
-                let placeholder = text[at..].split("}}").next().unwrap_or("{{").to_string();
-                problems.push((placeholder, message, hint));
-            }
-            *text = filled;
+            *text = fill_field(text, false, values, declared, problems);
             *changed = true;
         }
         Value::Sequence(items) => {

@@ -14,7 +14,8 @@ use tera::Tera;
 
 use crate::diagnostics::Diagnostic;
 use crate::edition::Edition;
-use crate::markdown::render_inline;
+use crate::markdown::{render_inline, LinkTarget};
+use crate::sanitise::RawHtml;
 
 static BUILTIN_TEMPLATES: Dir = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static BUILTIN_THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/theme");
@@ -156,9 +157,15 @@ pub fn error_chain(err: &tera::Error) -> String {
     message
 }
 
-/// `{{ text | inline }}`: a front matter text as inline HTML (emphasis, code, links,
-/// and the fill-in fields of charters). Its output is HTML, so it is not escaped again.
+/// `{{ text | inline }}`: a template's own text as inline HTML (emphasis, code,
+/// links kept as written), always sanitised. The pages' fields come already
+/// rendered, their links resolved, under the edition's policy (see `views`). Its
+/// output is HTML, so it is not escaped again.
 struct InlineFilter;
+
+fn inline(text: &str) -> String {
+    render_inline(text, &|_, _| LinkTarget::Keep, RawHtml::Sanitise).html
+}
 
 impl tera::Filter for InlineFilter {
     fn filter(
@@ -167,9 +174,9 @@ impl tera::Filter for InlineFilter {
         _: &std::collections::HashMap<String, tera::Value>,
     ) -> tera::Result<tera::Value> {
         Ok(tera::Value::String(match value {
-            tera::Value::String(text) => render_inline(text),
+            tera::Value::String(text) => inline(text),
             tera::Value::Null => String::new(),
-            other => render_inline(&other.to_string()),
+            other => inline(&other.to_string()),
         }))
     }
 

@@ -114,6 +114,42 @@ pub fn asset(path: &str) -> String {
     format!("{ASSETS}/{path}")
 }
 
+/// The folder of the files copied from content/ (images, attachments).
+pub const MEDIA: &str = "media";
+
+/// A file of content/ that is not a page, by its path under content/: it keeps
+/// its place under `media/`, each segment percent-encoded.
+pub fn attachment(path: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+    const SEGMENT: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'[')
+        .add(b'\\')
+        .add(b']')
+        .add(b'^')
+        .add(b'`')
+        .add(b'{')
+        .add(b'|')
+        .add(b'}')
+        .add(b'\'');
+    let encoded: Vec<String> = path
+        .split('/')
+        .map(|segment| utf8_percent_encode(segment, SEGMENT).to_string())
+        .collect();
+    format!("{MEDIA}/{}", encoded.join("/"))
+}
+
+/// Where an attachment is written, by its path under content/.
+pub fn attachment_file(path: &str) -> String {
+    format!("{MEDIA}/{path}")
+}
+
 /// The way back to the site's root from a page at `url`.
 pub fn root_of(url: &str) -> String {
     "../".repeat(url.matches('/').count())

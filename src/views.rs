@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use crate::bodies::Body;
 use crate::library::{step_roles, Library};
-use crate::markdown::Heading;
+use crate::links;
+use crate::markdown::{self, Heading};
 use crate::model::*;
 use crate::urls;
 
@@ -61,6 +62,9 @@ pub struct SiteView<'a> {
     pub search_url: String,
     pub base_url: &'a str,
     pub version: &'static str,
+    /// The Content-Security-Policy every page states in a meta tag; none under
+    /// `raw_html: allow`.
+    pub csp: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -185,6 +189,7 @@ pub struct StepView<'a> {
 
 #[derive(Serialize)]
 pub struct RaciRow {
+    /// As HTML.
     pub label: String,
     pub anchor: Option<String>,
     pub link: Option<Link>,
@@ -383,14 +388,17 @@ pub struct StartItem {
 /// The views of one edition's library, as templates receive them.
 pub struct Views<'a> {
     pub library: &'a Library<'a>,
+    /// Each page's body, by index, with its rendered fields.
+    bodies: &'a [Body],
     /// For each role, the playbook steps where it is R, A, C or I.
     involvement: HashMap<String, Vec<Involvement>>,
 }
 
 impl<'a> Views<'a> {
-    pub fn new(library: &'a Library<'a>) -> Self {
+    pub fn new(library: &'a Library<'a>, bodies: &'a [Body]) -> Self {
         let mut views = Views {
             library,
+            bodies,
             involvement: HashMap::new(),
         };
         views.involvement = views.compute_involvement();
@@ -424,6 +432,20 @@ impl<'a> Views<'a> {
                 }
             }
         }
+    }
+
+    /// An inline field of page `i` as HTML on a page whose way back to the site's
+    /// root is `root` (its problems were reported when the bodies rendered).
+    fn inline_at(&self, i: usize, text: &str, root: &str) -> String {
+        let library = self.library;
+        let resolve = |dest: &str, _: usize| links::resolve_at(library, i, root, dest);
+        markdown::render_inline(text, &resolve, library.settings.raw_html).html
+    }
+
+    /// An inline field as HTML with its links' text only (inside another link).
+    fn inline_unlinked(&self, text: &str) -> String {
+        let unlinked = |_: &str, _: usize| markdown::LinkTarget::Unlinked;
+        markdown::render_inline(text, &unlinked, self.library.settings.raw_html).html
     }
 
     fn links(&self, ids: &[String]) -> Vec<Link> {
@@ -462,7 +484,8 @@ impl<'a> Views<'a> {
         marks(set, self.library.audience.sector.is_some())
     }
 
-    pub fn card(&self, i: usize) -> Card {
+    /// Page `i` as a card of a list whose way back to the site's root is `root`.
+    pub fn card(&self, i: usize, root: &str) -> Card {
         let page = &self.library.pages[i];
         let common = &page.doc.common;
         let myth = match &page.doc.data {
@@ -478,9 +501,9 @@ impl<'a> Views<'a> {
             sizes: self.size_marks(common.sizes),
             sectors: self.sector_marks(common.sectors),
             tags: common.tags.clone(),
-            claim: myth.map(|m| m.claim.clone()),
+            claim: myth.map(|m| self.inline_at(i, &m.claim, root)),
             verdict: myth.map(|m| m.verdict),
-            fact: myth.map(|m| m.fact.clone()),
+            fact: myth.map(|m| self.inline_at(i, &m.fact, root)),
         }
     }
 
@@ -537,6 +560,8 @@ impl<'a> Views<'a> {
             search_url: urls::search(language).to_string(),
             base_url: &settings.base_url,
             version: env!("CARGO_PKG_VERSION"),
+            csp: (settings.raw_html != crate::sanitise::RawHtml::Allow)
+                .then_some(crate::sanitise::CONTENT_SECURITY_POLICY),
         }
     }
 
@@ -596,38 +621,41 @@ impl<'a> Views<'a> {
                 .collect(),
             previous: neighbour(position.checked_sub(1).and_then(|p| siblings.get(p))),
             next: neighbour(siblings.get(position + 1)),
-            playbook: match &doc.data {
-                KindData::Playbook(p) => Some(self.playbook_view(p)),
+            playbook: match &body.data {
+                KindData::Playbook(p) => Some(self.playbook_view(i, p)),
                 _ => None,
             },
-            charter: match &doc.data {
+            charter: match &body.data {
                 KindData::Charter(c) => Some(self.charter_view(c, &page.url)),
                 _ => None,
             },
-            role: match &doc.data {
+            role: match &body.data {
                 KindData::Role(r) => Some(self.role_view(&doc.id, r)),
                 _ => None,
             },
-            myth: match &doc.data {
+            myth: match &body.data {
                 KindData::Myth(m) => Some(m),
                 _ => None,
             },
-            comms: match &doc.data {
+            comms: match &body.data {
                 KindData::Comms(c) => Some(self.comms_view(c)),
                 _ => None,
             },
-            case: match &doc.data {
+            case: match &body.data {
                 KindData::Case(c) => Some(c),
                 _ => None,
             },
-            assessment: match &doc.data {
+            assessment: match &body.data {
                 KindData::Assessment(a) => Some(self.assessment_view(a)),
                 _ => None,
             },
         }
     }
 
-    fn playbook_view<'p>(&self, playbook: &'p Playbook) -> PlaybookView<'p> {
+    /// A playbook's view, from its fields as rendered (`rendered`); the RACI rows
+    /// name the steps from their source, since a row's label is itself a link.
+    fn playbook_view<'p>(&self, i: usize, rendered: &'p Playbook) -> PlaybookView<'p> {
+        let playbook = rendered;
         let steps: Vec<StepView> = playbook
             .steps
             .iter()
@@ -656,13 +684,18 @@ impl<'a> Views<'a> {
                 }
             }
         }
+        let source_titles: Vec<&str> = match &self.library.pages[i].doc.data {
+            KindData::Playbook(p) => p.steps.iter().map(|s| s.title.as_str()).collect(),
+            _ => Vec::new(),
+        };
         let raci_rows = playbook
             .steps
             .iter()
-            .map(|step| {
+            .zip(source_titles)
+            .map(|(step, title)| {
                 let letters = step_roles(step);
                 RaciRow {
-                    label: step.title.clone(),
+                    label: self.inline_unlinked(title),
                     anchor: Some(urls::step_anchor(&step.id)),
                     link: None,
                     cells: role_ids
@@ -811,8 +844,16 @@ impl<'a> Views<'a> {
     /// For each role, the playbook steps where it is R, A, C or I.
     fn compute_involvement(&self) -> HashMap<String, Vec<Involvement>> {
         let mut map: HashMap<String, Vec<Involvement>> = HashMap::new();
-        for page in self.library.of_kind(Kind::Playbook) {
-            let KindData::Playbook(playbook) = &page.doc.data else {
+        for &i in self
+            .library
+            .by_kind
+            .get(&Kind::Playbook)
+            .into_iter()
+            .flatten()
+        {
+            let page = &self.library.pages[i];
+            // Role cards sit where playbooks do, so the rendered titles' links hold.
+            let KindData::Playbook(playbook) = &self.bodies[i].data else {
                 continue;
             };
             let playbook_link = self.link(&page.doc.id);
@@ -850,7 +891,7 @@ impl<'a> Views<'a> {
             };
             let letters: Vec<(char, &str)> = playbook.steps.iter().flat_map(step_roles).collect();
             rows.push(RaciRow {
-                label: page.doc.common.title.clone(),
+                label: crate::tailor::html_escape(&page.doc.common.title),
                 anchor: None,
                 link: Some(self.link(&page.doc.id)),
                 cells: role_links

@@ -196,7 +196,7 @@ fn search_disabled_builds_no_index_no_search_page_and_no_search_box() {
     for (path, html) in html_pages(&off) {
         for mark in [
             "role=\"search\"",
-            "search-input",
+            "gv_search-input",
             "assets/search.js",
             "assets/search.css",
             "search/meta.js",

@@ -306,7 +306,7 @@
         }
       });
     }
-    var fromHash = window.location.hash.match(/^#role-(.+)$/);
+    var fromHash = window.location.hash.match(/^#gv_role-(.+)$/);
     if (fromHash) { select.value = decodeURIComponent(fromHash[1]); if (select.selectedIndex < 0) { select.value = ""; } }
     select.addEventListener("change", apply);
     show(select.closest("form"));

@@ -8,9 +8,9 @@
 // inserted as text nodes, never as HTML.
 //
 // The contract with the templates (docs/theme-contract.md): the search box needs
-// #search-input in a <form action> and #search-listbox, optionally
+// #gv_search-input in a <form action> and #gv_search-listbox, optionally
 // [data-search-status] in the form; the results page needs [data-search-page]
-// holding [data-search-results], with #search-page-input in a <form>, optionally
+// holding [data-search-results], with #gv_search-page-input in a <form>, optionally
 // [data-search-filters], [data-search-summary] and [data-search-more]. Either reads
 // the message for an index it cannot read from `data-search-version-error` on the
 // form or the results section. Without its required elements a part is skipped.
@@ -527,7 +527,7 @@
       const paragraphs = [];
       shown.forEach((r, i) => {
         const li = document.createElement("li");
-        li.id = "search-option-" + i;
+        li.id = "gv_search-option-" + i;
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
         const a = resultLink(r);
@@ -540,7 +540,7 @@
         listbox.append(li);
       });
       const all = document.createElement("li");
-      all.id = "search-option-all";
+      all.id = "gv_search-option-all";
       all.setAttribute("role", "option");
       all.setAttribute("aria-selected", "false");
       all.className = "search-all";
@@ -565,7 +565,7 @@
       console.warn(error.message);
       listbox.textContent = "";
       const li = document.createElement("li");
-      li.id = "search-option-error";
+      li.id = "gv_search-option-error";
       li.className = "search-error";
       li.setAttribute("role", "option");
       li.setAttribute("aria-disabled", "true");
@@ -730,7 +730,7 @@
     });
     input.form.addEventListener("submit", (e) => { e.preventDefault(); run().catch(fail); });
     input.value = new URLSearchParams(location.search).get("q") || "";
-    const box = document.getElementById("search-input");
+    const box = document.getElementById("gv_search-input");
     if (box) box.value = input.value;
     engine.load().then(run).catch(fail);
   }
@@ -741,11 +741,11 @@
 
   /// Each part runs only with the elements it needs (see the top of this file).
   function start() {
-    const input = document.getElementById("search-input");
-    const listbox = document.getElementById("search-listbox");
+    const input = document.getElementById("gv_search-input");
+    const listbox = document.getElementById("gv_search-listbox");
     if (input && input.form && listbox) combobox(input, listbox);
     const page = document.querySelector("[data-search-page]");
-    const pageInput = document.getElementById("search-page-input");
+    const pageInput = document.getElementById("gv_search-page-input");
     const list = page && page.querySelector("[data-search-results]");
     if (page && pageInput && pageInput.form && list) resultsPage(page, pageInput, list);
   }

@@ -67,7 +67,7 @@ before(async () => {
   // stop every feature wired after it.
   const stripped = edition("stripped", {
     "handbook.yaml": `extends: ${JSON.stringify(base)}\n`,
-    "templates/search-box.html": without("search-box.html", /id="search-listbox"|data-search-status/),
+    "templates/search-box.html": without("search-box.html", /id="gv_search-listbox"|data-search-status/),
     "templates/playbook.html": without("playbook.html", /data-progress|<progress|data-checklist-export/),
     "templates/assessment.html": without("assessment.html", /output name="score"/),
   });
@@ -91,10 +91,10 @@ for (const [scheme, index] of [["file://", 0], ["http", 1]]) {
 
   test(`${scheme}: templates without some elements lose only the features that need them`, async () => {
     const { page, context, problems } = await openIn(env.browser, root(), "stripped/procedures/pilote.html");
-    assert.equal(await page.locator("[data-progress], [data-checklist-export], #search-listbox").count(), 0, "the override dropped them");
+    assert.equal(await page.locator("[data-progress], [data-checklist-export], #gv_search-listbox").count(), 0, "the override dropped them");
     // The search box without its list: typing is harmless, the form still leads to the results page.
-    await page.locator("#search-input").focus();
-    await page.locator("#search-input").pressSequentially("pilote");
+    await page.locator("#gv_search-input").focus();
+    await page.locator("#gv_search-input").pressSequentially("pilote");
     // The checklist without counters or export: ticks persist, reset works.
     const first = page.locator("input[data-check]").first();
     await first.check();

@@ -21,10 +21,10 @@ const open = (root, relative) => openIn(env.browser, root, relative);
 
 /// Types `text` into the search box and waits for the results it gives.
 async function typeQuery(page, text) {
-  const input = page.locator("#search-input");
+  const input = page.locator("#gv_search-input");
   await input.fill("");
   const done = page.evaluate((q) => new Promise((resolve) => {
-    document.getElementById("search-input").addEventListener("gouvernail-search", function on(e) {
+    document.getElementById("gv_search-input").addEventListener("gouvernail-search", function on(e) {
       if (e.detail.query === q && e.detail.snippets) { this.removeEventListener("gouvernail-search", on); resolve(); }
     });
   }), text);
@@ -32,23 +32,23 @@ async function typeQuery(page, text) {
   await done;
 }
 
-const optionLinks = (page) => page.locator("#search-listbox [role=option] a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+const optionLinks = (page) => page.locator("#gv_search-listbox [role=option] a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
 
 for (const [name, rootOf] of [["file://", 0], ["http", 1]]) {
   test(`${name}: typing finds the expected page and section, with highlighted snippets`, async () => {
     const root = env.roots[rootOf][1];
     const { page, context, problems } = await open(root, "index.html");
-    const input = page.locator("#search-input");
+    const input = page.locator("#gv_search-input");
     assert.equal(await input.getAttribute("role"), "combobox");
     // What a screen reader gets: a combobox named by its label, in the search landmark.
     assert.equal(await page.getByRole("search").getByRole("combobox", { name: "Rechercher", exact: true }).count(), 1);
 
     await typeQuery(page, "securite des donnees");
     assert.equal(await input.getAttribute("aria-expanded"), "true");
-    assert.ok(await page.locator("#search-listbox").isVisible());
+    assert.ok(await page.locator("#gv_search-listbox").isVisible());
     const links = await optionLinks(page);
     assert.ok(links.slice(0, 3).some((h) => h.endsWith("procedures/securiser-donnees-modeles.html")), links.join(", "));
-    const marks = await page.locator("#search-listbox mark").allTextContents();
+    const marks = await page.locator("#gv_search-listbox mark").allTextContents();
     assert.ok(marks.length > 0, "matched words are highlighted");
     assert.ok(marks.every((m) => /^(s[ée]curi|donn)/i.test(m)), `only query words are marked: ${marks}`);
 
@@ -56,7 +56,7 @@ for (const [name, rootOf] of [["file://", 0], ["http", 1]]) {
     await typeQuery(page, "hallucination");
     const at = (await optionLinks(page)).findIndex((h) => /pages\/glossaire\.html#hallucination$/.test(h));
     assert.ok(at >= 0 && at < 3, "the glossary's entry is among the first results");
-    await page.locator("#search-listbox [role=option] a").nth(at).click();
+    await page.locator("#gv_search-listbox [role=option] a").nth(at).click();
     await page.waitForURL(/glossaire\.html#hallucination$/);
     assert.ok(await page.locator("#hallucination").isVisible());
 
@@ -72,10 +72,10 @@ for (const [name, rootOf] of [["file://", 0], ["http", 1]]) {
     const { page, context, problems } = await open(root, "pages/introduction.html");
     await page.locator("main").click();
     await page.keyboard.press("/");
-    assert.equal(await page.evaluate(() => document.activeElement.id), "search-input", "/ focuses the search box");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "gv_search-input", "/ focuses the search box");
     await typeQuery(page, "shadow");
-    const input = page.locator("#search-input");
-    const options = page.locator("#search-listbox [role=option]");
+    const input = page.locator("#gv_search-input");
+    const options = page.locator("#gv_search-listbox [role=option]");
     assert.ok((await options.count()) >= 3);
     await page.keyboard.press("ArrowDown");
     assert.equal(await input.getAttribute("aria-activedescendant"), await options.nth(0).getAttribute("id"));
@@ -85,7 +85,7 @@ for (const [name, rootOf] of [["file://", 0], ["http", 1]]) {
     assert.equal(await input.getAttribute("aria-activedescendant"), await options.nth(0).getAttribute("id"));
     await page.keyboard.press("Escape");
     assert.equal(await input.getAttribute("aria-expanded"), "false");
-    assert.ok(!(await page.locator("#search-listbox").isVisible()));
+    assert.ok(!(await page.locator("#gv_search-listbox").isVisible()));
     // A second Esc clears the box (a text input: the script does it, not the browser).
     await page.keyboard.press("Escape");
     assert.equal(await input.inputValue(), "");
@@ -108,7 +108,7 @@ for (const [name, rootOf] of [["file://", 0], ["http", 1]]) {
     await page.waitForURL(/recherche\.html\?q=/);
     const results = page.locator("[data-search-results] > li");
     await results.first().waitFor();
-    assert.equal(await page.locator("#search-page-input").inputValue(), "référent");
+    assert.equal(await page.locator("#gv_search-page-input").inputValue(), "référent");
     const total = await results.count();
     assert.ok(total > 3, `${total} results`);
 
@@ -214,12 +214,12 @@ test("file://: a mismatched meta.js shows the version message in the box and on 
     const message = await page.locator("form.search-box").getAttribute("data-search-version-error");
     assert.match(message, /^La recherche est indisponible/, "the French label, from the template");
     const reported = page.evaluate(() => new Promise((resolve) => {
-      document.getElementById("search-input").addEventListener("gouvernail-search", (e) => resolve(e.detail), { once: true });
+      document.getElementById("gv_search-input").addEventListener("gouvernail-search", (e) => resolve(e.detail), { once: true });
     }));
-    await page.locator("#search-input").pressSequentially("charte");
+    await page.locator("#gv_search-input").pressSequentially("charte");
     assert.equal((await reported).error, "version");
-    assert.equal(await page.locator("#search-listbox .search-error").textContent(), message);
-    assert.equal(await page.locator("#search-listbox a").count(), 0, "no result read from the mismatched index");
+    assert.equal(await page.locator("#gv_search-listbox .search-error").textContent(), message);
+    assert.equal(await page.locator("#gv_search-listbox a").count(), 0, "no result read from the mismatched index");
     assert.equal(await page.locator("[data-search-status]").textContent(), message);
 
     await page.goto(root + "recherche.html?q=charte");

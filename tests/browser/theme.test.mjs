@@ -216,8 +216,8 @@ for (const [scheme, index] of [["file://", 0], ["http", 1]]) {
 
   test(`${scheme}: the RACI matrix filters by role, also from a role card's link`, async () => {
     const { page, context, problems } = await open(rootOf(), pages.role);
-    await page.locator(".involvement a[href*='raci.html#role-']").click();
-    await page.waitForURL(/raci\.html#role-/);
+    await page.locator(".involvement a[href*='raci.html#gv_role-']").click();
+    await page.waitForURL(/raci\.html#gv_role-/);
     const select = page.locator("select[data-raci-role]");
     assert.equal(await select.inputValue(), "referent-ia", "the link picks the role");
     const rows = await page.locator("table.raci-matrix tbody tr").count();
