@@ -92,6 +92,23 @@ fn render_one(library: &Library, i: usize) -> (Body, Vec<Diagnostic>) {
     (body, problems)
 }
 
+/// What to look for in the front matter to place a field's problem: what the
+/// message quotes (`<svg>`, a link), else the start of the field's text, up to
+/// the first character YAML may have escaped.
+fn needle<'t>(front_matter: &str, message: &'t str, field: &'t str) -> &'t str {
+    let quoted = message.split('`').nth(1).unwrap_or_default();
+    let opening = quoted.trim_end_matches('>');
+    let start = field
+        .split(['"', '\\', '\'', '\n'])
+        .next()
+        .unwrap_or_default();
+    let start = &start[..start.floor_char_boundary(40)];
+    [quoted, opening, start]
+        .into_iter()
+        .find(|n| !n.is_empty() && front_matter.contains(*n))
+        .unwrap_or_default()
+}
+
 fn diagnostic(problem: markdown::Problem) -> Diagnostic {
     let d = if problem.warning {
         Diagnostic::warning(problem.message)
@@ -122,14 +139,7 @@ fn render_fields(
         let located = |dest: &str, _: usize| resolve(dest, line_of(dest));
         let inline = markdown::render_inline(text, &located, library.settings.raw_html);
         for problem in inline.problems {
-            let needle = problem
-                .message
-                .split('`')
-                .nth(1)
-                .filter(|quoted| front_matter.contains(quoted))
-                .map(str::to_string)
-                .unwrap_or_else(|| text.chars().take(40).collect());
-            let line = line_of(&needle);
+            let line = line_of(&needle(front_matter, &problem.message, text));
             problems.push(diagnostic(problem).at_line(&doc.source, line));
         }
         *text = inline.html;
