@@ -139,7 +139,7 @@ fn render_fields(
         let located = |dest: &str, _: usize| resolve(dest, line_of(dest));
         let inline = markdown::render_inline(text, &located, library.settings.raw_html);
         for problem in inline.problems {
-            let line = line_of(&needle(front_matter, &problem.message, text));
+            let line = line_of(needle(front_matter, &problem.message, text));
             problems.push(diagnostic(problem).at_line(&doc.source, line));
         }
         *text = inline.html;
