@@ -2,7 +2,11 @@
 //! Markdown each (headings, lists, a code block, links between pages), and the
 //! config and trivial layouts Hugo needs to build the same pages.
 //!
-//!     cargo run --release --example synth -- 10000 /tmp/synth-10000
+//!     cargo run --release --example synth -- 10000 /tmp/synth-10000 [--raw-html]
+//!
+//! With `--raw-html`, each page also holds raw HTML (a `details` block with an
+//! `abbr`, and a `script` the sanitiser removes), so that a benchmark can weigh the
+//! sanitiser: the same pages under `raw_html: sanitise` and `raw_html: allow`.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -101,7 +105,7 @@ impl Lcg {
     }
 }
 
-fn page(i: usize, pages: usize, rng: &mut Lcg) -> String {
+fn page(i: usize, pages: usize, rng: &mut Lcg, raw_html: bool) -> String {
     let mut md = String::with_capacity(4600);
     let _ = write!(
         md,
@@ -144,6 +148,14 @@ fn page(i: usize, pages: usize, rng: &mut Lcg) -> String {
             );
         }
     }
+    if raw_html {
+        let _ = write!(
+            md,
+            "\n<details><summary>{}</summary>\n\n{} <abbr title=\"intelligence artificielle\">IA</abbr>.\n\n</details>\n\n<script>alert({i})</script>\n",
+            rng.sentence(3).trim_end_matches('.'),
+            rng.sentence(12)
+        );
+    }
     md
 }
 
@@ -162,9 +174,10 @@ fn main() {
         args.get(1).and_then(|n| n.parse::<usize>().ok()),
         args.get(2),
     ) else {
-        eprintln!("usage: synth PAGES OUT_DIR");
+        eprintln!("usage: synth PAGES OUT_DIR [--raw-html]");
         std::process::exit(2);
     };
+    let raw_html = args.iter().any(|a| a == "--raw-html");
     let out = Path::new(out);
     let _ = fs::remove_dir_all(out);
     let content = out.join("content/pages");
@@ -177,7 +190,7 @@ fn main() {
     let mut rng = Lcg(42);
     let mut bytes = 0;
     for i in 0..pages {
-        let text = page(i, pages, &mut rng);
+        let text = page(i, pages, &mut rng, raw_html);
         bytes += text.len();
         fs::write(content.join(format!("p{i:05}.md")), text).unwrap();
     }
