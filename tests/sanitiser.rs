@@ -159,10 +159,13 @@ fn attack() -> impl Strategy<Value = String> {
     prop::collection::vec(piece(), 1..24).prop_map(|pieces| pieces.concat())
 }
 
-/// What the tokenizer reads: each start tag with its attributes, and comments.
+/// A start tag: its name and its attributes' names and values.
+type StartTag = (String, Vec<(String, String)>);
+
+/// What the tokenizer reads: each start tag, and how many comments.
 #[derive(Default)]
 struct Seen {
-    tags: RefCell<Vec<(String, Vec<(String, String)>)>>,
+    tags: RefCell<Vec<StartTag>>,
     comments: RefCell<usize>,
 }
 
