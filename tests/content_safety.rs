@@ -284,12 +284,16 @@ fn a_broken_link_in_a_field_is_an_error_at_its_line() {
 #[test]
 fn values_from_the_edition_and_data_are_text() {
     let (files, _) = built(
-        "org:\n  name: \"<img src=x onerror=alert(1)> R&D *Labo*\"\n",
+        "org:\n  name: \"<img src=x onerror=alert(1)> R&D *Labo*\"\nlabels:\n  only_for: \"<img src=y onerror=alert(2)>\"\n",
         &[
             (
                 "content/pages/valeurs.md",
-                &page("", "Nous sommes {{ org.name }}.\n"),
+                &page(
+                    "",
+                    "Nous sommes {{ org.name }}.\n\nDonnée : {{ data.piege.valeur }}.\n\n::: sizes micro\nPour les TPE.\n:::\n",
+                ),
             ),
+            ("data/piege.yaml", "valeur: \"<script>alert(3)</script>[x](javascript:alert(4))\"\n"),
             (
                 "content/myths/valeurs-mythe.md",
                 &myth("{{ org.name }} est trop petite", "Non."),
@@ -310,6 +314,19 @@ fn values_from_the_edition_and_data_are_text() {
         assert!(main.contains(text), "{path}: {main}");
         assert!(!main.contains("<img"), "{path}: {main}");
     }
+    let main = main_of(&files["pages/valeurs.html"]);
+    assert!(
+        main.contains("Donnée : &lt;script&gt;alert(3)&lt;/script&gt;[x](javascript:alert(4))."),
+        "{main}"
+    );
+    assert!(
+        main.contains("&lt;img src=y onerror=alert(2)&gt;"),
+        "the label is text: {main}"
+    );
+    assert!(
+        !main.contains("<script") && !main.contains("href=\"javascript"),
+        "{main}"
+    );
 }
 
 #[test]
