@@ -1081,4 +1081,14 @@ mod tests {
         assert_eq!(inline("Un *mot* clé"), "Un <em>mot</em> clé");
         assert_eq!(inline("a < b & c"), "a &lt; b &amp; c");
     }
+
+    #[test]
+    fn raw_html_is_cleaned_with_the_markup_around_it() {
+        // An open quote in a raw block takes the next paragraph's text as
+        // attributes when a browser reads the page: cleaning the raw fragments
+        // alone would miss the handler; cleaning the whole body does not.
+        let html = render_plain("<div title='\n\nx' onclick='alert(1)' data-x='\n").html;
+        assert!(!html.contains(" onclick="), "{html}");
+    }
+
 }
