@@ -7,7 +7,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::Write;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -132,7 +131,17 @@ pub fn print_text(diagnostics: &[Diagnostic], colour: Colour) {
         _ => termcolor::ColorChoice::Never,
     };
     let stream = termcolor::StandardStream::stderr(choice);
-    let mut out = stream.lock();
+    write_text(diagnostics, &mut stream.lock());
+}
+
+/// The diagnostics as `print_text` shows them, without colour (for a browser).
+pub fn to_text(diagnostics: &[Diagnostic]) -> String {
+    let mut out = termcolor::NoColor::new(Vec::new());
+    write_text(diagnostics, &mut out);
+    String::from_utf8_lossy(&out.into_inner()).into_owned()
+}
+
+fn write_text(diagnostics: &[Diagnostic], out: &mut dyn termcolor::WriteColor) {
     let config = term::Config::default();
     let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
     sorted.sort_by_key(|d| (d.severity == Severity::Error, d.file(), d.line_column()));
@@ -159,7 +168,7 @@ pub fn print_text(diagnostics: &[Diagnostic], colour: Colour) {
                 });
                 let span = shown.offset(span.start)..shown.offset(span.end);
                 let report = report.with_labels(vec![Label::primary((), span)]);
-                term::emit_to_write_style(&mut out, &config, &*file, &report)
+                term::emit_to_write_style(out, &config, &*file, &report)
             }
             None => {
                 let name = diagnostic.path.as_ref().map(|p| p.display().to_string());
@@ -172,7 +181,7 @@ pub fn print_text(diagnostics: &[Diagnostic], colour: Colour) {
                     None => report,
                 };
                 let file = SimpleFile::new(String::new(), "");
-                term::emit_to_write_style(&mut out, &config, &file, &report)
+                term::emit_to_write_style(out, &config, &file, &report)
             }
         };
         if result.is_err() {

@@ -24,6 +24,7 @@ pub mod pages;
 pub mod parse;
 pub mod sanitise;
 pub mod search;
+pub mod serve;
 pub mod session;
 pub mod site;
 pub mod spans;

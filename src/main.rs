@@ -1,4 +1,5 @@
-//! The `gouvernail` command line: `build` and `check`, over the library's pipeline.
+//! The `gouvernail` command line: `build`, `check` and `serve`, over the library's
+//! pipeline.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -47,6 +48,24 @@ enum Command {
     Check {
         #[command(flatten)]
         edition: EditionArgs,
+    },
+    /// Preview the edition: build it into memory, serve it on this machine, and
+    /// rebuild and reload the open pages at each change to its files or its
+    /// parents'. Nothing is written to disk. Ctrl-C stops it.
+    Serve {
+        #[command(flatten)]
+        edition: EditionArgs,
+        /// The port to serve on; it must be free [default: 7070, or the next free
+        /// port after it].
+        #[arg(long, value_name = "N")]
+        port: Option<u16>,
+        /// The address to serve on. Anything but a loopback address makes the
+        /// preview reachable from the network.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the preview in the desktop's browser.
+        #[arg(long)]
+        open: bool,
     },
 }
 
@@ -129,6 +148,50 @@ fn main() -> ExitCode {
             run(&edition, Some((&out, force)), cli.quiet, colour)
         }
         Command::Check { edition } => run(&edition, None, cli.quiet, colour),
+        Command::Serve {
+            edition,
+            port,
+            bind,
+            open,
+        } => serve(edition, port, bind, open, cli.quiet, colour),
+    }
+}
+
+fn serve(
+    args: EditionArgs,
+    port: Option<u16>,
+    bind: std::net::IpAddr,
+    open: bool,
+    quiet: bool,
+    colour: Colour,
+) -> ExitCode {
+    let today = match build_date(args.today) {
+        Ok(today) => today,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let options = gouvernail::serve::ServeOptions {
+        dir: args.dir,
+        build: BuildOptions {
+            size: args.size,
+            sector: args.sector,
+            drafts: args.drafts,
+            today,
+        },
+        bind,
+        port,
+        open,
+        quiet,
+        colour,
+    };
+    match gouvernail::serve::run(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -1090,5 +1090,4 @@ mod tests {
         let html = render_plain("<div title='\n\nx' onclick='alert(1)' data-x='\n").html;
         assert!(!html.contains(" onclick="), "{html}");
     }
-
 }

@@ -1,0 +1,287 @@
+//! `gouvernail serve`: a live preview for authors. The edition is built into memory
+//! (nothing is written to `public/`) and served on loopback; every layer of the
+//! edition is watched, and each change rebuilds the site through one `Session`
+//! (so that what did not change is not parsed again) and tells the open pages, which
+//! reload. A build that fails keeps the last good site served and shows its problems
+//! over every open page, with the terminal's text.
+//!
+//! The served site is the built one, byte for byte, but for one `<script>` that
+//! `http` adds to each HTML page as it goes out.
+
+mod http;
+mod watch;
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use tokio::sync::broadcast;
+
+use crate::diagnostics::{self, Colour, Diagnostic};
+use crate::edition::Edition;
+use crate::output::MemorySink;
+use crate::session::Session;
+use crate::site::BuildOptions;
+
+/// The port a preview takes when none is asked for: the next free one when it is
+/// taken, so that a second preview still starts, and an open tab keeps its address
+/// across restarts.
+pub const DEFAULT_PORT: u16 = 7070;
+
+/// How many ports above the default a preview tries.
+const PORT_TRIES: u16 = 20;
+
+/// What `serve` is asked to do.
+pub struct ServeOptions {
+    pub dir: PathBuf,
+    pub build: BuildOptions,
+    pub bind: IpAddr,
+    /// An explicit port, which must be free; none for the default or the next free.
+    pub port: Option<u16>,
+    pub open: bool,
+    pub quiet: bool,
+    pub colour: Colour,
+}
+
+/// The site as it is served: the files of the last good build, and the problems
+/// of the last build if it failed.
+#[derive(Default)]
+pub struct Site {
+    pub files: HashMap<String, axum::body::Bytes>,
+    /// Counts successful builds; a page knows the one it came from.
+    pub version: u64,
+    /// The last build's problems as text, when it failed.
+    pub errors: Option<String>,
+}
+
+/// What the builder tells the open pages.
+#[derive(Clone, Debug)]
+pub enum Change {
+    /// A new site is served: reload.
+    Rebuilt(u64),
+    /// The build failed: show its problems.
+    Failed(String),
+}
+
+/// What the server and the builder share.
+pub struct Shared {
+    pub site: RwLock<Arc<Site>>,
+    pub changes: broadcast::Sender<Change>,
+}
+
+impl Shared {
+    fn new() -> Arc<Shared> {
+        Arc::new(Shared {
+            site: RwLock::new(Arc::new(Site::default())),
+            changes: broadcast::channel(16).0,
+        })
+    }
+
+    pub fn current(&self) -> Arc<Site> {
+        self.site.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Serves the files of a successful build, or keeps the last good ones and
+    /// records the problems of a failed one; then tells the open pages.
+    fn publish(&self, result: Result<BTreeMap<String, Vec<u8>>, String>) {
+        let mut site = self.site.write().unwrap_or_else(|e| e.into_inner());
+        let change = match result {
+            Ok(files) => {
+                let version = site.version + 1;
+                *site = Arc::new(Site {
+                    files: files
+                        .into_iter()
+                        .map(|(path, bytes)| (path, bytes.into()))
+                        .collect(),
+                    version,
+                    errors: None,
+                });
+                Change::Rebuilt(version)
+            }
+            Err(errors) => {
+                let kept = Site {
+                    files: site.files.clone(),
+                    version: site.version,
+                    errors: Some(errors.clone()),
+                };
+                *site = Arc::new(kept);
+                Change::Failed(errors)
+            }
+        };
+        drop(site);
+        // No page open is no error.
+        let _ = self.changes.send(change);
+    }
+}
+
+/// A build into memory: the site's files and the warnings, or every problem.
+pub type BuildResult = Result<(BTreeMap<String, Vec<u8>>, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Builds the edition in `dir` into memory through `session`: its files, or every
+/// diagnostic. The edition is loaded again each time, since `handbook.yaml` may
+/// have changed its layers.
+pub fn build_into_memory(
+    session: &Session,
+    dir: &Path,
+    options: &BuildOptions,
+) -> (Option<Edition>, BuildResult) {
+    let edition = match Edition::load(dir) {
+        Ok(edition) => edition,
+        Err(problems) => return (None, Err(problems)),
+    };
+    let sink = MemorySink::default();
+    let result = session
+        .build(&edition, options, &sink)
+        .map(|summary| (sink.into_files(), summary.warnings));
+    (Some(edition), result)
+}
+
+/// Takes the port to serve on: the one asked for, which must be free, or the
+/// first free one from `DEFAULT_PORT`.
+pub fn bind(address: IpAddr, port: Option<u16>) -> Result<TcpListener, String> {
+    match port {
+        Some(port) => TcpListener::bind(SocketAddr::new(address, port)).map_err(|err| {
+            format!(
+                "cannot serve on {address} port {port}: {err}; choose another with --port, or leave --port out to take the next free one from {DEFAULT_PORT}"
+            )
+        }),
+        None => (DEFAULT_PORT..DEFAULT_PORT + PORT_TRIES)
+            .find_map(|port| TcpListener::bind(SocketAddr::new(address, port)).ok())
+            .ok_or_else(|| {
+                format!(
+                    "ports {DEFAULT_PORT} to {} on {address} are all in use; choose one with --port",
+                    DEFAULT_PORT + PORT_TRIES - 1
+                )
+            }),
+    }
+}
+
+/// Builds the edition again and again through one session, and publishes each
+/// outcome.
+struct Builder {
+    session: Session,
+    dir: PathBuf,
+    options: BuildOptions,
+    quiet: bool,
+    colour: Colour,
+    shared: Arc<Shared>,
+}
+
+impl Builder {
+    /// Builds, prints the outcome, and publishes it: the edition it loaded, if it
+    /// did.
+    fn rebuild(&self, changed: &[PathBuf]) -> Option<Edition> {
+        let started = Instant::now();
+        let (edition, result) = build_into_memory(&self.session, &self.dir, &self.options);
+        match result {
+            Ok((files, warnings)) => {
+                diagnostics::print_text(&warnings, self.colour);
+                if !self.quiet {
+                    let after = match changed {
+                        [] => String::new(),
+                        [one] => format!(" after a change to {}", one.display()),
+                        many => format!(" after changes to {} files", many.len()),
+                    };
+                    eprintln!(
+                        "built {} files in {} ms{after}",
+                        files.len(),
+                        started.elapsed().as_millis()
+                    );
+                }
+                self.shared.publish(Ok(files));
+            }
+            Err(problems) => {
+                diagnostics::print_text(&problems, self.colour);
+                eprintln!("the build failed: the last good site is still served");
+                self.shared.publish(Err(diagnostics::to_text(&problems)));
+            }
+        }
+        edition
+    }
+}
+
+/// Runs the preview until Ctrl-C.
+pub fn run(options: ServeOptions) -> Result<(), String> {
+    let listener = bind(options.bind, options.port)?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|err| format!("cannot serve: {err}"))?;
+    let address = listener
+        .local_addr()
+        .map_err(|err| format!("cannot serve: {err}"))?;
+    let shared = Shared::new();
+    let builder = Builder {
+        session: Session::default(),
+        dir: options.dir.clone(),
+        options: options.build.clone(),
+        quiet: options.quiet,
+        colour: options.colour,
+        shared: shared.clone(),
+    };
+    // The first build, before the server answers, so that the first page is there.
+    let Some(edition) = builder.rebuild(&[]) else {
+        return Err("the edition cannot be loaded: fix handbook.yaml and start again".into());
+    };
+    let watcher = watch::start(&edition)?;
+    std::thread::spawn(move || {
+        watch::rebuild_on_change(watcher, |changed| builder.rebuild(changed))
+    });
+
+    let url = match address {
+        SocketAddr::V6(v6) => format!("http://[{}]:{}/", v6.ip(), v6.port()),
+        v4 => format!("http://{v4}/"),
+    };
+    eprintln!(
+        "serving « {} » at {url} (Ctrl-C to stop); nothing is written to disk",
+        edition.settings.title
+    );
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: bound to {}: the preview is reachable from the network, by anyone who can reach this machine",
+            options.bind
+        );
+    }
+    if options.open {
+        open_browser(&url);
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|err| format!("cannot start the server: {err}"))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|err| format!("cannot serve: {err}"))?;
+        axum::serve(listener, http::router(shared))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|err| format!("the server stopped: {err}"))
+    })?;
+    eprintln!("stopped");
+    Ok(())
+}
+
+/// Opens `url` in the desktop's browser, if there is one.
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(err) = std::process::Command::new(command)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        eprintln!("cannot open a browser ({command}: {err}); open {url} yourself");
+    }
+}
