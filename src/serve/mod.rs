@@ -8,7 +8,7 @@
 //! The served site is the built one, byte for byte, but for one `<script>` that
 //! `http` adds to each HTML page as it goes out.
 
-mod http;
+pub mod http;
 mod watch;
 
 use std::collections::{BTreeMap, HashMap};
@@ -72,7 +72,7 @@ pub struct Shared {
 }
 
 impl Shared {
-    fn new() -> Arc<Shared> {
+    pub fn new() -> Arc<Shared> {
         Arc::new(Shared {
             site: RwLock::new(Arc::new(Site::default())),
             changes: broadcast::channel(16).0,
@@ -85,7 +85,7 @@ impl Shared {
 
     /// Serves the files of a successful build, or keeps the last good ones and
     /// records the problems of a failed one; then tells the open pages.
-    fn publish(&self, result: Result<BTreeMap<String, Vec<u8>>, String>) {
+    pub fn publish(&self, result: Result<BTreeMap<String, Vec<u8>>, String>) {
         let mut site = self.site.write().unwrap_or_else(|e| e.into_inner());
         let change = match result {
             Ok(files) => {

@@ -1,0 +1,380 @@
+//! The preview's server (`gouvernail serve`, src/serve): what it answers, in
+//! process through its router: status codes, content types, folders, the site's
+//! 404 page, HEAD, conditional requests, the live script, the events, the paths
+//! that try to leave the site; and how it takes its port.
+
+mod common;
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use gouvernail::serve::{self, http, Shared};
+use gouvernail::session::Session;
+use tokio_stream::StreamExt;
+use tower::ServiceExt;
+
+/// A server for the base fixture, built.
+fn server() -> (Arc<Shared>, axum::Router) {
+    let shared = Shared::new();
+    let (_, result) = serve::build_into_memory(
+        &Session::default(),
+        &common::fixture("base"),
+        &common::options(None, None),
+    );
+    let (files, _) = result.expect("the fixture builds");
+    shared.publish(Ok(files));
+    (shared.clone(), http::router(shared))
+}
+
+async fn get(
+    router: &axum::Router,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut request = Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = router
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn files_come_with_their_type_folders_with_their_index_and_the_rest_with_the_sites_404() {
+    let (shared, router) = server();
+    let site = shared.current();
+    for (uri, status, content_type) in [
+        ("/", StatusCode::OK, "text/html; charset=utf-8"),
+        (
+            "/procedures/pilote.html",
+            StatusCode::OK,
+            "text/html; charset=utf-8",
+        ),
+        ("/procedures/", StatusCode::OK, "text/html; charset=utf-8"),
+        (
+            "/assets/style.css",
+            StatusCode::OK,
+            "text/css; charset=utf-8",
+        ),
+        (
+            "/assets/app.js",
+            StatusCode::OK,
+            "text/javascript; charset=utf-8",
+        ),
+        (
+            "/search/meta.js",
+            StatusCode::OK,
+            "text/javascript; charset=utf-8",
+        ),
+        ("/assets/favicon.svg", StatusCode::OK, "image/svg+xml"),
+        (
+            "/chartes/charte.md",
+            StatusCode::OK,
+            "text/markdown; charset=utf-8",
+        ),
+        (
+            "/nulle-part.html",
+            StatusCode::NOT_FOUND,
+            "text/html; charset=utf-8",
+        ),
+    ] {
+        let (got, headers, body) = get(&router, "GET", uri, &[]).await;
+        assert_eq!(got, status, "{uri}");
+        assert_eq!(headers[header::CONTENT_TYPE], content_type, "{uri}");
+        if status == StatusCode::OK && !uri.ends_with('/') {
+            let path = uri.trim_start_matches('/');
+            let built = String::from_utf8_lossy(&site.files[path]).into_owned();
+            if uri.ends_with(".html") {
+                assert_eq!(
+                    body,
+                    String::from_utf8(http::with_live_script(built.as_bytes(), site.version))
+                        .unwrap(),
+                    "{uri}: the built page and the live script"
+                );
+            } else {
+                assert_eq!(body, built, "{uri}: the built file, as it is");
+            }
+        }
+    }
+    let (_, _, not_found) = get(&router, "GET", "/nulle-part.html", &[]).await;
+    assert_eq!(
+        not_found,
+        String::from_utf8(http::with_live_script(
+            &site.files["404.html"],
+            site.version
+        ))
+        .unwrap()
+    );
+    let (status, headers, _) = get(&router, "GET", "/procedures", &[]).await;
+    assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(headers[header::LOCATION], "/procedures/");
+    let (status, headers, _) = get(&router, "POST", "/", &[]).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(headers[header::ALLOW], "GET, HEAD");
+}
+
+#[tokio::test]
+async fn head_and_conditional_requests() {
+    let (_, router) = server();
+    let (status, headers, body) = get(&router, "GET", "/assets/style.css", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let etag = headers[header::ETAG].to_str().unwrap().to_string();
+    let length = body.len();
+    let (status, head_headers, head_body) = get(&router, "HEAD", "/assets/style.css", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(head_headers[header::ETAG], etag.as_str());
+    assert!(head_body.is_empty(), "HEAD has no body");
+    assert_eq!(
+        head_headers[header::CONTENT_LENGTH],
+        length.to_string().as_str()
+    );
+    let (status, _, body) = get(
+        &router,
+        "GET",
+        "/assets/style.css",
+        &[("if-none-match", &etag)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    let (status, _, _) = get(
+        &router,
+        "GET",
+        "/assets/style.css",
+        &[("if-none-match", "\"autre\"")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_html_pages_tag_changes_with_the_build_it_came_from() {
+    let (shared, router) = server();
+    let (_, before, _) = get(&router, "GET", "/", &[]).await;
+    let files: std::collections::BTreeMap<String, Vec<u8>> = shared
+        .current()
+        .files
+        .iter()
+        .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
+        .collect();
+    shared.publish(Ok(files));
+    let (_, after, _) = get(&router, "GET", "/", &[]).await;
+    assert_ne!(
+        before[header::ETAG],
+        after[header::ETAG],
+        "the live script names the version"
+    );
+    let (_, css_after, _) = get(&router, "GET", "/assets/style.css", &[]).await;
+    let (_, css_before, _) = get(&router, "GET", "/assets/style.css", &[]).await;
+    assert_eq!(css_before[header::ETAG], css_after[header::ETAG]);
+}
+
+#[tokio::test]
+async fn no_path_leaves_the_site() {
+    let (_, router) = server();
+    for uri in [
+        "/../Cargo.toml",
+        "/%2e%2e/Cargo.toml",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2fCargo.toml",
+        "/assets/..%2f..%2fCargo.toml",
+        "/assets/%5c..%5c..%5cCargo.toml",
+        "/assets/..%5cCargo.toml",
+        "/index.html%00.txt",
+        "/%00",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/C:/Windows/win.ini",
+        "/%c0%ae%c0%ae/Cargo.toml",
+        "/assets/./../../Cargo.toml",
+    ] {
+        let (status, _, body) = get(&router, "GET", uri, &[]).await;
+        assert!(
+            status == StatusCode::BAD_REQUEST || status == StatusCode::NOT_FOUND,
+            "{uri}: {status}"
+        );
+        assert!(
+            !body.contains("[package]") && !body.contains("root:"),
+            "{uri}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_live_script_and_the_events() {
+    let (shared, router) = server();
+    let (status, headers, script) = get(&router, "GET", "/__gouvernail/live.js", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "text/javascript; charset=utf-8"
+    );
+    assert!(script.contains("EventSource"));
+    let response = router
+        .clone()
+        .oneshot(
+            Request::get("/__gouvernail/events")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "text/event-stream"
+    );
+    let mut stream = response.into_body().into_data_stream();
+    let first = stream.next().await.unwrap().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&first),
+        format!("event: hello\ndata: {}\n\n", shared.current().version)
+    );
+    shared.publish(Err("error: la page\n  ┌─ content/a.md:3:1".into()));
+    let next = stream.next().await.unwrap().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&next),
+        "event: errors\ndata: error: la page\ndata:   ┌─ content/a.md:3:1\n\n"
+    );
+    assert!(shared.current().errors.is_some());
+    assert!(
+        shared.current().files.contains_key("index.html"),
+        "a failed build keeps the last good site"
+    );
+}
+
+#[test]
+fn an_explicit_port_must_be_free_the_default_takes_the_next_free_one() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let err = serve::bind("127.0.0.1".parse().unwrap(), Some(port)).unwrap_err();
+    assert!(
+        err.contains(&format!("port {port}")) && err.contains("--port"),
+        "{err}"
+    );
+    // Hold the default port (unless something else already does), then ask for it.
+    let held = std::net::TcpListener::bind(("127.0.0.1", serve::DEFAULT_PORT));
+    let got = serve::bind("127.0.0.1".parse().unwrap(), None).unwrap();
+    let got = got.local_addr().unwrap().port();
+    assert!(
+        got > serve::DEFAULT_PORT && got < serve::DEFAULT_PORT + 20,
+        "took {got}"
+    );
+    drop(held);
+}
+
+#[test]
+fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
+    // A copy of the base fixture, edited step by step; after each step, what the
+    // preview's session builds equals a fresh build of the same files.
+    let dir = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(common::fixture("base")) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(common::fixture("base")).unwrap();
+        let to = dir.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    let root = dir.path().to_path_buf();
+    let page = |title: &str| {
+        format!(
+            "---\ntitle: {title}\nsummary: Une page.\n---\nVoir [l'introduction](@introduction).\n"
+        )
+    };
+    let steps: Vec<(&str, Box<dyn Fn()>)> = vec![
+        (
+            "add a page",
+            Box::new(|| {
+                std::fs::write(root.join("content/pages/nouvelle.md"), page("Nouvelle")).unwrap()
+            }),
+        ),
+        (
+            "change it",
+            Box::new(|| {
+                std::fs::write(
+                    root.join("content/pages/nouvelle.md"),
+                    page("Nouvelle, revue"),
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "rename it",
+            Box::new(|| {
+                std::fs::rename(
+                    root.join("content/pages/nouvelle.md"),
+                    root.join("content/pages/renommee.md"),
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "delete it",
+            Box::new(|| std::fs::remove_file(root.join("content/pages/renommee.md")).unwrap()),
+        ),
+        (
+            "add a template",
+            Box::new(|| {
+                std::fs::create_dir_all(root.join("templates")).unwrap();
+                std::fs::write(
+                    root.join("templates/footer.html"),
+                    "<footer class=\"site-footer\"><p>Pied modifié</p></footer>\n",
+                )
+                .unwrap();
+            }),
+        ),
+        (
+            "change handbook.yaml",
+            Box::new(|| {
+                let yaml = std::fs::read_to_string(root.join("handbook.yaml")).unwrap();
+                std::fs::write(
+                    root.join("handbook.yaml"),
+                    yaml.replace("Guide de test", "Guide de test renommé"),
+                )
+                .unwrap();
+            }),
+        ),
+    ];
+    let session = Session::default();
+    let options = common::options(None, None);
+    let (_, first) = serve::build_into_memory(&session, &root, &options);
+    first.expect("the copy builds");
+    for (step, edit) in steps {
+        edit();
+        let (_, preview) = serve::build_into_memory(&session, &root, &options);
+        let (_, fresh) = serve::build_into_memory(&Session::default(), &root, &options);
+        let (preview, _) = preview.unwrap_or_else(|e| {
+            panic!(
+                "{step}: {:?}",
+                e.iter().map(|d| d.short()).collect::<Vec<_>>()
+            )
+        });
+        let (fresh, _) = fresh.unwrap();
+        assert_eq!(
+            preview.keys().collect::<Vec<_>>(),
+            fresh.keys().collect::<Vec<_>>(),
+            "{step}: the same files"
+        );
+        for (path, bytes) in &fresh {
+            assert!(preview[path] == *bytes, "{step}: {path} differs");
+        }
+    }
+    assert!(session.reused_documents() > 0, "the session reused pages");
+}
