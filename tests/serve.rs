@@ -298,7 +298,8 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
             "---\ntitle: {title}\nsummary: Une page.\n---\nVoir [l'introduction](@introduction).\n"
         )
     };
-    let steps: Vec<(&str, Box<dyn Fn()>)> = vec![
+    type Edit<'a> = Box<dyn Fn() + 'a>;
+    let steps: Vec<(&str, Edit)> = vec![
         (
             "add a page",
             Box::new(|| {
