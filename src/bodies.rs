@@ -1,18 +1,22 @@
 //! Render bodies stage: every page's Markdown to HTML, in parallel and before any
 //! template runs, with its links resolved (`links`) and, for the search index, its
 //! text by section. A body is rendered once; the page, the print book and the
-//! index all take it from here.
+//! index all take it from here. A session that keeps bodies (the live preview's)
+//! gives back a body rendered by an earlier build when everything it was rendered
+//! from is equal and each of its links still resolves as it did.
 
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
 use crate::library::Library;
 use crate::links::{self, AnchorLink};
-use crate::markdown::{self, Heading, Section};
+use crate::markdown::{self, Heading, LinkTarget, Section};
 use crate::model::KindData;
+use crate::session::{RenderedBody, Session};
+use std::sync::Arc;
 
 /// A page's body, rendered.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Body {
     pub html: String,
     /// Whether a code block was highlighted: the page then needs the code colours.
@@ -29,10 +33,43 @@ pub struct Body {
 
 /// Renders the body of every page of the library, by index; a body that has
 /// errors is empty. Its problems, warnings included, are returned.
-pub fn render(library: &Library) -> (Vec<Body>, Vec<Diagnostic>) {
+pub fn render(library: &Library, session: &Session) -> (Vec<Body>, Vec<Diagnostic>) {
     let results: Vec<(Body, Vec<Diagnostic>)> = (0..library.pages.len())
         .into_par_iter()
-        .map(|i| render_one(library, i))
+        .map(|i| {
+            if !session.keeps_bodies() {
+                return render_one(library, i, &mut |_, _, _| {});
+            }
+            let page = &library.pages[i];
+            let key = (page.doc.source.path.clone(), page.doc.rel_path.clone());
+            if let Some(earlier) = session.body(&key) {
+                if let Some(reused) = reuse(library, i, &earlier) {
+                    session.reused_body();
+                    return reused;
+                }
+            }
+            let mut links = Vec::new();
+            let (body, problems) = render_one(library, i, &mut |dest, line, target| {
+                links.push((dest.to_string(), line, target.clone()))
+            });
+            session.keep_body(
+                key,
+                RenderedBody {
+                    source: page.doc.source.clone(),
+                    tailored: page.body.clone(),
+                    data: page.doc.data.clone(),
+                    url: page.url.clone(),
+                    anchors: sorted_anchors(library, i),
+                    labels: library.labels.clone(),
+                    policy: library.settings.raw_html,
+                    with_sections: library.settings.search_enabled,
+                    links,
+                    body: body.clone(),
+                    problems: problems.clone(),
+                },
+            );
+            (body, problems)
+        })
         .collect();
     let mut bodies = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
@@ -43,11 +80,58 @@ pub fn render(library: &Library) -> (Vec<Body>, Vec<Diagnostic>) {
     (bodies, problems)
 }
 
-fn render_one(library: &Library, i: usize) -> (Body, Vec<Diagnostic>) {
+/// The anchors page `i`'s template draws, in order.
+fn sorted_anchors(library: &Library, i: usize) -> Vec<String> {
+    let mut anchors: Vec<String> = library.pages[i].anchors.iter().cloned().collect();
+    anchors.sort();
+    anchors
+}
+
+/// Page `i`'s body as `earlier` rendered it, when it was rendered from the same
+/// things and each of its links resolves as it did; its anchor links are those of
+/// this build (pages have new indices).
+fn reuse(library: &Library, i: usize, earlier: &RenderedBody) -> Option<(Body, Vec<Diagnostic>)> {
+    let page = &library.pages[i];
+    let same = Arc::ptr_eq(&earlier.source, &page.doc.source)
+        || earlier.source.text == page.doc.source.text
+            && earlier.source.path == page.doc.source.path;
+    if !same
+        || earlier.tailored != page.body
+        || earlier.data != page.doc.data
+        || earlier.url != page.url
+        || earlier.anchors != sorted_anchors(library, i)
+        || earlier.policy != library.settings.raw_html
+        || earlier.with_sections != library.settings.search_enabled
+        || earlier.labels != *library.labels
+    {
+        return None;
+    }
+    let mut anchor_links = Vec::new();
+    for (dest, line, target) in &earlier.links {
+        if links::resolve(library, i, dest, *line, &mut anchor_links) != *target {
+            return None;
+        }
+    }
+    let body = Body {
+        anchor_links,
+        ..earlier.body.clone()
+    };
+    Some((body, earlier.problems.clone()))
+}
+
+/// Renders page `i`'s body and fields; `record` sees each link resolved.
+fn render_one(
+    library: &Library,
+    i: usize,
+    record: &mut dyn FnMut(&str, usize, &LinkTarget),
+) -> (Body, Vec<Diagnostic>) {
     let page = &library.pages[i];
     let anchor_links = std::cell::RefCell::new(Vec::new());
+    let record = std::cell::RefCell::new(record);
     let resolve = |dest: &str, line: usize| {
-        links::resolve(library, i, dest, line, &mut anchor_links.borrow_mut())
+        let target = links::resolve(library, i, dest, line, &mut anchor_links.borrow_mut());
+        (record.borrow_mut())(dest, line, &target);
+        target
     };
     let label = |key: &str| library.labels.get(key).to_string();
     let reserved_ids: Vec<String> = page.anchors.iter().cloned().collect();

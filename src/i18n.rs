@@ -12,7 +12,7 @@ const FR: &str = include_str!("i18n/fr.yaml");
 const EN: &str = include_str!("i18n/en.yaml");
 
 /// The labels of one edition: the language's, with the edition's overrides.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Labels(BTreeMap<String, String>);
 
 impl Labels {

@@ -15,7 +15,7 @@ use crate::markdown::LinkTarget;
 use crate::urls;
 
 /// A link to an anchor, checked once every page is rendered.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct AnchorLink {
     /// The page linked to, by index in the library.
     pub to: usize,

@@ -42,6 +42,7 @@ pub struct Heading {
 }
 
 /// What a link destination becomes.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkTarget {
     /// Not ours (external, or a plain file): left as written.
     Keep,

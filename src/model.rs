@@ -324,7 +324,7 @@ impl Kind {
 }
 
 /// A citation: a source file name or a URL, and where in it.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub title: String,
@@ -334,7 +334,7 @@ pub struct Source {
 }
 
 /// The front matter fields every kind has.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 pub struct Common {
     pub title: String,
     pub summary: String,
@@ -367,7 +367,7 @@ pub struct Common {
     pub draft: bool,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 pub struct Playbook {
     #[serde(default, deserialize_with = "one_or_many")]
     pub audience: Vec<String>,
@@ -378,7 +378,7 @@ pub struct Playbook {
     pub steps: Vec<Step>,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     pub id: String,
@@ -489,7 +489,7 @@ impl<'de> Deserialize<'de> for Action {
     }
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 pub struct Charter {
     #[serde(default)]
     pub clauses: Vec<Clause>,
@@ -509,7 +509,7 @@ pub enum Rule {
     Conditional,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Clause {
     #[serde(default)]
@@ -524,7 +524,7 @@ pub struct Clause {
     pub sectors: SectorSet,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Variable {
     pub name: String,
@@ -533,7 +533,7 @@ pub struct Variable {
     pub example: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Adoption {
     #[serde(default, deserialize_with = "one_or_many")]
@@ -542,7 +542,7 @@ pub struct Adoption {
     pub consulted: Vec<String>,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 pub struct Role {
     #[serde(default)]
     pub short: Option<String>,
@@ -559,7 +559,7 @@ pub struct Role {
     pub legal_basis: Vec<String>,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Holder {
     pub holder: String,
@@ -602,14 +602,14 @@ impl<'de> Deserialize<'de> for Verdict {
     }
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 pub struct Myth {
     pub claim: String,
     pub verdict: Verdict,
     pub fact: String,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 pub struct Comms {
     pub objective: String,
     #[serde(default)]
@@ -624,7 +624,7 @@ pub struct Comms {
     pub holding_statement: Option<String>,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommsPhase {
     pub when: String,
@@ -640,7 +640,7 @@ pub struct CommsPhase {
     pub messages: Vec<String>,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 pub struct Case {
     #[serde(default)]
     pub organisation: Option<String>,
@@ -657,13 +657,13 @@ pub struct Case {
     pub impacts: Vec<String>,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 pub struct Assessment {
     pub questions: Vec<Question>,
     pub bands: Vec<Band>,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     pub id: String,
@@ -673,14 +673,14 @@ pub struct Question {
     pub options: Vec<AnswerOption>,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerOption {
     pub label: String,
     pub score: i64,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Band {
     pub min: i64,
@@ -692,11 +692,11 @@ pub struct Band {
     pub recommended: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 pub struct Page {}
 
 /// The kind-specific fields of a document.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum KindData {
     Playbook(Playbook),

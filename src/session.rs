@@ -7,8 +7,13 @@
 //! a build takes from it is what parsing the same text again would give: a page is
 //! reused only when its text is equal to the one it was parsed from, and the
 //! templates only when every template's text is. The code colours' syntaxes are
-//! loaded once per process (see `markdown`), so they need no place here. Rendered
-//! bodies are not kept: a body's links depend on the other pages.
+//! loaded once per process (see `markdown`), so they need no place here.
+//!
+//! A session made with `keeping_bodies` (the live preview's) also keeps each page's
+//! rendered body, with everything it was rendered from: the page's source, its
+//! tailored text and fields, its URL and anchors, the edition's labels and policy,
+//! and what each of its links resolved to. A body is reused only when all of these
+//! are equal, its links checked again against the new build's pages (see `bodies`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -16,22 +21,96 @@ use std::sync::{Arc, Mutex};
 
 use tera::Tera;
 
+use crate::bodies::Body;
 use crate::diagnostics::Diagnostic;
 use crate::edition::Edition;
-use crate::model::{Document, SourceFile};
+use crate::i18n::Labels;
+use crate::markdown::LinkTarget;
+use crate::model::{Document, KindData, SourceFile};
 use crate::output::Sink;
+use crate::sanitise::RawHtml;
 use crate::site::{self, BuildOptions, Summary};
+use crate::tailor::TailoredBody;
 use crate::templates::{self, Sources};
+
+/// A page by its file and its path under content/.
+pub type PageKey = (PathBuf, String);
 
 /// What builds share. `Session::default()` starts empty.
 #[derive(Default)]
 pub struct Session {
     templates: Mutex<Option<(Sources, Arc<Tera>)>>,
-    documents: Mutex<HashMap<(PathBuf, String), Arc<Document>>>,
+    documents: Mutex<HashMap<PageKey, Arc<Document>>>,
     reused: std::sync::atomic::AtomicUsize,
+    /// The rendered bodies, by the page's file and path under content/; none
+    /// unless the session keeps them.
+    bodies: Option<Mutex<HashMap<PageKey, Arc<RenderedBody>>>>,
+    reused_bodies: std::sync::atomic::AtomicUsize,
+}
+
+/// A body as an earlier build rendered it, with what it was rendered from.
+pub struct RenderedBody {
+    pub source: Arc<SourceFile>,
+    pub tailored: TailoredBody,
+    pub data: KindData,
+    pub url: String,
+    pub anchors: Vec<String>,
+    pub labels: Labels,
+    pub policy: RawHtml,
+    pub with_sections: bool,
+    /// Each link the body and its fields named: destination, line, what it became.
+    pub links: Vec<(String, usize, LinkTarget)>,
+    pub body: Body,
+    pub problems: Vec<Diagnostic>,
 }
 
 impl Session {
+    /// A session that also keeps rendered bodies, for a server that rebuilds one
+    /// edition after each change.
+    pub fn keeping_bodies() -> Session {
+        Session {
+            bodies: Some(Mutex::default()),
+            ..Session::default()
+        }
+    }
+
+    /// The body an earlier build rendered for the page at `key`, if kept.
+    pub fn body(&self, key: &PageKey) -> Option<Arc<RenderedBody>> {
+        let bodies = self.bodies.as_ref()?;
+        bodies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .cloned()
+    }
+
+    /// Keeps a body this build rendered, when the session keeps bodies.
+    pub fn keep_body(&self, key: PageKey, body: RenderedBody) {
+        if let Some(bodies) = &self.bodies {
+            bodies
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(key, Arc::new(body));
+        }
+    }
+
+    /// Whether this session keeps bodies.
+    pub fn keeps_bodies(&self) -> bool {
+        self.bodies.is_some()
+    }
+
+    /// Counts a body taken from an earlier build.
+    pub fn reused_body(&self) {
+        self.reused_bodies
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How many bodies builds of this session took from an earlier one.
+    pub fn reused_bodies(&self) -> usize {
+        self.reused_bodies
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Builds `edition` into `sink`, reusing what earlier builds of this session
     /// parsed (see `site::build_edition`).
     pub fn build(

@@ -118,7 +118,7 @@ pub fn build_in(
         options.drafts,
     ));
     let library = Library::new(&edition.settings, &labels, audience, tailored, catalogue);
-    let bodies = problems.take(bodies::render(&library));
+    let bodies = problems.take(bodies::render(&library, session));
     problems.extend(links::check_anchors(&library, &bodies));
     let index = if edition.settings.search_enabled {
         search::index(&library, &bodies)

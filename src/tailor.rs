@@ -505,6 +505,17 @@ enum BodyText {
     Tailored(String),
 }
 
+impl PartialEq for TailoredBody {
+    /// The same Markdown, containers and line mapping (so the same HTML and the
+    /// same lines in messages).
+    fn eq(&self, other: &TailoredBody) -> bool {
+        self.text() == other.text()
+            && self.containers == other.containers
+            && self.line_map == other.line_map
+            && self.first_line == other.first_line
+    }
+}
+
 impl TailoredBody {
     /// A body that needs no tailoring, read in place from its source file.
     pub fn unchanged(source: &Arc<SourceFile>, body_start: usize) -> TailoredBody {

@@ -307,6 +307,31 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
             }),
         ),
         (
+            "link to it",
+            Box::new(|| {
+                let lien =
+                    "---\ntitle: Lien\nsummary: Un lien.\n---\nVoir [la nouvelle](@nouvelle).\n";
+                std::fs::write(root.join("content/pages/lien.md"), lien).unwrap()
+            }),
+        ),
+        (
+            "make it a draft: the link becomes text",
+            Box::new(|| {
+                let draft = page("Nouvelle").replace("summary:", "draft: true\nsummary:");
+                std::fs::write(root.join("content/pages/nouvelle.md"), draft).unwrap()
+            }),
+        ),
+        (
+            "publish it again",
+            Box::new(|| {
+                std::fs::write(root.join("content/pages/nouvelle.md"), page("Nouvelle")).unwrap()
+            }),
+        ),
+        (
+            "unlink it",
+            Box::new(|| std::fs::remove_file(root.join("content/pages/lien.md")).unwrap()),
+        ),
+        (
             "change it",
             Box::new(|| {
                 std::fs::write(
@@ -353,7 +378,7 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
             }),
         ),
     ];
-    let session = Session::default();
+    let session = Session::keeping_bodies();
     let options = common::options(None, None);
     let (_, first) = serve::build_into_memory(&session, &root, &options);
     first.expect("the copy builds");
@@ -378,4 +403,5 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
         }
     }
     assert!(session.reused_documents() > 0, "the session reused pages");
+    assert!(session.reused_bodies() > 0, "the session reused bodies");
 }

@@ -1,8 +1,8 @@
 //! `gouvernail serve`: a live preview for authors. The edition is built into memory
 //! (nothing is written to `public/`) and served on loopback; every layer of the
 //! edition is watched, and each change rebuilds the site through one `Session`
-//! (so that what did not change is not parsed again) and tells the open pages, which
-//! reload. A build that fails keeps the last good site served and shows its problems
+//! (so that what did not change is neither parsed nor rendered again) and tells the
+//! open pages, which reload. A build that fails keeps the last good site served and shows its problems
 //! over every open page, with the terminal's text.
 //!
 //! The served site is the built one, byte for byte, but for one `<script>` that
@@ -213,7 +213,7 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
         .map_err(|err| format!("cannot serve: {err}"))?;
     let shared = Shared::new();
     let builder = Builder {
-        session: Session::default(),
+        session: Session::keeping_bodies(),
         dir: options.dir.clone(),
         options: options.build.clone(),
         quiet: options.quiet,
