@@ -69,11 +69,19 @@ before(() => {
 const where = (m, root) => `${path.relative(root, m.file) || m.file}:${m.lastLine ?? m.firstLine ?? "?"}:${m.firstColumn ?? "?"}`;
 const isError = (m) => m.type === "error" || m.type === "non-document-error";
 
+/// The checker evaluates each page's meta Content-Security-Policy against the file
+/// it read from disk and reports the site's own `../assets/*.js` as blocked: it
+/// is not (the browser tests load them under the same policy, from disk and over
+/// HTTP), so those warnings are counted, not printed one by one.
+const isCspFalseAlarm = (m) => !isError(m) && /violates Content Security Policy \(meta tag\)/.test(m.message);
+
 /// Fails with the errors about `files`; prints their warnings.
 function expectValid(t, files, root) {
   const mine = new Set(files);
   const found = messages.filter((m) => mine.has(m.file));
-  for (const m of found.filter((m) => !isError(m))) t.diagnostic(`${where(m, root)}: ${m.subType ?? m.type}: ${m.message}`);
+  const alarms = found.filter(isCspFalseAlarm).length;
+  if (alarms) t.diagnostic(`${alarms} warnings that the site's own scripts violate its meta CSP (the checker's reading from disk; not so in a browser)`);
+  for (const m of found.filter((m) => !isError(m) && !isCspFalseAlarm(m))) t.diagnostic(`${where(m, root)}: ${m.subType ?? m.type}: ${m.message}`);
   const errors = found.filter(isError).map((m) => `${where(m, root)}: ${m.message}`);
   if (errors.length) assert.fail(`${errors.length} errors from the Nu Html Checker in ${root}:\n${errors.join("\n")}`);
 }
