@@ -215,41 +215,42 @@ impl<'a> Policing<'a> {
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest = self.destination(&dest_url, line);
-                self.skipping.push(dest.is_none());
-                dest.map(|dest_url| {
-                    Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    })
-                })
-            }
+            }) => self.link_start(dest_url, line, |dest_url| Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest = self.destination(&dest_url, line);
-                self.skipping.push(dest.is_none());
-                dest.map(|dest_url| {
-                    Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    })
-                })
-            }
+            }) => self.link_start(dest_url, line, |dest_url| Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }),
             Event::End(TagEnd::Link | TagEnd::Image) => {
                 let skipped = self.skipping.pop().unwrap_or(false);
                 (!skipped).then_some(event)
             }
             event => Some(event),
         }
+    }
+
+    /// A link's or an image's start with its destination as the page gets it, or
+    /// none when its tags are dropped (its text stays); `tag` makes the tag.
+    fn link_start<'e>(
+        &mut self,
+        dest: CowStr<'e>,
+        line: usize,
+        tag: impl FnOnce(CowStr<'e>) -> Tag<'e>,
+    ) -> Option<Event<'e>> {
+        let dest = self.destination(&dest, line);
+        self.skipping.push(dest.is_none());
+        dest.map(|dest| Event::Start(tag(dest)))
     }
 
     fn raw_html<'e>(&mut self, raw: CowStr<'e>, line: usize) -> Option<Event<'e>> {

@@ -13,12 +13,11 @@
 // Skipped when Firefox ESR is not installed (scripts/test installs it).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { serve, site } from "./harness.mjs";
+import { serve, site, buildSafetySites } from "./harness.mjs";
 
 const firefox = "/usr/bin/firefox-esr";
 const skip = !fs.existsSync(firefox) && `Firefox ESR is not installed (${firefox}); apt-get install firefox-esr`;
@@ -29,24 +28,10 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), "gouvernail-firefox-"));
 const sites = path.join(work, "sites");
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function build(dir, name) {
-  execFileSync(binary, ["build", dir, "--out", path.join(sites, name), "--quiet"], { stdio: ["ignore", "ignore", "pipe"] });
-}
-
 let env;
 before(async () => {
   if (skip) return;
-  build(path.join(repo, "tests", "fixtures", "hostile"), "hostile");
-  // The same trusted-but-rule-breaking footer as in safety.test.mjs.
-  const templated = path.join(work, "templated");
-  fs.mkdirSync(path.join(templated, "templates"), { recursive: true });
-  fs.writeFileSync(path.join(templated, "handbook.yaml"), `extends: ${JSON.stringify(path.join(repo, "tests", "fixtures", "base"))}\n`);
-  const footer = fs.readFileSync(path.join(repo, "templates", "footer.html"), "utf8");
-  fs.writeFileSync(
-    path.join(templated, "templates", "footer.html"),
-    `<script>window.__pwned = "template";</script><p id="inline-style" style="display: none">visible</p>\n${footer}`,
-  );
-  build(templated, "templated");
+  buildSafetySites(binary, work, sites);
   const served = await serve(sites);
   const handbook = await serve(site);
   // A control page without a CSP, whose own script does what the watchers look for.

@@ -7,7 +7,8 @@
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { execFileSync } from "node:child_process";
 import { chromium } from "playwright-core";
 
 export const site = process.env.GOUVERNAIL_SITE;
@@ -75,4 +76,24 @@ export async function open(browser, root, relative, contextOptions = {}) {
   page.on("request", (r) => { if (!r.url().startsWith(root) && !r.url().startsWith("data:")) problems.push(`request outside the site: ${r.url()}`); });
   await page.goto(root + relative);
   return { page, context, problems };
+}
+
+/// Builds, with the gouvernail `binary`, into `sites`: the hostile fixture
+/// (`hostile/`) and an edition whose own footer template writes an inline script
+/// and a style attribute (`templated/`), which the pages' meta CSP must block. A
+/// template is the edition's own code, trusted: this one breaks the rule on
+/// purpose. Shared by safety.test.mjs (Chromium) and firefox.test.mjs.
+export function buildSafetySites(binary, work, sites) {
+  const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+  const build = (dir, name) => execFileSync(binary, ["build", dir, "--out", path.join(sites, name), "--quiet"], { stdio: ["ignore", "ignore", "pipe"] });
+  build(path.join(repo, "tests", "fixtures", "hostile"), "hostile");
+  const templated = path.join(work, "templated");
+  fs.mkdirSync(path.join(templated, "templates"), { recursive: true });
+  fs.writeFileSync(path.join(templated, "handbook.yaml"), `extends: ${JSON.stringify(path.join(repo, "tests", "fixtures", "base"))}\n`);
+  const footer = fs.readFileSync(path.join(repo, "templates", "footer.html"), "utf8");
+  fs.writeFileSync(
+    path.join(templated, "templates", "footer.html"),
+    `<script>window.__pwned = "template";</script><p id="inline-style" style="display: none">visible</p>\n${footer}`,
+  );
+  build(templated, "templated");
 }

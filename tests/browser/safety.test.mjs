@@ -11,12 +11,11 @@
 //   server sends a header.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { start } from "./harness.mjs";
+import { start, buildSafetySites } from "./harness.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..", "..");
@@ -24,24 +23,9 @@ const binary = process.env.GOUVERNAIL_BIN || path.resolve(repo, process.env.CARG
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "gouvernail-safety-"));
 const sites = path.join(work, "sites");
 
-function build(dir, name) {
-  execFileSync(binary, ["build", dir, "--out", path.join(sites, name), "--quiet"], { stdio: ["ignore", "ignore", "pipe"] });
-}
-
 let env;
 before(async () => {
-  build(path.join(repo, "tests", "fixtures", "hostile"), "hostile");
-  // A template is the edition's own code, trusted: this one breaks the rule on
-  // purpose, to show that the pages' policy holds even then.
-  const templated = path.join(work, "templated");
-  fs.mkdirSync(path.join(templated, "templates"), { recursive: true });
-  fs.writeFileSync(path.join(templated, "handbook.yaml"), `extends: ${JSON.stringify(path.join(repo, "tests", "fixtures", "base"))}\n`);
-  const footer = fs.readFileSync(path.join(repo, "templates", "footer.html"), "utf8");
-  fs.writeFileSync(
-    path.join(templated, "templates", "footer.html"),
-    `<script>window.__pwned = "template";</script><p id="inline-style" style="display: none">visible</p>\n${footer}`,
-  );
-  build(templated, "templated");
+  buildSafetySites(binary, work, sites);
   env = await start(sites);
 });
 after(async () => {
