@@ -1,7 +1,8 @@
 //! Benchmark of a session's second build: builds an edition into memory with a
 //! fresh session, again with nothing changed, and again after one page changed
 //! (as a live preview would after an edit), and prints the median time of each
-//! over RUNS rounds, beside a fresh build of the changed files.
+//! over RUNS rounds, beside a fresh build of the changed files. The session keeps
+//! rendered bodies, as `serve`'s does.
 //!
 //!     cargo run --release --example rebuild -- /tmp/synth-10000 [RUNS]
 
@@ -11,7 +12,15 @@ use std::time::Instant;
 use gouvernail::edition::Edition;
 use gouvernail::output::MemorySink;
 use gouvernail::session::Session;
-use gouvernail::site::{build_edition, BuildOptions};
+use gouvernail::site::{build_edition, build_staged, BuildOptions};
+
+// The allocator of the binary, whose builds this measures.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// A build of an edition into a sink, which calls its last argument once the pages
+/// are ready.
+type Build<'a> = dyn Fn(&Edition, &MemorySink, &(dyn Fn() + Sync)) + 'a;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -32,36 +41,53 @@ fn main() {
         .expect("the edition has a page")
         .into_path();
     let original = std::fs::read_to_string(&page).unwrap();
-    let timed = |build: &dyn Fn(&Edition, &MemorySink)| {
+    let timed = |build: &Build| {
         // The edition is loaded again each time, as a rebuild after an edit must.
         let started = Instant::now();
         let edition = Edition::load(dir).expect("the edition loads");
+        if std::env::var_os("GOUVERNAIL_TIMINGS").is_some() {
+            eprintln!(
+                "timing: load edition {:.1} ms",
+                started.elapsed().as_secs_f64() * 1e3
+            );
+        }
         let sink = MemorySink::default();
-        build(&edition, &sink);
+        let pages_ready = std::sync::OnceLock::new();
+        build(&edition, &sink, &|| {
+            let _ = pages_ready.set(started.elapsed().as_secs_f64());
+        });
         let seconds = started.elapsed().as_secs_f64();
-        (seconds, sink.into_files().len())
+        let files = sink.into_files().len();
+        (seconds, pages_ready.get().copied(), files)
     };
-    let mut figures: [Vec<f64>; 4] = Default::default();
+    let mut figures: [Vec<f64>; 5] = Default::default();
     let mut pages = 0;
     for round in 0..runs {
         std::fs::write(&page, &original).unwrap();
-        let session = Session::default();
-        let with_session = |edition: &Edition, sink: &MemorySink| {
-            session.build(edition, &options, sink).expect("builds");
+        let session = Session::keeping_bodies();
+        // As the preview builds: the pages first, then the index and the book.
+        let with_session = |edition: &Edition, sink: &MemorySink, ready: &(dyn Fn() + Sync)| {
+            let ready = |_: &[String]| ready();
+            build_staged(&session, edition, &options, sink, Some(&ready)).expect("builds");
         };
-        let (first, files) = timed(&with_session);
+        let (first, _, files) = timed(&with_session);
         pages = files;
-        let (unchanged, _) = timed(&with_session);
+        let (unchanged, _, _) = timed(&with_session);
         std::fs::write(
             &page,
             format!("{original}\nUne modification, tour {round}.\n"),
         )
         .unwrap();
-        let (touched, _) = timed(&with_session);
-        let (fresh, _) = timed(&|edition, sink| {
+        let (touched, touched_pages, _) = timed(&with_session);
+        let (fresh, _, _) = timed(&|edition, sink, _| {
             build_edition(edition, &options, sink).expect("builds");
         });
-        for (list, value) in figures.iter_mut().zip([first, unchanged, touched, fresh]) {
+        let touched_pages = touched_pages.expect("the pages came first");
+        for (list, value) in
+            figures
+                .iter_mut()
+                .zip([first, unchanged, touched_pages, touched, fresh])
+        {
             list.push(value);
         }
     }
@@ -77,7 +103,8 @@ fn main() {
     for (name, list) in [
         "first build, new session",
         "second build, nothing changed",
-        "second build, one page changed",
+        "one page changed: pages ready",
+        "one page changed: whole build",
         "fresh build of the changed files",
     ]
     .iter()

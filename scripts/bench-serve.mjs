@@ -64,7 +64,7 @@ async function timeEdits(events, file, edit) {
     const start = performance.now();
     fs.writeFileSync(file, edit(original, i));
     times.push((await reloaded) - start);
-    await sleep(300);
+    await sleep(1500);
   }
   fs.writeFileSync(file, original);
   await events.next();
@@ -141,7 +141,7 @@ if (fs.existsSync(path.join(edition, "hugo.toml"))) {
     const start = performance.now();
     fs.writeFileSync(pageToEdit, `${original}\nHugo, numéro ${i}.\n`);
     times.push((await rebuilt) - start);
-    await sleep(300);
+    await sleep(1500);
   }
   fs.writeFileSync(pageToEdit, original);
   hugo.kill("SIGINT");

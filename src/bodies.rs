@@ -12,28 +12,56 @@ use crate::library::Library;
 use crate::links::{self, AnchorLink};
 use crate::markdown::{self, Heading, LinkTarget, Section};
 use crate::model::KindData;
-use crate::session::{RenderedBody, Session};
+use crate::session::{BodySettings, KeptBody, Session};
 use std::sync::Arc;
 
-/// A page's body, rendered.
-#[derive(Clone, Default)]
-pub struct Body {
+/// A page's body, rendered: what a later build can take as it is (see `Session`).
+#[derive(Default)]
+pub struct Rendered {
     pub html: String,
+    /// The fingerprint of `html`, `headings` and `highlighted`, which stands for
+    /// them where pages are compared.
+    pub fingerprint: u64,
     /// Whether a code block was highlighted: the page then needs the code colours.
     pub highlighted: bool,
     pub headings: Vec<Heading>,
     /// The body's text by section; empty when the search is off.
     pub sections: Vec<Section>,
-    /// The links that name an anchor, checked once every body is rendered.
-    pub anchor_links: Vec<AnchorLink>,
     /// The page's kind-specific fields, the inline ones rendered as HTML for the
     /// page's own place (`KindData::inline_fields`).
     pub data: KindData,
 }
 
+/// A page's body in this build: the rendered part, shared with the session, and
+/// the links that name an anchor, by this build's page indices.
+#[derive(Clone, Default)]
+pub struct Body {
+    rendered: Arc<Rendered>,
+    /// The links that name an anchor, checked once every body is rendered.
+    pub anchor_links: Vec<AnchorLink>,
+}
+
+impl std::ops::Deref for Body {
+    type Target = Rendered;
+
+    fn deref(&self) -> &Rendered {
+        &self.rendered
+    }
+}
+
 /// Renders the body of every page of the library, by index; a body that has
 /// errors is empty. Its problems, warnings included, are returned.
 pub fn render(library: &Library, session: &Session) -> (Vec<Body>, Vec<Diagnostic>) {
+    session.keep_bodies_for(BodySettings {
+        labels: library.labels.clone(),
+        policy: library.settings.raw_html,
+        with_sections: library.settings.search_enabled,
+    });
+    let links_fingerprint = if session.keeps_bodies() {
+        library.links_fingerprint()
+    } else {
+        0
+    };
     let results: Vec<(Body, Vec<Diagnostic>)> = (0..library.pages.len())
         .into_par_iter()
         .map(|i| {
@@ -43,7 +71,7 @@ pub fn render(library: &Library, session: &Session) -> (Vec<Body>, Vec<Diagnosti
             let page = &library.pages[i];
             let key = (page.doc.source.path.clone(), page.doc.rel_path.clone());
             if let Some(earlier) = session.body(&key) {
-                if let Some(reused) = reuse(library, i, &earlier) {
+                if let Some(reused) = reuse(library, i, &earlier, links_fingerprint) {
                     session.reused_body();
                     return reused;
                 }
@@ -54,17 +82,16 @@ pub fn render(library: &Library, session: &Session) -> (Vec<Body>, Vec<Diagnosti
             });
             session.keep_body(
                 key,
-                RenderedBody {
+                KeptBody {
                     source: page.doc.source.clone(),
                     tailored: page.body.clone(),
                     data: page.doc.data.clone(),
                     url: page.url.clone(),
-                    anchors: sorted_anchors(library, i),
-                    labels: library.labels.clone(),
-                    policy: library.settings.raw_html,
-                    with_sections: library.settings.search_enabled,
+                    anchors: page.anchors.clone(),
                     links,
-                    body: body.clone(),
+                    links_fingerprint,
+                    anchor_links: body.anchor_links.clone(),
+                    rendered: body.rendered.clone(),
                     problems: problems.clone(),
                 },
             );
@@ -80,17 +107,17 @@ pub fn render(library: &Library, session: &Session) -> (Vec<Body>, Vec<Diagnosti
     (bodies, problems)
 }
 
-/// The anchors page `i`'s template draws, in order.
-fn sorted_anchors(library: &Library, i: usize) -> Vec<String> {
-    let mut anchors: Vec<String> = library.pages[i].anchors.iter().cloned().collect();
-    anchors.sort();
-    anchors
-}
-
 /// Page `i`'s body as `earlier` rendered it, when it was rendered from the same
 /// things and each of its links resolves as it did; its anchor links are those of
-/// this build (pages have new indices).
-fn reuse(library: &Library, i: usize, earlier: &RenderedBody) -> Option<(Body, Vec<Diagnostic>)> {
+/// this build (pages have new indices). The settings all bodies share were
+/// compared once, by `Session::keep_bodies_for`; when nothing a link reads changed
+/// (`links_fingerprint`), the links are as they were.
+fn reuse(
+    library: &Library,
+    i: usize,
+    earlier: &KeptBody,
+    links_fingerprint: u64,
+) -> Option<(Body, Vec<Diagnostic>)> {
     let page = &library.pages[i];
     let same = Arc::ptr_eq(&earlier.source, &page.doc.source)
         || earlier.source.text == page.doc.source.text
@@ -99,22 +126,24 @@ fn reuse(library: &Library, i: usize, earlier: &RenderedBody) -> Option<(Body, V
         || earlier.tailored != page.body
         || earlier.data != page.doc.data
         || earlier.url != page.url
-        || earlier.anchors != sorted_anchors(library, i)
-        || earlier.policy != library.settings.raw_html
-        || earlier.with_sections != library.settings.search_enabled
-        || earlier.labels != *library.labels
+        || earlier.anchors != page.anchors
     {
         return None;
     }
-    let mut anchor_links = Vec::new();
-    for (dest, line, target) in &earlier.links {
-        if links::resolve(library, i, dest, *line, &mut anchor_links) != *target {
-            return None;
+    let anchor_links = if earlier.links_fingerprint == links_fingerprint {
+        earlier.anchor_links.clone()
+    } else {
+        let mut anchor_links = Vec::new();
+        for (dest, line, target) in &earlier.links {
+            if links::resolve(library, i, dest, *line, &mut anchor_links) != *target {
+                return None;
+            }
         }
-    }
+        anchor_links
+    };
     let body = Body {
+        rendered: earlier.rendered.clone(),
         anchor_links,
-        ..earlier.body.clone()
     };
     Some((body, earlier.problems.clone()))
 }
@@ -158,20 +187,30 @@ fn render_one(
     if problems.iter().any(Diagnostic::is_error) {
         // The page still renders, so that its template's problems show too.
         let body = Body {
-            data,
-            ..Body::default()
+            rendered: Arc::new(Rendered {
+                data,
+                ..Rendered::default()
+            }),
+            anchor_links: Vec::new(),
         };
         return (body, problems);
     }
     let mut html = rendered.html;
     html.shrink_to_fit();
     let body = Body {
-        html,
-        highlighted: rendered.highlighted,
-        headings: rendered.headings,
-        sections: rendered.sections,
+        rendered: Arc::new(Rendered {
+            fingerprint: crate::fingerprint::Fingerprint::new()
+                .with(&html)
+                .with_json(&rendered.headings)
+                .with(&rendered.highlighted)
+                .finish(),
+            html,
+            highlighted: rendered.highlighted,
+            headings: rendered.headings,
+            sections: rendered.sections,
+            data,
+        }),
         anchor_links: anchor_links.into_inner(),
-        data,
     };
     (body, problems)
 }

@@ -14,6 +14,7 @@ pub mod bodies;
 pub mod book;
 pub mod diagnostics;
 pub mod edition;
+pub mod fingerprint;
 pub mod i18n;
 pub mod library;
 pub mod links;

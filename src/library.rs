@@ -135,6 +135,32 @@ impl<'a> Library<'a> {
             .map(|&i| &self.pages[i])
     }
 
+    /// The fingerprint of all a link's resolution reads (see `links::resolve`)
+    /// beyond its own page: every built page's id and URL, in order (so that equal
+    /// fingerprints give the same indices), and every page, file and unparsed page
+    /// known. A body kept from a build with the same one has its links as they
+    /// were.
+    pub fn links_fingerprint(&self) -> u64 {
+        fn sorted<'s>(items: impl Iterator<Item = &'s String>) -> Vec<&'s String> {
+            let mut items: Vec<&String> = items.collect();
+            items.sort_unstable();
+            items
+        }
+        let catalogue = &self.catalogue;
+        let mut by_path: Vec<(&String, &String)> = catalogue.by_path.iter().collect();
+        by_path.sort_unstable();
+        let mut fingerprint = crate::fingerprint::Fingerprint::new();
+        for page in &self.pages {
+            fingerprint = fingerprint.with(&page.doc.id).with(&page.url);
+        }
+        fingerprint
+            .with(&by_path)
+            .with(&sorted(catalogue.known.keys()))
+            .with(&sorted(catalogue.unparsed.iter()))
+            .with(&sorted(catalogue.files.iter()))
+            .finish()
+    }
+
     /// Every tag with the built pages that carry it, by its page's file name:
     /// spellings that differ only where the file name does not (« cas d'usage »,
     /// « cas d’usage ») are one tag, shown as first written in display order.

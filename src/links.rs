@@ -6,8 +6,6 @@
 //! linking file (`../procedures/mener-pilote.md`), with or without an anchor;
 //! other destinations are kept as written.
 
-use std::collections::{HashMap, HashSet};
-
 use crate::bodies::Body;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::library::Library;
@@ -165,37 +163,36 @@ fn target<'d>(library: &Library, from: usize, dest: &'d str) -> Target<'d> {
 /// Checks the anchors that the bodies' links name, now that every page's headings
 /// are known. `bodies` are by index in the library.
 pub fn check_anchors(library: &Library, bodies: &[Body]) -> Vec<Diagnostic> {
-    // Each linked page's anchors, gathered once, not once per link.
-    let mut anchors: HashMap<usize, HashSet<&str>> = HashMap::new();
-    let mut problems = Vec::new();
-    for (from, body) in bodies.iter().enumerate() {
-        for link in &body.anchor_links {
-            let of_target = anchors.entry(link.to).or_insert_with(|| {
-                library.pages[link.to]
-                    .anchors
-                    .iter()
-                    .map(String::as_str)
-                    .chain(bodies[link.to].headings.iter().map(|h| h.id.as_str()))
-                    .collect()
-            });
-            if of_target.contains(link.anchor.as_str()) {
-                continue;
-            }
-            let hint = match did_you_mean(&link.anchor, of_target.iter().copied()) {
-                Some(known) => format!("did you mean `#{known}`?"),
-                None => "anchors are heading ids (« Sécurité des données » → `#securite-des-donnees`) or `#step-<id>` for a playbook's steps".into(),
-            };
-            problems.push(
-                Diagnostic::error(format!(
-                    "the page `{}` has no anchor `#{}`",
-                    library.pages[link.to].doc.id, link.anchor
-                ))
-                .at_line(&library.pages[from].doc.source, link.line)
-                .hint(hint),
-            );
-        }
-    }
-    problems
+    use rayon::prelude::*;
+    // A page has a few dozen anchors: a look through them is cheaper than a set.
+    let anchors_of = |to: usize| {
+        library.pages[to]
+            .anchors
+            .iter()
+            .map(String::as_str)
+            .chain(bodies[to].headings.iter().map(|h| h.id.as_str()))
+    };
+    bodies
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(from, body)| {
+            body.anchor_links
+                .iter()
+                .filter(move |link| !anchors_of(link.to).any(|a| a == link.anchor))
+                .map(move |link| {
+                    let hint = match did_you_mean(&link.anchor, anchors_of(link.to)) {
+                        Some(known) => format!("did you mean `#{known}`?"),
+                        None => "anchors are heading ids (« Sécurité des données » → `#securite-des-donnees`) or `#step-<id>` for a playbook's steps".into(),
+                    };
+                    Diagnostic::error(format!(
+                        "the page `{}` has no anchor `#{}`",
+                        library.pages[link.to].doc.id, link.anchor
+                    ))
+                    .at_line(&library.pages[from].doc.source, link.line)
+                    .hint(hint)
+                })
+        })
+        .collect()
 }
 
 fn has_scheme(path: &str) -> bool {

@@ -3,6 +3,12 @@
 //! the print book; and, beside each charter, its Markdown template. It runs once the
 //! bodies are rendered and their links checked, and hands every file to the write
 //! stage's queue as it is made.
+//!
+//! A session that keeps pages (the live preview's) gives back a page an earlier
+//! build rendered when the fingerprint of everything its template reads is the
+//! same: the templates' sources, the site, labels and file URLs, the frame's
+//! pieces, the page's own data (a content page's body by its fingerprint). Only
+//! the pages an edit changed are rendered again.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -14,42 +20,92 @@ use tera::{Context, Tera};
 use crate::bodies::Body;
 use crate::book;
 use crate::diagnostics::Diagnostic;
+use crate::fingerprint::Fingerprint;
 use crate::library::Library;
 use crate::markdown;
 use crate::model::Kind;
-use crate::output::{cannot_write, Queue};
-use crate::templates;
+use crate::output::{cannot_write, Bytes, Queue};
+use crate::session::Session;
+use crate::templates::{self, Templates};
 use crate::urls;
 use crate::views::{Pagination, Views};
 
-/// Renders every page of the library with `tera` (only the charters' Markdown
-/// templates when the templates did not load) and queues them in `out`. Returns
-/// the problems: a template that fails, a file that cannot be written.
-pub fn render(
-    views: &Views,
-    bodies: &[Body],
-    file_urls: &BTreeMap<String, String>,
-    tera: Option<&Tera>,
-    today: NaiveDate,
-    out: &Queue,
-) -> Vec<Diagnostic> {
-    out.send_all(charter_templates(views.library));
-    let Some(tera) = tera else {
+/// Which of the rendered files a call makes: a live preview makes the pages first,
+/// and the print book once the new pages are served.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Part {
+    Everything,
+    /// The content and generated pages, and the charters' Markdown templates.
+    Pages,
+    PrintBook,
+}
+
+/// What the pages are rendered with.
+pub struct Inputs<'a> {
+    pub views: &'a Views<'a>,
+    pub bodies: &'a [Body],
+    /// The site's files' URLs, with their versions.
+    pub file_urls: &'a BTreeMap<String, String>,
+    /// The templates; none when they did not load.
+    pub templates: Option<&'a Templates>,
+    pub today: NaiveDate,
+    pub session: &'a Session,
+}
+
+/// Renders `part` of the library's pages (only the charters' Markdown templates
+/// when the templates did not load) and queues them in `out`. Returns the problems:
+/// a template that fails, a file that cannot be written.
+pub fn render(inputs: &Inputs, part: Part, out: &Queue) -> Vec<Diagnostic> {
+    let (views, session) = (inputs.views, inputs.session);
+    let pages = part != Part::PrintBook;
+    if pages {
+        out.send_all(charter_templates(views.library));
+    }
+    let Some(templates) = inputs.templates else {
         return Vec::new();
+    };
+    let base = base_context(views, inputs.file_urls);
+    let base_fingerprint = if session.keeps_pages() {
+        Fingerprint::new()
+            .with_json(&base.clone().into_json())
+            .finish()
+    } else {
+        0
     };
     let renderer = Renderer {
         views,
         library: views.library,
-        bodies,
-        tera,
-        today,
-        base: base_context(views, file_urls),
+        bodies: inputs.bodies,
+        tera: &templates.tera,
+        templates_fingerprint: templates.fingerprint,
+        today: inputs.today,
+        base,
+        base_fingerprint,
+        session,
         frames: Mutex::default(),
     };
-    let ((mut problems, book), generated) = rayon::join(
-        || rayon::join(|| renderer.content_pages(out), || renderer.print_book(out)),
-        || renderer.generated_pages(out),
-    );
+    let book = || {
+        if part == Part::Pages {
+            Vec::new()
+        } else {
+            renderer.print_book(out)
+        }
+    };
+    let content = || {
+        if pages {
+            renderer.content_pages(out)
+        } else {
+            Vec::new()
+        }
+    };
+    let generated = || {
+        if pages {
+            renderer.generated_pages(out)
+        } else {
+            Vec::new()
+        }
+    };
+    let ((mut problems, book), generated) = rayon::join(|| rayon::join(content, book), generated);
     problems.extend(book);
     problems.extend(generated);
     problems.extend(renderer.frame_failures());
@@ -82,9 +138,10 @@ fn base_context(views: &Views, file_urls: &BTreeMap<String, String>) -> Context 
 /// the navigation entry that is the page itself, and the one whose section holds it.
 type FrameKey = (String, String, String);
 
-/// A frame's pieces (an object of HTML strings, for the templates), and the failure
-/// of their templates if any (the pieces are then empty).
-type Frame = (Arc<serde_json::Value>, Option<Diagnostic>);
+/// A frame's pieces (an object of HTML strings, for the templates), their
+/// fingerprint, and the failure of their templates if any (the pieces are then
+/// empty).
+type Frame = (Arc<serde_json::Value>, u64, Option<Diagnostic>);
 
 /// The templates of the frame's shared pieces, rendered once per [`FrameKey`] rather
 /// than once per page (as Hugo's `partialCached` does): on a large handbook the
@@ -114,9 +171,13 @@ struct Renderer<'a> {
     library: &'a Library<'a>,
     bodies: &'a [Body],
     tera: &'a Tera,
+    templates_fingerprint: u64,
     today: NaiveDate,
     /// What every template receives: the site and the labels.
     base: Context,
+    /// Its fingerprint, when the session keeps pages.
+    base_fingerprint: u64,
+    session: &'a Session,
     /// The frame's pieces by key.
     frames: Mutex<HashMap<FrameKey, Frame>>,
 }
@@ -142,25 +203,57 @@ impl Renderer<'_> {
             .collect()
     }
 
-    /// Renders content page `i`. `context` holds the shared data; the page's own
-    /// keys (`page`, `root`, `current_url`, `frame`) are replaced in it.
-    fn content_page(&self, i: usize, context: &mut Context) -> Result<Vec<u8>, Diagnostic> {
+    /// Renders content page `i`, or takes it from the session. `context` holds the
+    /// shared data; the page's own keys (`page`, `root`, `current_url`, `frame`) are
+    /// replaced in it.
+    fn content_page(&self, i: usize, context: &mut Context) -> Result<Bytes, Diagnostic> {
         let page = &self.library.pages[i];
-        let view = self.views.page_view(i, &self.bodies[i], self.today);
+        let body = &self.bodies[i];
+        let mut view = self.views.page_view(i, body, self.today);
         let root = urls::root_of(&page.url);
         // A content page is never a navigation entry itself.
-        let frame = self.frame(&root, "", &view.section_url);
+        let (frame, frame_fingerprint) = self.frame(&root, "", &view.section_url);
+        let template = format!("{}.html", page.doc.kind.id());
+        let fingerprint = self.session.keeps_pages().then(|| {
+            // The body stands in by its fingerprint, cheaper than its text.
+            let content = std::mem::take(&mut view.content);
+            let toc = std::mem::take(&mut view.toc);
+            let fingerprint = self
+                .fingerprint(&template, &page.url)
+                .with(&frame_fingerprint)
+                .with(&body.fingerprint)
+                .with_json(&view)
+                .finish();
+            (view.content, view.toc) = (content, toc);
+            fingerprint
+        });
+        if let Some(kept) = fingerprint.and_then(|f| self.session.page(&page.url, f)) {
+            return Ok(kept);
+        }
         context.insert("root", &root);
         context.insert("current_url", &page.url);
         context.insert("frame", &*frame);
         context.insert("page", &view);
-        let template = format!("{}.html", page.doc.kind.id());
         // Rendered to bytes: they go to a file as they are, with no UTF-8 check.
-        let mut html = Vec::with_capacity(self.bodies[i].html.len() + 16 * 1024);
+        let mut html = Vec::with_capacity(body.html.len() + 16 * 1024);
         self.tera
             .render_to(&template, context, &mut html)
             .map_err(|err| template_error(&template, &page.url, &err))?;
+        let html = Bytes::from(html);
+        if let Some(fingerprint) = fingerprint {
+            self.session.keep_page(&page.url, fingerprint, html.clone());
+        }
         Ok(html)
+    }
+
+    /// The start of a page's fingerprint: the templates, the data every page
+    /// shares, the template and the page's path.
+    fn fingerprint(&self, template: &str, path: &str) -> Fingerprint {
+        Fingerprint::new()
+            .with(&self.templates_fingerprint)
+            .with(&self.base_fingerprint)
+            .with(template)
+            .with(path)
     }
 
     /// The print book: its template rendered with a marker in place of each page's
@@ -254,10 +347,29 @@ impl Renderer<'_> {
         which
             .into_par_iter()
             .filter_map(|page| {
-                let (path, template, context) = self.generated(page);
+                let (path, template, root, own) = self.generated(page);
+                let (frame, frame_fingerprint) = self.generated_frame(&path, &root);
+                let fingerprint = self.session.keeps_pages().then(|| {
+                    self.fingerprint(template, &path)
+                        .with(&root)
+                        .with(&frame_fingerprint)
+                        .with_json(&own)
+                        .finish()
+                });
+                if let Some(kept) = fingerprint.and_then(|f| self.session.page(&path, f)) {
+                    out.send(path, kept);
+                    return None;
+                }
+                let own = Context::from_value(serde_json::Value::Object(own))
+                    .expect("an object is a context");
+                let context = self.context_with(own, &path, &root, &frame);
                 match self.tera.render(template, &context) {
                     Ok(html) => {
-                        out.send(path, html.into_bytes());
+                        let html = Bytes::from(html);
+                        if let Some(fingerprint) = fingerprint {
+                            self.session.keep_page(&path, fingerprint, html.clone());
+                        }
+                        out.send(path, html);
                         None
                     }
                     Err(err) => Some(template_error(template, &path, &err)),
@@ -266,8 +378,9 @@ impl Renderer<'_> {
             .collect()
     }
 
-    /// A generated page's path, template and context.
-    fn generated(&self, page: Generated) -> (String, &'static str, Context) {
+    /// A generated page's path, template, way back to the root, and what its
+    /// context holds beyond what every generated page's does.
+    fn generated(&self, page: Generated) -> (String, &'static str, String, Own) {
         let (library, views) = (self.library, self.views);
         let language = library.language();
         // The cards of a list page at `url`, whose way back to the root their
@@ -305,72 +418,70 @@ impl Renderer<'_> {
                         })
                     })
                     .collect();
-                let mut context = self.context_at(urls::HOME);
-                context.insert("sections", &sections);
-                context.insert("start", &views.start_view());
-                (urls::HOME.into(), "index.html", context)
+                let own = own([
+                    ("sections", sections.into()),
+                    ("start", to_json(&views.start_view())),
+                ]);
+                (
+                    urls::HOME.into(),
+                    "index.html",
+                    urls::root_of(urls::HOME),
+                    own,
+                )
             }
             Generated::Section(kind, number) => {
                 let first = urls::section(language, kind);
                 let (url, pages, pagination) = paged(&first, &library.by_kind[&kind], number);
-                let mut context = self.context_at(&url);
-                context.insert(
-                    "section",
-                    &serde_json::json!({
-                        "kind": kind,
-                        "label": views.kinds_label(kind),
-                        "url": first,
-                        "pages": pages,
-                        "pagination": pagination,
-                    }),
-                );
-                (url, "section.html", context)
+                let section = serde_json::json!({
+                    "kind": kind,
+                    "label": views.kinds_label(kind),
+                    "url": first,
+                    "pages": pages,
+                    "pagination": pagination,
+                });
+                let root = urls::root_of(&url);
+                (url, "section.html", root, own([("section", section)]))
             }
             Generated::Tags => {
                 let url = urls::tags_index(language);
-                let mut context = self.context_at(&url);
                 let tags: Vec<serde_json::Value> = library
                     .tags()
                     .into_values()
                     .map(|(name, list)| serde_json::json!({ "name": name, "url": urls::tag(language, name), "count": list.len() }))
                     .collect();
-                context.insert("tags", &tags);
-                (url, "tags.html", context)
+                let root = urls::root_of(&url);
+                (url, "tags.html", root, own([("tags", tags.into())]))
             }
             Generated::Tag(name, list, number) => {
                 let first = urls::tag(language, name);
                 let (url, pages, pagination) = paged(&first, &list, number);
-                let mut context = self.context_at(&url);
-                context.insert(
-                    "tag",
-                    &serde_json::json!({ "name": name, "pages": pages, "pagination": pagination }),
-                );
-                (url, "tag.html", context)
+                let tag =
+                    serde_json::json!({ "name": name, "pages": pages, "pagination": pagination });
+                let root = urls::root_of(&url);
+                (url, "tag.html", root, own([("tag", tag)]))
             }
             Generated::Raci => {
                 let (roles, rows) = views.raci_matrix();
                 let url = urls::raci(language).to_string();
-                let mut context = self.context_at(&url);
-                context.insert("roles", &roles);
-                context.insert("rows", &rows);
-                (url, "raci.html", context)
+                let own = own([("roles", to_json(&roles)), ("rows", to_json(&rows))]);
+                let root = urls::root_of(&url);
+                (url, "raci.html", root, own)
             }
             Generated::Search => {
                 let url = urls::search(language).to_string();
-                let context = self.context_at(&url);
-                (url, "search.html", context)
+                let root = urls::root_of(&url);
+                (url, "search.html", root, Own::new())
             }
             Generated::NotFound => {
                 // A server shows the 404 page at any depth, where relative links
                 // break: with a base URL, its links start from there instead.
                 let base_url = &library.settings.base_url;
-                let context = if base_url.is_empty() {
-                    self.context_at(urls::NOT_FOUND)
+                let root = if base_url.is_empty() {
+                    urls::root_of(urls::NOT_FOUND)
                 } else {
-                    let root = format!("{}/", base_url.trim_end_matches('/'));
-                    self.context_with_root(urls::NOT_FOUND, &root)
+                    format!("{}/", base_url.trim_end_matches('/'))
                 };
-                (urls::NOT_FOUND.into(), "404.html", context)
+                (urls::NOT_FOUND.into(), "404.html", root, Own::new())
             }
         }
     }
@@ -381,9 +492,29 @@ impl Renderer<'_> {
     }
 
     fn context_with_root(&self, url: &str, root: &str) -> Context {
-        let mut context = self.base.clone();
+        let (frame, _) = self.generated_frame(url, root);
+        self.context_with(Context::new(), url, root, &frame)
+    }
+
+    /// `own` with what every generated page's context holds.
+    fn context_with(
+        &self,
+        own: Context,
+        url: &str,
+        root: &str,
+        frame: &serde_json::Value,
+    ) -> Context {
+        let mut context = own;
+        context.extend(self.base.clone());
         context.insert("root", root);
         context.insert("current_url", url);
+        context.insert("frame", frame);
+        context
+    }
+
+    /// The frame of a generated page at `url`: the navigation names it when it is
+    /// one of its entries.
+    fn generated_frame(&self, url: &str, root: &str) -> (Arc<serde_json::Value>, u64) {
         let language = self.library.language();
         let in_nav = url == urls::raci(language)
             || self
@@ -391,28 +522,31 @@ impl Renderer<'_> {
                 .by_kind
                 .keys()
                 .any(|&kind| urls::section(language, kind) == url);
-        let frame = self.frame(root, if in_nav { url } else { "" }, "");
-        context.insert("frame", &*frame);
-        context
+        self.frame(root, if in_nav { url } else { "" }, "")
     }
 
     /// The frame's shared pieces for a page (see [`FRAME_PARTS`]): `nav_current` is
     /// the page's URL when the navigation links to it, `nav_section` the URL of the
     /// entry whose section holds the page. Rendered on first use; a failure is
     /// reported once, and the pages get empty pieces.
-    fn frame(&self, root: &str, nav_current: &str, nav_section: &str) -> Arc<serde_json::Value> {
+    fn frame(
+        &self,
+        root: &str,
+        nav_current: &str,
+        nav_section: &str,
+    ) -> (Arc<serde_json::Value>, u64) {
         let key = (
             root.to_string(),
             nav_current.to_string(),
             nav_section.to_string(),
         );
-        if let Some((frame, _)) = self
+        if let Some((frame, fingerprint, _)) = self
             .frames
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get(&key)
         {
-            return frame.clone();
+            return (frame.clone(), *fingerprint);
         }
         let mut context = self.base.clone();
         context.insert("root", root);
@@ -435,9 +569,14 @@ impl Renderer<'_> {
             };
             parts.insert(name.to_string(), html.into());
         }
-        let frame = Arc::new(serde_json::Value::Object(parts));
+        let frame = serde_json::Value::Object(parts);
+        let fingerprint = Fingerprint::new().with_json(&frame).finish();
         let mut frames = self.frames.lock().unwrap_or_else(|e| e.into_inner());
-        frames.entry(key).or_insert((frame, failure)).0.clone()
+        let (frame, fingerprint, _) =
+            frames
+                .entry(key)
+                .or_insert((Arc::new(frame), fingerprint, failure));
+        (frame.clone(), *fingerprint)
     }
 
     /// A frame's template fails the same way on every page: said once.
@@ -445,12 +584,27 @@ impl Renderer<'_> {
         let frames = self.frames.lock().unwrap_or_else(|e| e.into_inner());
         let mut failures: Vec<Diagnostic> = frames
             .values()
-            .filter_map(|(_, failure)| failure.clone())
+            .filter_map(|(_, _, failure)| failure.clone())
             .collect();
         failures.sort_by(|a, b| a.message.cmp(&b.message));
         failures.dedup_by(|a, b| a.message == b.message);
         failures
     }
+}
+
+/// What a generated page's context holds of its own, by key.
+type Own = serde_json::Map<String, serde_json::Value>;
+
+fn own<const N: usize>(entries: [(&str, serde_json::Value); N]) -> Own {
+    entries
+        .into_iter()
+        .map(|(key, value)| (key.to_string(), value))
+        .collect()
+}
+
+/// A view as the templates read it.
+fn to_json(view: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(view).expect("a view serialises")
 }
 
 /// The number of pages a generated list of `total` cards takes: one at least, so an

@@ -83,13 +83,21 @@ fn load_document(
             folders.join(", ")
         ))]);
     };
+    // Taken before reading, so that a write during the read makes it read again.
+    let stamp = crate::session::FileStamp::of(path);
+    if let Some(doc) = stamp
+        .as_ref()
+        .and_then(|stamp| session.unchanged_document(path, rel, stamp))
+    {
+        return Ok(doc);
+    }
     let bytes = read_source(path).map_err(|err| {
         vec![Diagnostic::error(format!("cannot read the file: {err}"))
             .in_file(path)
             .hint("check that the file is readable by you and is a text file")]
     })?;
     let source = decode(path.to_path_buf(), bytes).map_err(|d| vec![d])?;
-    session.document(path, rel, source, |source| {
+    session.document(path, rel, source, stamp, |source| {
         parse_document(kind, rel, source)
     })
 }

@@ -13,54 +13,164 @@
 //! rendered body, with everything it was rendered from: the page's source, its
 //! tailored text and fields, its URL and anchors, the edition's labels and policy,
 //! and what each of its links resolved to. A body is reused only when all of these
-//! are equal, its links checked again against the new build's pages (see `bodies`).
+//! are equal, its links checked again against the new build's pages (see `bodies`);
+//! the rendered part is then shared, not copied.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
-use tera::Tera;
-
-use crate::bodies::Body;
+use crate::bodies::Rendered;
 use crate::diagnostics::Diagnostic;
 use crate::edition::Edition;
 use crate::i18n::Labels;
+use crate::links::AnchorLink;
 use crate::markdown::LinkTarget;
 use crate::model::{Document, KindData, SourceFile};
+use crate::output::Bytes;
 use crate::output::Sink;
 use crate::sanitise::RawHtml;
 use crate::site::{self, BuildOptions, Summary};
 use crate::tailor::TailoredBody;
-use crate::templates::{self, Sources};
+use crate::templates::{self, Sources, Templates};
 
 /// A page by its file and its path under content/.
 pub type PageKey = (PathBuf, String);
 
+/// What a file's metadata says of its contents: a page whose file has the same
+/// stamp as when it was read is not read again. The change time moves with every
+/// write, whatever the modification time was set to, and the inode with a file
+/// replaced by a rename (as editors save). File systems keep times to a clock tick
+/// of a few milliseconds, so two writes may share one: a file written in the last
+/// [`FileStamp::SETTLING`] gets no stamp and is read again (git's "racy clean").
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    changed: (i64, i64),
+    inode: u64,
+}
+
+impl FileStamp {
+    /// How long after its last write a file's stamp is trusted.
+    pub const SETTLING: std::time::Duration = std::time::Duration::from_secs(2);
+
+    /// The stamp of the file at `path`, if its metadata can be read and it was
+    /// not written in the last `SETTLING`.
+    pub fn of(path: &Path) -> Option<FileStamp> {
+        let metadata = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        let (changed, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            ((metadata.ctime(), metadata.ctime_nsec()), metadata.ino())
+        };
+        // Elsewhere the length and the modification time say it alone.
+        #[cfg(not(unix))]
+        let (changed, inode) = ((0, 0), 0);
+        // The later of the two times, since the modification time can be set back.
+        let written = metadata.modified().ok()?.max(
+            std::time::UNIX_EPOCH
+                + std::time::Duration::new(
+                    changed.0.max(0) as u64,
+                    changed.1.clamp(0, 999_999_999) as u32,
+                ),
+        );
+        if written.elapsed().map_or(true, |age| age < Self::SETTLING) {
+            return None;
+        }
+        Some(FileStamp {
+            len: metadata.len(),
+            modified: metadata.modified().ok(),
+            changed,
+            inode,
+        })
+    }
+}
+
 /// What builds share. `Session::default()` starts empty.
 #[derive(Default)]
 pub struct Session {
-    templates: Mutex<Option<(Sources, Arc<Tera>)>>,
-    documents: Mutex<HashMap<PageKey, Arc<Document>>>,
+    templates: Mutex<Option<(Sources, Arc<Templates>)>>,
+    documents: Kept<HashMap<PageKey, KeptDocument>>,
     reused: std::sync::atomic::AtomicUsize,
     /// The rendered bodies, by the page's file and path under content/; none
     /// unless the session keeps them.
-    bodies: Option<Mutex<HashMap<PageKey, Arc<RenderedBody>>>>,
+    bodies: Option<Kept<KeptBodies>>,
     reused_bodies: std::sync::atomic::AtomicUsize,
+    /// The tailored pages, by page; none unless the session keeps bodies.
+    tailored: Option<Kept<KeptTailored>>,
+    /// The rendered pages, by path; none unless the session keeps bodies.
+    pages: Option<Kept<KeptPages>>,
+    reused_pages: std::sync::atomic::AtomicUsize,
+    /// The URLs (with their versions) of the last build's search index files.
+    index_urls: Mutex<Option<BTreeMap<String, String>>>,
+}
+
+/// The pages earlier builds tailored, each with the source it was parsed from, and
+/// the fingerprint of the audience and values they were all tailored with.
+#[derive(Default)]
+struct KeptTailored {
+    settings: u64,
+    by_page: HashMap<PageKey, KeptPage>,
+}
+
+/// A page as it was tailored, with the source it was parsed from.
+type KeptPage = (Arc<SourceFile>, Arc<(Document, TailoredBody)>);
+
+/// The pages earlier builds rendered: by path, the fingerprint of everything the
+/// template read, the bytes, and the last build that made or took the page.
+#[derive(Default)]
+struct KeptPages {
+    build: u64,
+    by_path: HashMap<String, (u64, std::sync::atomic::AtomicU64, Bytes)>,
+}
+
+/// A page as parsed, with the stamp of its file when it was read.
+type KeptDocument = (Arc<Document>, Option<FileStamp>);
+
+/// What a session keeps, read by many threads at once and written by few.
+#[derive(Default)]
+struct Kept<T>(RwLock<T>);
+
+impl<T> Kept<T> {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, T> {
+        self.0.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, T> {
+        self.0.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The bodies an earlier build rendered, and the settings they all share.
+#[derive(Default)]
+struct KeptBodies {
+    settings: Option<BodySettings>,
+    by_page: HashMap<PageKey, Arc<KeptBody>>,
+}
+
+/// What every body of a build is rendered with.
+#[derive(PartialEq)]
+pub struct BodySettings {
+    pub labels: Labels,
+    pub policy: RawHtml,
+    pub with_sections: bool,
 }
 
 /// A body as an earlier build rendered it, with what it was rendered from.
-pub struct RenderedBody {
+pub struct KeptBody {
     pub source: Arc<SourceFile>,
     pub tailored: TailoredBody,
     pub data: KindData,
     pub url: String,
-    pub anchors: Vec<String>,
-    pub labels: Labels,
-    pub policy: RawHtml,
-    pub with_sections: bool,
+    pub anchors: HashSet<String>,
     /// Each link the body and its fields named: destination, line, what it became.
     pub links: Vec<(String, usize, LinkTarget)>,
-    pub body: Body,
+    /// What the links read when they were resolved (`Library::links_fingerprint`),
+    /// and the anchor links they gave.
+    pub links_fingerprint: u64,
+    pub anchor_links: Vec<AnchorLink>,
+    pub rendered: Arc<Rendered>,
     pub problems: Vec<Diagnostic>,
 }
 
@@ -69,28 +179,140 @@ impl Session {
     /// edition after each change.
     pub fn keeping_bodies() -> Session {
         Session {
-            bodies: Some(Mutex::default()),
+            bodies: Some(Kept::default()),
+            tailored: Some(Kept::default()),
+            pages: Some(Kept::default()),
             ..Session::default()
         }
     }
 
-    /// The body an earlier build rendered for the page at `key`, if kept.
-    pub fn body(&self, key: &PageKey) -> Option<Arc<RenderedBody>> {
-        let bodies = self.bodies.as_ref()?;
-        bodies
+    /// Starts a build's tailoring, with the fingerprint of its audience and values:
+    /// the pages kept from a build with others are forgotten.
+    pub fn tailor_with(&self, settings: u64) {
+        if let Some(tailored) = &self.tailored {
+            let mut tailored = tailored.write();
+            if tailored.settings != settings {
+                tailored.by_page.clear();
+                tailored.settings = settings;
+            }
+        }
+    }
+
+    /// The page at `key` as an earlier build tailored it from `source` (the same
+    /// parsed source: a page parsed again is tailored again).
+    pub fn tailored(
+        &self,
+        key: &PageKey,
+        source: &Arc<SourceFile>,
+    ) -> Option<(Document, TailoredBody)> {
+        let tailored = self.tailored.as_ref()?.read();
+        let (kept_source, page) = tailored.by_page.get(key)?;
+        // The kept source holds its allocation: no other source can take its place.
+        Arc::ptr_eq(kept_source, source).then(|| (page.0.clone(), page.1.clone()))
+    }
+
+    /// Keeps a page this build tailored, when the session keeps bodies.
+    pub fn keep_tailored(
+        &self,
+        key: PageKey,
+        source: Arc<SourceFile>,
+        page: &(Document, TailoredBody),
+    ) {
+        if let Some(tailored) = &self.tailored {
+            tailored
+                .write()
+                .by_page
+                .insert(key, (source, Arc::new(page.clone())));
+        }
+    }
+
+    /// Whether this session keeps rendered pages.
+    pub fn keeps_pages(&self) -> bool {
+        self.pages.is_some()
+    }
+
+    /// Starts a build's pages.
+    pub fn start_pages(&self) {
+        if let Some(pages) = &self.pages {
+            pages.write().build += 1;
+        }
+    }
+
+    /// The page an earlier build rendered at `path` from what has `fingerprint`.
+    pub fn page(&self, path: &str, fingerprint: u64) -> Option<Bytes> {
+        let pages = self.pages.as_ref()?.read();
+        let (kept, used, bytes) = pages.by_path.get(path)?;
+        if *kept != fingerprint {
+            return None;
+        }
+        used.store(pages.build, std::sync::atomic::Ordering::Relaxed);
+        self.reused_pages
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Some(bytes.clone())
+    }
+
+    /// Keeps a page this build rendered, when the session keeps pages.
+    pub fn keep_page(&self, path: &str, fingerprint: u64, bytes: Bytes) {
+        if let Some(pages) = &self.pages {
+            let mut pages = pages.write();
+            let build = pages.build.into();
+            pages
+                .by_path
+                .insert(path.to_string(), (fingerprint, build, bytes));
+        }
+    }
+
+    /// Ends a build's pages: those it neither made nor took are forgotten.
+    pub fn end_pages(&self) {
+        if let Some(pages) = &self.pages {
+            let mut pages = pages.write();
+            let build = pages.build;
+            pages
+                .by_path
+                .retain(|_, (_, used, _)| *used.get_mut() == build);
+        }
+    }
+
+    /// How many pages builds of this session took from an earlier one.
+    pub fn reused_pages(&self) -> usize {
+        self.reused_pages.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The versioned URLs of the search index files of the last build that made them.
+    pub fn index_urls(&self) -> Option<BTreeMap<String, String>> {
+        self.index_urls
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .get(key)
-            .cloned()
+            .clone()
+    }
+
+    /// Keeps the versioned URLs of this build's search index files.
+    pub fn keep_index_urls(&self, urls: BTreeMap<String, String>) {
+        *self.index_urls.lock().unwrap_or_else(|e| e.into_inner()) = Some(urls);
+    }
+
+    /// Starts a build's bodies: those kept from builds with other settings are
+    /// forgotten.
+    pub fn keep_bodies_for(&self, settings: BodySettings) {
+        if let Some(bodies) = &self.bodies {
+            let mut bodies = bodies.write();
+            if bodies.settings.as_ref() != Some(&settings) {
+                bodies.by_page.clear();
+                bodies.settings = Some(settings);
+            }
+        }
+    }
+
+    /// The body an earlier build rendered for the page at `key`, if kept.
+    pub fn body(&self, key: &PageKey) -> Option<Arc<KeptBody>> {
+        let bodies = self.bodies.as_ref()?;
+        bodies.read().by_page.get(key).cloned()
     }
 
     /// Keeps a body this build rendered, when the session keeps bodies.
-    pub fn keep_body(&self, key: PageKey, body: RenderedBody) {
+    pub fn keep_body(&self, key: PageKey, body: KeptBody) {
         if let Some(bodies) = &self.bodies {
-            bodies
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(key, Arc::new(body));
+            bodies.write().by_page.insert(key, Arc::new(body));
         }
     }
 
@@ -124,7 +346,7 @@ impl Session {
 
     /// The edition's templates, parsed, or the ones of an earlier build when every
     /// template's text is the same.
-    pub fn templates(&self, edition: &Edition) -> Result<Arc<Tera>, Vec<Diagnostic>> {
+    pub fn templates(&self, edition: &Edition) -> Result<Arc<Templates>, Vec<Diagnostic>> {
         let sources = templates::sources(edition)?;
         let mut cached = self.templates.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((known, tera)) = cached.as_ref() {
@@ -137,25 +359,48 @@ impl Session {
         Ok(tera)
     }
 
+    /// The page an earlier build parsed at `path` (`rel` under content/), when the
+    /// file's stamp is still `stamp`: the file need not be read.
+    pub fn unchanged_document(
+        &self,
+        path: &Path,
+        rel: &str,
+        stamp: &FileStamp,
+    ) -> Option<Document> {
+        let key = (path.to_path_buf(), rel.to_string());
+        let documents = self.documents.read();
+        let (doc, kept) = documents.get(&key)?;
+        if kept.as_ref() != Some(stamp) {
+            return None;
+        }
+        self.reused
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Some(Document::clone(doc))
+    }
+
     /// The page at `path` (`rel` under content/), whose text is `source`: the one an
-    /// earlier build parsed from the same text, else `parse`'s, kept when it parsed.
+    /// earlier build parsed from the same text, else `parse`'s, kept when it parsed,
+    /// with the file's `stamp` when read.
     pub fn document(
         &self,
         path: &Path,
         rel: &str,
         source: Arc<SourceFile>,
+        stamp: Option<FileStamp>,
         parse: impl FnOnce(Arc<SourceFile>) -> Result<Document, Vec<Diagnostic>>,
     ) -> Result<Document, Vec<Diagnostic>> {
         let key = (path.to_path_buf(), rel.to_string());
-        let documents = || self.documents.lock().unwrap_or_else(|e| e.into_inner());
-        let earlier = documents().get(&key).cloned();
+        let earlier = self.documents.read().get(&key).map(|(doc, _)| doc.clone());
         if let Some(doc) = earlier.filter(|doc| doc.source.text == source.text) {
             self.reused
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.documents.write().insert(key, (doc.clone(), stamp));
             return Ok(Document::clone(&doc));
         }
         let doc = parse(source)?;
-        documents().insert(key, Arc::new(doc.clone()));
+        self.documents
+            .write()
+            .insert(key, (Arc::new(doc.clone()), stamp));
         Ok(doc)
     }
 

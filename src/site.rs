@@ -32,6 +32,7 @@ use crate::search;
 use crate::session::Session;
 use crate::tailor::{self, Audience, Values};
 use crate::templates;
+use crate::urls;
 use crate::validate::validate;
 use crate::views::Views;
 /// What a build is asked to do beyond what the edition says.
@@ -83,13 +84,34 @@ pub fn build_in(
     options: &BuildOptions,
     sink: &dyn Sink,
 ) -> Result<Summary, Vec<Diagnostic>> {
+    build_staged(session, edition, options, sink, None)
+}
+
+/// Told, during a live preview's build, that the pages are in the sink and can be
+/// served; given the paths the build makes next, whose last version is to be
+/// served until then (the search index and the print book).
+pub type PagesReady<'a> = &'a (dyn Fn(&[String]) + Sync);
+
+/// Builds as `build_in` does; with `pages_ready`, and when the session knows the
+/// last build's index, the pages go first, `pages_ready` is told, and the search
+/// index and the print book follow. The sink's files at the end are the same.
+pub fn build_staged(
+    session: &Session,
+    edition: &Edition,
+    options: &BuildOptions,
+    sink: &dyn Sink,
+    pages_ready: Option<PagesReady>,
+) -> Result<Summary, Vec<Diagnostic>> {
     let mut problems = Problems::default();
+    session.start_pages();
+    let mut clock = Stopwatch::from_env();
     // The templates parse on one thread while the pages parse on the others.
     let (corpus, templates) = rayon::join(
         || parse::corpus(edition, session),
         || session.templates(edition),
     );
     let corpus = problems.take(corpus);
+    clock.lap("parse");
     let templates = problems.ok(templates);
     let theme = problems
         .ok(templates::theme_files(edition))
@@ -97,6 +119,7 @@ pub fn build_in(
     problems.extend(check_logo(edition, &theme));
     let data = problems.take(load_data(edition));
     problems.extend(validate(&corpus.documents, &corpus.unparsed, options.today));
+    clock.lap("validate");
 
     let audience = Audience {
         size: options.size.or(edition.size),
@@ -104,6 +127,7 @@ pub fn build_in(
     };
     let labels = Labels::new(edition.settings.language, &edition.settings.labels);
     let values = Values::of_edition(&edition.settings, audience, &labels, &data);
+    clock.lap("data");
     let attachments = assets::attachments(edition);
     let catalogue = Catalogue::new(
         &corpus.documents,
@@ -116,38 +140,130 @@ pub fn build_in(
         audience,
         &values,
         options.drafts,
+        session,
     ));
+    clock.lap("tailor");
     let library = Library::new(&edition.settings, &labels, audience, tailored, catalogue);
+    clock.lap("library");
     let bodies = problems.take(bodies::render(&library, session));
+    clock.lap("bodies");
     problems.extend(links::check_anchors(&library, &bodies));
-    let index = if edition.settings.search_enabled {
-        search::index(&library, &bodies)
-    } else {
-        Vec::new()
-    };
-    let assets = assets::files(&edition.settings, theme);
-    let file_urls = assets::versioned_urls(assets.iter().chain(&index));
+    clock.lap("anchors");
     let views = Views::new(&library, &bodies);
-    let files = std::thread::scope(|scope| {
-        let out = Queue::start(scope, sink);
-        out.send_all(index);
-        out.send_all(assets);
-        problems.extend(assets::copy_attachments(&attachments, &out));
-        problems.extend(pages::render(
-            &views,
-            &bodies,
-            &file_urls,
-            templates.as_deref(),
-            options.today,
-            &out,
-        ));
-        problems.take(out.finish())
-    });
+    clock.lap("views");
+    let assets = assets::files(&edition.settings, theme);
+    let asset_urls = assets::versioned_urls(&assets);
+    let mut inputs = pages::Inputs {
+        views: &views,
+        bodies: &bodies,
+        file_urls: &asset_urls,
+        templates: templates.as_deref(),
+        today: options.today,
+        session,
+    };
+    let make_index = || {
+        if edition.settings.search_enabled {
+            search::index(&library, &bodies)
+        } else {
+            Vec::new()
+        }
+    };
+    // A preview serves the pages before the index and the book: rendered with the
+    // last index's URLs, which it still serves.
+    let staged = pages_ready
+        .zip(session.index_urls())
+        .filter(|_| !problems.has_errors());
+    let mut written = std::collections::HashSet::new();
+    let index_urls = if let Some((pages_ready, last_index)) = staged {
+        let mut early_urls = asset_urls.clone();
+        early_urls.extend(last_index.clone());
+        inputs.file_urls = &early_urls;
+        let (paths, found) = std::thread::scope(|scope| {
+            let out = Queue::start(scope, sink);
+            out.send_all(assets);
+            problems.extend(assets::copy_attachments(&attachments, &out));
+            problems.extend(pages::render(&inputs, pages::Part::Pages, &out));
+            out.finish_with_paths()
+        });
+        problems.extend(found);
+        written.extend(paths);
+        clock.lap("pages");
+        if !problems.has_errors() {
+            let mut deferred: Vec<String> = last_index.into_keys().collect();
+            deferred.push(urls::print(library.language()).to_string());
+            pages_ready(&deferred);
+        }
+        let index = make_index();
+        let index_urls = assets::versioned_urls(&index);
+        let mut file_urls = asset_urls.clone();
+        file_urls.extend(index_urls.clone());
+        // The pages name the index's files with their versions: when these
+        // changed, the pages are rendered again (those a session kept, taken).
+        let part = if file_urls == early_urls {
+            pages::Part::PrintBook
+        } else {
+            pages::Part::Everything
+        };
+        inputs.file_urls = &file_urls;
+        let (paths, found) = std::thread::scope(|scope| {
+            let out = Queue::start(scope, sink);
+            out.send_all(index);
+            problems.extend(pages::render(&inputs, part, &out));
+            out.finish_with_paths()
+        });
+        problems.extend(found);
+        written.extend(paths);
+        clock.lap("index and print book");
+        index_urls
+    } else {
+        let index = make_index();
+        clock.lap("index");
+        let index_urls = assets::versioned_urls(&index);
+        let mut file_urls = asset_urls.clone();
+        file_urls.extend(index_urls.clone());
+        inputs.file_urls = &file_urls;
+        let (paths, found) = std::thread::scope(|scope| {
+            let out = Queue::start(scope, sink);
+            out.send_all(index);
+            out.send_all(assets);
+            problems.extend(assets::copy_attachments(&attachments, &out));
+            problems.extend(pages::render(&inputs, pages::Part::Everything, &out));
+            out.finish_with_paths()
+        });
+        problems.extend(found);
+        written.extend(paths);
+        clock.lap("pages");
+        index_urls
+    };
+    session.end_pages();
+    if !problems.has_errors() {
+        session.keep_index_urls(index_urls);
+    }
     problems.into_result(Summary {
         pages: library.pages.len(),
-        files,
+        files: written.len(),
         warnings: Vec::new(),
     })
+}
+
+/// The time of each stage, printed to stderr when `GOUVERNAIL_TIMINGS` is set (for
+/// the benchmarks; see docs/benchmarks.md).
+struct Stopwatch(Option<std::time::Instant>);
+
+impl Stopwatch {
+    fn from_env() -> Stopwatch {
+        Stopwatch(std::env::var_os("GOUVERNAIL_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if let Some(started) = self.0.as_mut() {
+            eprintln!(
+                "timing: {stage} {:.1} ms",
+                started.elapsed().as_secs_f64() * 1e3
+            );
+            *started = std::time::Instant::now();
+        }
+    }
 }
 
 /// Every problem of every stage, in the order found.
@@ -165,6 +281,10 @@ impl Problems {
         product
     }
 
+    fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
     /// A stage's product, or none when it failed.
     fn ok<T>(&mut self, result: Result<T, Vec<Diagnostic>>) -> Option<T> {
         result.map_err(|found| self.0.extend(found)).ok()
@@ -172,7 +292,7 @@ impl Problems {
 
     /// The build's result: the summary with the warnings, or every problem.
     fn into_result(self, summary: Summary) -> Result<Summary, Vec<Diagnostic>> {
-        if self.0.iter().any(Diagnostic::is_error) {
+        if self.has_errors() {
             Err(self.0)
         } else {
             Ok(Summary {

@@ -14,6 +14,7 @@
 //! `marks`), never HTML. It keeps a line map so that later errors still point at
 //! source lines.
 
+use crate::session::Session;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
@@ -26,7 +27,7 @@ use crate::edition::Org;
 use crate::model::*;
 
 /// What an edition is tailored to: `None` keeps every variant.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, Hash)]
 pub struct Audience {
     pub size: Option<Size>,
     pub sector: Option<Sector>,
@@ -179,6 +180,20 @@ impl<'a> Values<'a> {
             data,
         }
     }
+
+    /// The fingerprint of the values (a session tells by it whether a page tailored
+    /// by an earlier build was tailored with the same).
+    pub fn fingerprint(&self) -> u64 {
+        // Sorted, so that the same data give the same fingerprint.
+        let data: BTreeMap<&String, &Option<Value>> = self.data.iter().collect();
+        crate::fingerprint::Fingerprint::new()
+            .with_json(self.org)
+            .with(&self.org_size_label)
+            .with(&self.org_sector_label)
+            .with(self.variables)
+            .with_json(&data)
+            .finish()
+    }
 }
 
 /// The tailor stage: the documents this edition builds (drafts only when asked,
@@ -188,13 +203,31 @@ pub fn pages(
     audience: Audience,
     values: &Values,
     drafts: bool,
+    session: &Session,
 ) -> (Vec<(Document, TailoredBody)>, Vec<Diagnostic>) {
     use rayon::prelude::*;
+    session.tailor_with(
+        crate::fingerprint::Fingerprint::new()
+            .with(&audience)
+            .with(&values.fingerprint())
+            .finish(),
+    );
     let results: Vec<Result<(Document, TailoredBody), Vec<Diagnostic>>> = documents
         .into_par_iter()
         .filter(|d| drafts || !d.common.draft)
         .filter(|d| audience.admits(d.common.sizes, d.common.sectors))
-        .map(|doc| tailor_document(doc, audience, values))
+        .map(|doc| {
+            let key = (doc.source.path.clone(), doc.rel_path.clone());
+            if let Some(kept) = session.tailored(&key, &doc.source) {
+                return Ok(kept);
+            }
+            let source = doc.source.clone();
+            let result = tailor_document(doc, audience, values);
+            if let Ok(page) = &result {
+                session.keep_tailored(key, source, page);
+            }
+            result
+        })
         .collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut problems = Vec::new();

@@ -75,8 +75,15 @@ pub fn sources(edition: &Edition) -> Result<Sources, Vec<Diagnostic>> {
     Ok(sources)
 }
 
+/// Compiled templates, and the fingerprint of their sources: a page rendered by
+/// templates of the same fingerprint from the same data is the same page.
+pub struct Templates {
+    pub tera: Tera,
+    pub fingerprint: u64,
+}
+
 /// Parses templates into one Tera instance.
-pub fn compile(sources: &Sources) -> Result<Tera, Vec<Diagnostic>> {
+pub fn compile(sources: &Sources) -> Result<Templates, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".svg", ".xml"]);
     // Tera's default also escapes `/`, which is safe but bloats every URL.
@@ -99,7 +106,12 @@ pub fn compile(sources: &Sources) -> Result<Tera, Vec<Diagnostic>> {
         }
         return Err(vec![d]);
     }
-    Ok(tera)
+    Ok(Templates {
+        tera,
+        fingerprint: crate::fingerprint::Fingerprint::new()
+            .with(sources)
+            .finish(),
+    })
 }
 
 /// Every file of an embedded folder, recursively.

@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
+use gouvernail::assets;
+use gouvernail::output::Bytes;
 use gouvernail::serve::{self, http, Shared};
 use gouvernail::session::Session;
 use tokio_stream::StreamExt;
@@ -21,6 +23,7 @@ fn server() -> (Arc<Shared>, axum::Router) {
         &Session::default(),
         &common::fixture("base"),
         &common::options(None, None),
+        None,
     );
     let (files, _) = result.expect("the fixture builds");
     shared.publish(Ok(files));
@@ -166,11 +169,11 @@ async fn head_and_conditional_requests() {
 async fn an_html_pages_tag_changes_with_the_build_it_came_from() {
     let (shared, router) = server();
     let (_, before, _) = get(&router, "GET", "/", &[]).await;
-    let files: std::collections::BTreeMap<String, Vec<u8>> = shared
+    let files: std::collections::BTreeMap<_, _> = shared
         .current()
         .files
         .iter()
-        .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
+        .map(|(path, bytes)| (path.clone(), bytes.clone()))
         .collect();
     shared.publish(Ok(files));
     let (_, after, _) = get(&router, "GET", "/", &[]).await;
@@ -332,6 +335,13 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
             Box::new(|| std::fs::remove_file(root.join("content/pages/lien.md")).unwrap()),
         ),
         (
+            "edit its body only",
+            Box::new(|| {
+                let text = page("Nouvelle").replace("Voir", "Lire aussi");
+                std::fs::write(root.join("content/pages/nouvelle.md"), text).unwrap()
+            }),
+        ),
+        (
             "change it",
             Box::new(|| {
                 std::fs::write(
@@ -380,28 +390,85 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
     ];
     let session = Session::keeping_bodies();
     let options = common::options(None, None);
-    let (_, first) = serve::build_into_memory(&session, &root, &options);
-    first.expect("the copy builds");
+    let shared = Shared::new();
+    // What the server serves when the pages are ready, before the index and the
+    // print book.
+    let early = std::sync::Mutex::new(None);
+    let pages_ready = |pages, deferred: &[String]| {
+        shared.publish_pages(pages, deferred);
+        *early.lock().unwrap() = Some((shared.current(), deferred.to_vec()));
+    };
+    let preview = |shared: &Shared| {
+        let (_, result) = serve::build_into_memory(&session, &root, &options, Some(&pages_ready));
+        shared.publish(result.map(|(files, _)| files).map_err(|e| format!("{e:?}")));
+    };
+    preview(&shared);
+    assert!(shared.current().complete && shared.current().errors.is_none());
+    assert!(
+        early.lock().unwrap().is_none(),
+        "the first build has no index to serve meanwhile"
+    );
     for (step, edit) in steps {
+        let before = shared.current();
         edit();
-        let (_, preview) = serve::build_into_memory(&session, &root, &options);
-        let (_, fresh) = serve::build_into_memory(&Session::default(), &root, &options);
-        let (preview, _) = preview.unwrap_or_else(|e| {
-            panic!(
-                "{step}: {:?}",
-                e.iter().map(|d| d.short()).collect::<Vec<_>>()
-            )
-        });
+        preview(&shared);
+        let (_, fresh) = serve::build_into_memory(&Session::default(), &root, &options, None);
         let (fresh, _) = fresh.unwrap();
+        let after = shared.current();
+        assert!(after.errors.is_none(), "{step}: {:?}", after.errors);
+        assert!(after.complete, "{step}: the build completed");
+        assert_eq!(after.version, before.version + 1, "{step}: one new version");
+        let mut served: Vec<&String> = after.files.keys().collect();
+        served.sort();
         assert_eq!(
-            preview.keys().collect::<Vec<_>>(),
+            served,
             fresh.keys().collect::<Vec<_>>(),
             "{step}: the same files"
         );
         for (path, bytes) in &fresh {
-            assert!(preview[path] == *bytes, "{step}: {path} differs");
+            assert!(after.files[path] == *bytes, "{step}: {path} differs");
+        }
+        // Before the index: every page but the deferred ones is the fresh build's,
+        // but for naming the last index's files rather than the new ones.
+        let (early_site, deferred) = early.lock().unwrap().take().expect("the pages came first");
+        assert_eq!(
+            early_site.version, after.version,
+            "{step}: the reload's version"
+        );
+        let versioned = |files: &dyn Fn(&str) -> Option<Bytes>, path: &str| {
+            files(path).map(|bytes| format!("{path}?v={}", assets::content_hash(&bytes)))
+        };
+        let renames: Vec<(String, String)> = deferred
+            .iter()
+            .filter(|path| path.starts_with("search/"))
+            .filter_map(|path| {
+                let new = versioned(&|p| fresh.get(p).cloned(), path)?;
+                let old = versioned(&|p| before.files.get(p).cloned(), path)?;
+                Some((new, old))
+            })
+            .collect();
+        for (path, bytes) in &fresh {
+            if deferred.contains(path) {
+                assert!(
+                    early_site.files[path] == before.files[path],
+                    "{step}: {path} is the last one"
+                );
+                continue;
+            }
+            let mut expected = String::from_utf8_lossy(bytes).into_owned();
+            for (new, old) in &renames {
+                expected = expected.replace(new, old);
+            }
+            assert!(
+                early_site.files[path] == expected.as_bytes(),
+                "{step}: {path} differs before the index"
+            );
         }
     }
     assert!(session.reused_documents() > 0, "the session reused pages");
     assert!(session.reused_bodies() > 0, "the session reused bodies");
+    assert!(
+        session.reused_pages() > 0,
+        "the session reused rendered pages"
+    );
 }

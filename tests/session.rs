@@ -27,7 +27,7 @@ fn copy_of_base() -> tempfile::TempDir {
     tmp
 }
 
-fn build_with(session: &Session, dir: &Path) -> BTreeMap<String, Vec<u8>> {
+fn build_with(session: &Session, dir: &Path) -> BTreeMap<String, gouvernail::output::Bytes> {
     let edition = Edition::load(dir).expect("loads");
     let sink = MemorySink::default();
     session
@@ -36,7 +36,7 @@ fn build_with(session: &Session, dir: &Path) -> BTreeMap<String, Vec<u8>> {
     sink.into_files()
 }
 
-fn fresh_build(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+fn fresh_build(dir: &Path) -> BTreeMap<String, gouvernail::output::Bytes> {
     let edition = Edition::load(dir).expect("loads");
     let sink = MemorySink::default();
     build_edition(&edition, &options(None, None), &sink).expect("builds");

@@ -232,8 +232,8 @@ impl Drop for DirSink {
 }
 
 impl Sink for DirSink {
-    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        self.create(path)?.write_all(bytes)
+    fn write(&self, path: &str, bytes: super::Bytes) -> io::Result<()> {
+        self.create(path)?.write_all(&bytes)
     }
 
     fn open(&self, path: &str) -> io::Result<Box<dyn Write + Send + '_>> {

@@ -17,14 +17,17 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::sync::Mutex;
 
+pub use bytes::Bytes;
+
 pub use dir::{CommitStep, DirSink};
 pub use queue::{cannot_write, Queue};
 pub use target::MARKER;
 
 /// Receives the files of a built site.
 pub trait Sink: Sync {
-    /// Writes one file; `path` is relative, with `/` separators.
-    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+    /// Writes one file; `path` is relative, with `/` separators. The bytes are
+    /// shared, so that a sink in memory keeps them without a copy.
+    fn write(&self, path: &str, bytes: Bytes) -> io::Result<()>;
 
     /// Opens one file to be written in pieces (the print book of a large handbook,
     /// tens of megabytes, is written as its pages render). The file is complete
@@ -35,21 +38,26 @@ pub trait Sink: Sync {
 /// Files in memory, by relative path.
 #[derive(Default)]
 pub struct MemorySink {
-    files: Mutex<BTreeMap<String, Vec<u8>>>,
+    files: Mutex<BTreeMap<String, Bytes>>,
 }
 
 impl MemorySink {
-    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+    pub fn into_files(self) -> BTreeMap<String, Bytes> {
         self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The files written so far (their bytes shared, not copied).
+    pub fn snapshot(&self) -> BTreeMap<String, Bytes> {
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }
 
 impl Sink for MemorySink {
-    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+    fn write(&self, path: &str, bytes: Bytes) -> io::Result<()> {
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), bytes.to_vec());
+            .insert(path.to_string(), bytes);
         Ok(())
     }
 
@@ -87,6 +95,6 @@ impl Drop for MemoryFile<'_> {
             .files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(std::mem::take(&mut self.path), bytes);
+            .insert(std::mem::take(&mut self.path), bytes.into());
     }
 }

@@ -4,30 +4,31 @@
 //! threads at once, where the file system contends on the folder's lock and loses
 //! more than it gains.
 
+use std::collections::HashSet;
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::Mutex;
 use std::thread::{Scope, ScopedJoinHandle};
 
-use super::Sink;
+use super::{Bytes, Sink};
 use crate::diagnostics::Diagnostic;
 
 /// Files on their way to a sink.
 pub struct Queue<'scope> {
-    sender: SyncSender<(String, Vec<u8>)>,
-    writer: ScopedJoinHandle<'scope, (usize, Vec<Diagnostic>)>,
+    sender: SyncSender<(String, Bytes)>,
+    writer: ScopedJoinHandle<'scope, (HashSet<String>, Vec<Diagnostic>)>,
     sink: &'scope dyn Sink,
     /// Files written in pieces, through `open`, outside the queue.
-    opened: AtomicUsize,
+    opened: Mutex<Vec<String>>,
 }
 
 impl<'scope> Queue<'scope> {
     /// Starts the writing thread, in `scope`.
     pub fn start<'env>(scope: &'scope Scope<'scope, 'env>, sink: &'scope dyn Sink) -> Self {
         // Enough to keep the writer busy, few enough to bound the memory held.
-        let (sender, receiver) = sync_channel::<(String, Vec<u8>)>(256);
+        let (sender, receiver) = sync_channel::<(String, Bytes)>(256);
         let writer = scope.spawn(move || {
-            let mut written = std::collections::HashSet::new();
+            let mut written = HashSet::new();
             let mut failures = Vec::new();
             for (path, bytes) in receiver {
                 // The checks of the earlier stages keep paths apart; this is the
@@ -39,27 +40,27 @@ impl<'scope> Queue<'scope> {
                     );
                     continue;
                 }
-                if let Err(err) = sink.write(&path, &bytes) {
+                if let Err(err) = sink.write(&path, bytes) {
                     failures.push(cannot_write(&path, &err));
                 }
             }
-            (written.len(), failures)
+            (written, failures)
         });
         Queue {
             sender,
             writer,
             sink,
-            opened: AtomicUsize::new(0),
+            opened: Mutex::default(),
         }
     }
 
     /// Queues one file.
-    pub fn send(&self, path: String, bytes: Vec<u8>) {
+    pub fn send(&self, path: String, bytes: impl Into<Bytes>) {
         // The writer only stops once every sender is gone.
-        let _ = self.sender.send((path, bytes));
+        let _ = self.sender.send((path, bytes.into()));
     }
 
-    pub fn send_all(&self, files: impl IntoIterator<Item = (String, Vec<u8>)>) {
+    pub fn send_all<B: Into<Bytes>>(&self, files: impl IntoIterator<Item = (String, B)>) {
         for (path, bytes) in files {
             self.send(path, bytes);
         }
@@ -67,18 +68,28 @@ impl<'scope> Queue<'scope> {
 
     /// Writes one large file in pieces, directly (the print book).
     pub fn open(&self, path: &str) -> io::Result<Box<dyn Write + Send + 'scope>> {
-        self.opened.fetch_add(1, Ordering::Relaxed);
+        self.opened
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
         self.sink.open(path)
     }
 
     /// Waits for the queued files to be written: their number, and what failed.
     pub fn finish(self) -> (usize, Vec<Diagnostic>) {
+        let (paths, failures) = self.finish_with_paths();
+        (paths.len(), failures)
+    }
+
+    /// Waits for the queued files to be written: their paths, and what failed.
+    pub fn finish_with_paths(self) -> (HashSet<String>, Vec<Diagnostic>) {
         drop(self.sender);
-        let (count, failures) = self
+        let (mut paths, failures) = self
             .writer
             .join()
             .expect("the writing thread does not panic");
-        (count + self.opened.into_inner(), failures)
+        paths.extend(self.opened.into_inner().unwrap_or_else(|e| e.into_inner()));
+        (paths, failures)
     }
 }
 
@@ -105,6 +116,6 @@ mod tests {
         assert_eq!(count, 2);
         assert_eq!(failures.len(), 1);
         assert!(failures[0].message.contains("pages/a.html"), "{failures:?}");
-        assert_eq!(sink.into_files()["pages/a.html"], b"premier");
+        assert_eq!(sink.into_files()["pages/a.html"], &b"premier"[..]);
     }
 }

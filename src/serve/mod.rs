@@ -21,7 +21,7 @@ use tokio::sync::broadcast;
 
 use crate::diagnostics::{self, Colour, Diagnostic};
 use crate::edition::Edition;
-use crate::output::MemorySink;
+use crate::output::{Bytes, MemorySink};
 use crate::session::Session;
 use crate::site::BuildOptions;
 
@@ -49,11 +49,14 @@ pub struct ServeOptions {
 /// of the last build if it failed.
 #[derive(Default)]
 pub struct Site {
-    pub files: HashMap<String, axum::body::Bytes>,
+    pub files: HashMap<String, Bytes>,
     /// Counts successful builds; a page knows the one it came from.
     pub version: u64,
     /// The last build's problems as text, when it failed.
     pub errors: Option<String>,
+    /// Whether the build is complete: false while the pages are the new build's
+    /// and the search index and the print book still the last one's.
+    pub complete: bool,
 }
 
 /// What the builder tells the open pages.
@@ -83,58 +86,108 @@ impl Shared {
         self.site.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// Serves the pages of a build whose search index and print book are still to
+    /// come (`deferred`: their last versions are served meanwhile), and tells the
+    /// open pages, which reload.
+    pub fn publish_pages(&self, pages: BTreeMap<String, Bytes>, deferred: &[String]) {
+        let mut site = self.site.write().unwrap_or_else(|e| e.into_inner());
+        let mut files: HashMap<String, Bytes> = pages.into_iter().collect();
+        for path in deferred {
+            if let Some(bytes) = site.files.get(path) {
+                files.insert(path.clone(), bytes.clone());
+            }
+        }
+        let version = site.version + 1;
+        *site = Arc::new(Site {
+            files,
+            version,
+            errors: None,
+            complete: false,
+        });
+        drop(site);
+        // No page open is no error.
+        let _ = self.changes.send(Change::Rebuilt(version));
+    }
+
     /// Serves the files of a successful build, or keeps the last good ones and
-    /// records the problems of a failed one; then tells the open pages.
-    pub fn publish(&self, result: Result<BTreeMap<String, Vec<u8>>, String>) {
+    /// records the problems of a failed one; then tells the open pages. A build
+    /// whose pages were published first completes its version, silently: the
+    /// pages already show its changes.
+    pub fn publish(&self, result: Result<BTreeMap<String, Bytes>, String>) {
         let mut site = self.site.write().unwrap_or_else(|e| e.into_inner());
         let change = match result {
+            Ok(files) if !site.complete && site.errors.is_none() && site.version > 0 => {
+                *site = Arc::new(Site {
+                    files: files.into_iter().collect(),
+                    version: site.version,
+                    errors: None,
+                    complete: true,
+                });
+                None
+            }
             Ok(files) => {
                 let version = site.version + 1;
                 *site = Arc::new(Site {
-                    files: files
-                        .into_iter()
-                        .map(|(path, bytes)| (path, bytes.into()))
-                        .collect(),
+                    files: files.into_iter().collect(),
                     version,
                     errors: None,
+                    complete: true,
                 });
-                Change::Rebuilt(version)
+                Some(Change::Rebuilt(version))
             }
             Err(errors) => {
                 let kept = Site {
                     files: site.files.clone(),
                     version: site.version,
                     errors: Some(errors.clone()),
+                    complete: true,
                 };
                 *site = Arc::new(kept);
-                Change::Failed(errors)
+                Some(Change::Failed(errors))
             }
         };
         drop(site);
-        // No page open is no error.
-        let _ = self.changes.send(change);
+        if let Some(change) = change {
+            // No page open is no error.
+            let _ = self.changes.send(change);
+        }
     }
 }
 
 /// A build into memory: the site's files and the warnings, or every problem.
-pub type BuildResult = Result<(BTreeMap<String, Vec<u8>>, Vec<Diagnostic>), Vec<Diagnostic>>;
+pub type BuildResult = Result<(BTreeMap<String, Bytes>, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Told that a build's pages are ready: the files so far, and the paths whose last
+/// version is to be served until the build completes (see `site::build_staged`).
+pub type PagesReady<'a> = &'a (dyn Fn(BTreeMap<String, Bytes>, &[String]) + Sync);
 
 /// Builds the edition in `dir` into memory through `session`: its files, or every
 /// diagnostic. The edition is loaded again each time, since `handbook.yaml` may
-/// have changed its layers.
+/// have changed its layers. With `pages_ready`, the pages are handed over first.
 pub fn build_into_memory(
     session: &Session,
     dir: &Path,
     options: &BuildOptions,
+    pages_ready: Option<PagesReady>,
 ) -> (Option<Edition>, BuildResult) {
     let edition = match Edition::load(dir) {
         Ok(edition) => edition,
         Err(problems) => return (None, Err(problems)),
     };
     let sink = MemorySink::default();
-    let result = session
-        .build(&edition, options, &sink)
-        .map(|summary| (sink.into_files(), summary.warnings));
+    let ready = |deferred: &[String]| {
+        if let Some(pages_ready) = pages_ready {
+            pages_ready(sink.snapshot(), deferred);
+        }
+    };
+    let result = crate::site::build_staged(
+        session,
+        &edition,
+        options,
+        &sink,
+        pages_ready.map(|_| &ready as crate::site::PagesReady),
+    )
+    .map(|summary| (sink.into_files(), summary.warnings));
     (Some(edition), result)
 }
 
@@ -174,7 +227,13 @@ impl Builder {
     /// did.
     fn rebuild(&self, changed: &[PathBuf]) -> Option<Edition> {
         let started = Instant::now();
-        let (edition, result) = build_into_memory(&self.session, &self.dir, &self.options);
+        let served = std::sync::OnceLock::new();
+        let pages_ready = |pages: BTreeMap<String, Bytes>, deferred: &[String]| {
+            self.shared.publish_pages(pages, deferred);
+            let _ = served.set(started.elapsed().as_millis());
+        };
+        let (edition, result) =
+            build_into_memory(&self.session, &self.dir, &self.options, Some(&pages_ready));
         match result {
             Ok((files, warnings)) => {
                 diagnostics::print_text(&warnings, self.colour);
@@ -184,8 +243,12 @@ impl Builder {
                         [one] => format!(" after a change to {}", one.display()),
                         many => format!(" after changes to {} files", many.len()),
                     };
+                    let pages = served
+                        .get()
+                        .map(|ms| format!(" (the pages served after {ms} ms)"))
+                        .unwrap_or_default();
                     eprintln!(
-                        "built {} files in {} ms{after}",
+                        "built {} files in {} ms{pages}{after}",
                         files.len(),
                         started.elapsed().as_millis()
                     );

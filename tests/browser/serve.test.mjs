@@ -72,10 +72,14 @@ test("serve: edits show in the open pages, a broken page shows an overlay, fixin
   await other.goto(url + "index.html");
   await tab.waitForTimeout(500);
 
-  // The base's page, edited: the client's preview shows it.
+  // The base's page, edited: the client's preview shows it, where it was scrolled.
+  await tab.evaluate(() => window.scrollTo(0, 1200));
+  const scrolled = await tab.evaluate(() => window.scrollY);
+  assert.ok(scrolled > 1000, `the page scrolls (${scrolled})`);
   const original = fs.readFileSync(page, "utf8");
   fs.writeFileSync(page, original + "\nUne phrase écrite à l'instant dans la base.\n");
   await shown(tab, "Une phrase écrite à l'instant dans la base.");
+  await tab.waitForFunction((y) => Math.abs(window.scrollY - y) < 5, scrolled, { timeout: 5000 });
 
   // A template of the client, added: every open page shows it.
   const footer = fs.readFileSync(path.join(repo, "templates", "footer.html"), "utf8");
@@ -101,6 +105,34 @@ test("serve: edits show in the open pages, a broken page shows an overlay, fixin
 
   assert.deepEqual(await tab.evaluate(() => window.__violations), [], "no CSP violation");
   assert.deepEqual(problems, [], problems.join("; "));
+  await context.close();
+});
+
+test("serve: a page deleted or renamed while open gives way to the nearest page", async () => {
+  const draft = path.join(client, "content", "pages", "page-du-client.md");
+  fs.mkdirSync(path.dirname(draft), { recursive: true });
+  fs.writeFileSync(draft, "---\ntitle: Page du client\nsummary: Une page écrite pour le client.\n---\nLe texte du client.\n");
+  const { context, tab, problems } = await open("index.html");
+  await tab.waitForTimeout(300);
+  // The home page reloads once the new page is built; then the page is there.
+  await tab.goto(url + "pages/page-du-client.html");
+  await shown(tab, "Le texte du client.");
+
+  // Renamed: its old address is gone, and the tab lands on its folder's index.
+  fs.renameSync(draft, path.join(client, "content", "pages", "page-renommee.md"));
+  await tab.waitForURL(url + "pages/", { timeout: 15000 });
+  assert.ok(await tab.locator("a[href$='page-renommee.html']").count() > 0, "the list names the renamed page");
+
+  // Deleted while open: the same.
+  await tab.goto(url + "pages/page-renommee.html");
+  await shown(tab, "Le texte du client.");
+  fs.rmSync(path.join(client, "content", "pages", "page-renommee.md"));
+  await tab.waitForURL(url + "pages/", { timeout: 15000 });
+  assert.equal(await tab.locator("a[href$='page-renommee.html']").count(), 0);
+
+  assert.deepEqual(await tab.evaluate(() => window.__violations), [], "no CSP violation");
+  // The HEAD requests that find the page gone are expected 404s, not errors.
+  assert.deepEqual(problems.filter((p) => !/404/.test(p)), [], problems.join("; "));
   await context.close();
 });
 
