@@ -270,7 +270,16 @@ struct JsonDiagnostic {
 
 /// The diagnostics as a JSON array, one object each.
 pub fn to_json(diagnostics: &[Diagnostic]) -> String {
-    let items: Vec<JsonDiagnostic> = diagnostics
+    serde_json::to_string_pretty(&json_items(diagnostics)).expect("diagnostics serialise")
+}
+
+/// The diagnostics as a JSON array on one line (a preview prints one per build).
+pub fn to_json_line(diagnostics: &[Diagnostic]) -> String {
+    serde_json::to_string(&json_items(diagnostics)).expect("diagnostics serialise")
+}
+
+fn json_items(diagnostics: &[Diagnostic]) -> Vec<JsonDiagnostic> {
+    diagnostics
         .iter()
         .map(|d| {
             let position = d.line_column();
@@ -283,8 +292,7 @@ pub fn to_json(diagnostics: &[Diagnostic]) -> String {
                 hint: d.hint.clone(),
             }
         })
-        .collect();
-    serde_json::to_string_pretty(&items).expect("diagnostics serialise")
+        .collect()
 }
 
 /// The closest of `candidates` to `word`, if one is close enough to be a typo.

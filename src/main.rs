@@ -185,6 +185,7 @@ fn serve(
         open,
         quiet,
         colour,
+        json: matches!(args.format, Format::Json),
     };
     match gouvernail::serve::run(options) {
         Ok(()) => ExitCode::SUCCESS,

@@ -472,3 +472,72 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
         "the session reused rendered pages"
     );
 }
+
+#[test]
+fn with_format_json_each_build_prints_its_problems_as_one_line_of_json() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(common::fixture("base")) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(common::fixture("base")).unwrap();
+        let to = dir.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_gouvernail"))
+        .args(["serve", "--port", "0", "--format", "json", "--quiet"])
+        .arg(dir.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Watching starts before the server says where it serves.
+    let (serving, started) = std::sync::mpsc::channel();
+    let stderr = server.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.starts_with("serving") {
+                let _ = serving.send(());
+            }
+        }
+    });
+    // The lines of standard output, as they come, with a deadline.
+    let (lines, received) = std::sync::mpsc::channel();
+    let stdout = server.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let next = || {
+        let line = received
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("a line within 30 s");
+        serde_json::from_str::<serde_json::Value>(&line)
+            .unwrap_or_else(|e| panic!("not one line of JSON ({e}): {line}"))
+    };
+    let first = next();
+    assert_eq!(first, serde_json::json!([]), "the first build has no problem");
+    started
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the server starts");
+    let page = dir.path().join("content/pages/introduction.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replacen("title:", "title: [non fermé\ntitre:", 1)).unwrap();
+    let broken = next();
+    let problems = broken.as_array().expect("an array");
+    assert!(
+        problems.iter().any(|p| p["severity"] == "error"
+            && p["file"].as_str().is_some_and(|f| f.ends_with("introduction.md"))
+            && p["line"].as_u64().is_some()),
+        "{broken}"
+    );
+    std::fs::write(&page, text).unwrap();
+    assert_eq!(next(), serde_json::json!([]), "fixed");
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

@@ -43,6 +43,9 @@ pub struct ServeOptions {
     pub open: bool,
     pub quiet: bool,
     pub colour: Colour,
+    /// Print each build's problems as one line of JSON on standard output (an
+    /// empty array when there are none), instead of text on standard error.
+    pub json: bool,
 }
 
 /// The site as it is served: the files of the last good build, and the problems
@@ -219,10 +222,20 @@ struct Builder {
     options: BuildOptions,
     quiet: bool,
     colour: Colour,
+    json: bool,
     shared: Arc<Shared>,
 }
 
 impl Builder {
+    /// Prints a build's problems as asked.
+    fn print(&self, problems: &[Diagnostic]) {
+        if self.json {
+            println!("{}", diagnostics::to_json_line(problems));
+        } else {
+            diagnostics::print_text(problems, self.colour);
+        }
+    }
+
     /// Builds, prints the outcome, and publishes it: the edition it loaded, if it
     /// did.
     fn rebuild(&self, changed: &[PathBuf]) -> Option<Edition> {
@@ -236,7 +249,7 @@ impl Builder {
             build_into_memory(&self.session, &self.dir, &self.options, Some(&pages_ready));
         match result {
             Ok((files, warnings)) => {
-                diagnostics::print_text(&warnings, self.colour);
+                self.print(&warnings);
                 if !self.quiet {
                     let after = match changed {
                         [] => String::new(),
@@ -256,7 +269,7 @@ impl Builder {
                 self.shared.publish(Ok(files));
             }
             Err(problems) => {
-                diagnostics::print_text(&problems, self.colour);
+                self.print(&problems);
                 eprintln!("the build failed: the last good site is still served");
                 self.shared.publish(Err(diagnostics::to_text(&problems)));
             }
@@ -281,6 +294,7 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
         options: options.build.clone(),
         quiet: options.quiet,
         colour: options.colour,
+        json: options.json,
         shared: shared.clone(),
     };
     // The first build, before the server answers, so that the first page is there.
