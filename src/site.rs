@@ -172,6 +172,9 @@ pub fn build_staged(
     // last index's URLs, which it still serves.
     let staged = pages_ready
         .zip(session.index_urls())
+        // The pages name the index's files: a last build without the search (or
+        // with it, when it is now off) has none to lend them.
+        .filter(|(_, last_index)| last_index.is_empty() != edition.settings.search_enabled)
         .filter(|_| !problems.has_errors());
     let mut written = std::collections::HashSet::new();
     let index_urls = if let Some((pages_ready, last_index)) = staged {
