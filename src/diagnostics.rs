@@ -295,7 +295,8 @@ fn json_items(diagnostics: &[Diagnostic]) -> Vec<JsonDiagnostic> {
         .collect()
 }
 
-/// The closest of `candidates` to `word`, if one is close enough to be a typo.
+/// The closest of `candidates` to `word`, if one is close enough to be a typo; of
+/// two as close, the first in alphabetical order, whatever order they come in.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
@@ -304,7 +305,7 @@ pub fn did_you_mean<'a>(
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
         .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
 }
 
@@ -327,5 +328,14 @@ mod tests {
         assert_eq!(printable.offset(text.len()), shown.len());
         assert_eq!(escape_controls("plain"), Cow::Borrowed("plain"));
         assert_eq!(escape_controls("x\x07"), "x\u{2407}");
+    }
+
+    #[test]
+    fn of_two_suggestions_as_close_the_same_one_comes_in_any_order() {
+        let forward = did_you_mean("pilote-b", ["pilote-a", "pilote-c"]);
+        let backward = did_you_mean("pilote-b", ["pilote-c", "pilote-a"]);
+        assert_eq!(forward, Some("pilote-a"));
+        assert_eq!(backward, forward);
+        assert_eq!(did_you_mean("zzz", ["pilote-a"]), None);
     }
 }
