@@ -3,18 +3,24 @@
 //! rebuilds; a batch build of client editions shares one, so that the base's pages
 //! and templates parse once for all of them.
 //!
-//! It keeps the parsed templates, and each parsed page by its file and text. What
-//! a build takes from it is what parsing the same text again would give: a page is
-//! reused only when its text is equal to the one it was parsed from, and the
-//! templates only when every template's text is. The code colours' syntaxes are
-//! loaded once per process (see `markdown`), so they need no place here.
+//! It keeps the parsed templates, and each parsed page by its file. What a build
+//! takes from it is what reading and parsing the file again would give: a page is
+//! not read again while its file's stamp is the one it was read with
+//! (`FileStamp`), not parsed again while its text is equal, and the templates are
+//! reused only when every template's text is. The code colours' syntaxes are loaded
+//! once per process (see `markdown`), so they need no place here.
 //!
-//! A session made with `keeping_bodies` (the live preview's) also keeps each page's
-//! rendered body, with everything it was rendered from: the page's source, its
-//! tailored text and fields, its URL and anchors, the edition's labels and policy,
-//! and what each of its links resolved to. A body is reused only when all of these
-//! are equal, its links checked again against the new build's pages (see `bodies`);
-//! the rendered part is then shared, not copied.
+//! A session made with `keeping_bodies` (the live preview's) also keeps, each with
+//! what it was made from, and gives back only when that is the same:
+//! - each tailored page, by the parsed source and the audience and values;
+//! - each page's rendered body, with the page's source, its tailored text and
+//!   fields, its URL and anchors, the edition's labels and policy, and what each
+//!   of its links resolved to (checked again when a page was added, removed or
+//!   renamed; see `bodies`); the rendered part is shared, not copied;
+//! - each rendered page, by the fingerprint of everything its template read (see
+//!   `pages`);
+//! - the URLs of the last search index, which the next build's pages name until
+//!   its own index is made (`site::build_staged`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
