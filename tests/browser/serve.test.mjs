@@ -112,10 +112,13 @@ test("serve: a page deleted or renamed while open gives way to the nearest page"
   const draft = path.join(client, "content", "pages", "page-du-client.md");
   fs.mkdirSync(path.dirname(draft), { recursive: true });
   fs.writeFileSync(draft, "---\ntitle: Page du client\nsummary: Une page écrite pour le client.\n---\nLe texte du client.\n");
-  const { context, tab, problems } = await open("index.html");
-  await tab.waitForTimeout(300);
-  // The home page reloads once the new page is built; then the page is there.
-  await tab.goto(url + "pages/page-du-client.html");
+  // Opened once it is built (a page asked for before would show the 404 page).
+  const deadline = Date.now() + 30000;
+  while ((await fetch(url + "pages/page-du-client.html", { method: "HEAD" })).status !== 200) {
+    assert.ok(Date.now() < deadline, "the new page is built within 30 s");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const { context, tab, problems } = await open("pages/page-du-client.html");
   await shown(tab, "Le texte du client.");
 
   // Renamed: its old address is gone, and the tab lands on its folder's index.
