@@ -12,7 +12,7 @@
 //! one found errors, so that one run reports every problem; only the result
 //! depends on whether there were any.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -153,7 +153,8 @@ pub fn build_staged(
     clock.lap("views");
     let assets = assets::files(&edition.settings, theme);
     let asset_urls = assets::versioned_urls(&assets);
-    let mut inputs = pages::Inputs {
+    // Each part names its own file URLs.
+    let inputs = pages::Inputs {
         views: &views,
         bodies: &bodies,
         file_urls: &asset_urls,
@@ -176,68 +177,61 @@ pub fn build_staged(
         // with it, when it is now off) has none to lend them.
         .filter(|(_, last_index)| last_index.is_empty() != edition.settings.search_enabled)
         .filter(|_| !problems.has_errors());
-    let mut written = std::collections::HashSet::new();
-    let index_urls = if let Some((pages_ready, last_index)) = staged {
+    let mut written = HashSet::new();
+    // The assets and the attachments go with the first part written.
+    let mut assets = Some(assets);
+    let early_urls = staged.map(|(pages_ready, last_index)| {
         let mut early_urls = asset_urls.clone();
         early_urls.extend(last_index.clone());
-        inputs.file_urls = &early_urls;
-        let (paths, found) = std::thread::scope(|scope| {
-            let out = Queue::start(scope, sink);
-            out.send_all(assets);
-            problems.extend(assets::copy_attachments(&attachments, &out));
-            problems.extend(pages::render(&inputs, pages::Part::Pages, &out));
-            out.finish_with_paths()
+        write_part(sink, &mut written, &mut problems, |out| {
+            let mut found = send_firsts(assets.take(), &attachments, out);
+            found.extend(pages::render(
+                &pages::Inputs {
+                    file_urls: &early_urls,
+                    ..inputs
+                },
+                pages::Part::Pages,
+                out,
+            ));
+            found
         });
-        problems.extend(found);
-        written.extend(paths);
         clock.lap("pages");
         if !problems.has_errors() {
             let mut deferred: Vec<String> = last_index.into_keys().collect();
             deferred.push(urls::print(library.language()).to_string());
             pages_ready(&deferred);
         }
-        let index = make_index();
-        let index_urls = assets::versioned_urls(&index);
-        let mut file_urls = asset_urls.clone();
-        file_urls.extend(index_urls.clone());
-        // The pages name the index's files with their versions: when these
-        // changed, the pages are rendered again (those a session kept, taken).
-        let part = if file_urls == early_urls {
-            pages::Part::PrintBook
-        } else {
-            pages::Part::Everything
-        };
-        inputs.file_urls = &file_urls;
-        let (paths, found) = std::thread::scope(|scope| {
-            let out = Queue::start(scope, sink);
-            out.send_all(index);
-            problems.extend(pages::render(&inputs, part, &out));
-            out.finish_with_paths()
-        });
-        problems.extend(found);
-        written.extend(paths);
-        clock.lap("index and print book");
-        index_urls
-    } else {
-        let index = make_index();
-        clock.lap("index");
-        let index_urls = assets::versioned_urls(&index);
-        let mut file_urls = asset_urls.clone();
-        file_urls.extend(index_urls.clone());
-        inputs.file_urls = &file_urls;
-        let (paths, found) = std::thread::scope(|scope| {
-            let out = Queue::start(scope, sink);
-            out.send_all(index);
-            out.send_all(assets);
-            problems.extend(assets::copy_attachments(&attachments, &out));
-            problems.extend(pages::render(&inputs, pages::Part::Everything, &out));
-            out.finish_with_paths()
-        });
-        problems.extend(found);
-        written.extend(paths);
-        clock.lap("pages");
-        index_urls
+        early_urls
+    });
+    let index = make_index();
+    let index_urls = assets::versioned_urls(&index);
+    let mut file_urls = asset_urls.clone();
+    file_urls.extend(index_urls.clone());
+    // The pages name the index's files with their versions: when these changed
+    // since the pages went first, they are rendered again (those a session kept,
+    // taken).
+    let part = match &early_urls {
+        Some(early_urls) if *early_urls == file_urls => pages::Part::PrintBook,
+        _ => pages::Part::Everything,
     };
+    write_part(sink, &mut written, &mut problems, |out| {
+        out.send_all(index);
+        let mut found = send_firsts(assets.take(), &attachments, out);
+        found.extend(pages::render(
+            &pages::Inputs {
+                file_urls: &file_urls,
+                ..inputs
+            },
+            part,
+            out,
+        ));
+        found
+    });
+    clock.lap(if early_urls.is_some() {
+        "index and print book"
+    } else {
+        "index and pages"
+    });
     session.end_pages();
     if !problems.has_errors() {
         session.keep_index_urls(index_urls);
@@ -304,6 +298,37 @@ impl Problems {
             })
         }
     }
+}
+
+/// Writes what `make` queues into `sink` from a writing thread, and adds the paths
+/// written and every problem.
+fn write_part(
+    sink: &dyn Sink,
+    written: &mut HashSet<String>,
+    problems: &mut Problems,
+    make: impl FnOnce(&Queue) -> Vec<Diagnostic>,
+) {
+    let (found, (paths, failures)) = std::thread::scope(|scope| {
+        let out = Queue::start(scope, sink);
+        let found = make(&out);
+        (found, out.finish_with_paths())
+    });
+    problems.extend(found);
+    problems.extend(failures);
+    written.extend(paths);
+}
+
+/// Queues the assets and copies the attachments, once: `assets` is then none.
+fn send_firsts(
+    assets: Option<Vec<(String, Vec<u8>)>>,
+    attachments: &BTreeMap<String, std::path::PathBuf>,
+    out: &Queue,
+) -> Vec<Diagnostic> {
+    let Some(assets) = assets else {
+        return Vec::new();
+    };
+    out.send_all(assets);
+    assets::copy_attachments(attachments, out)
 }
 
 /// `raw_html: allow` gives up the promise that content runs no script: say so at
