@@ -83,9 +83,8 @@ pub fn render(library: &Library, session: &Session) -> (Vec<Body>, Vec<Diagnosti
             session.keep_body(
                 key,
                 KeptBody {
-                    source: page.doc.source.clone(),
+                    doc: page.doc.clone(),
                     tailored: page.body.clone(),
-                    data: page.doc.data.clone(),
                     url: page.url.clone(),
                     anchors: page.anchors.clone(),
                     links,
@@ -119,12 +118,14 @@ fn reuse(
     links_fingerprint: u64,
 ) -> Option<(Body, Vec<Diagnostic>)> {
     let page = &library.pages[i];
-    let same = Arc::ptr_eq(&earlier.source, &page.doc.source)
-        || earlier.source.text == page.doc.source.text
-            && earlier.source.path == page.doc.source.path;
-    if !same
-        || earlier.tailored != page.body
-        || earlier.data != page.doc.data
+    // A page the session kept tailored is the same allocation.
+    let (was, is) = (&earlier.doc, &page.doc);
+    let same_doc = Arc::ptr_eq(was, is)
+        || was.source.text == is.source.text
+            && was.source.path == is.source.path
+            && was.data == is.data;
+    if !same_doc
+        || !Arc::ptr_eq(&earlier.tailored, &page.body) && earlier.tailored != page.body
         || earlier.url != page.url
         || earlier.anchors != page.anchors
     {

@@ -3,17 +3,18 @@
 //! view (those are `views`), and asks `urls` for every URL and anchor.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::edition::{Language, Settings};
 use crate::i18n::Labels;
 use crate::model::*;
-use crate::tailor::{Audience, TailoredBody};
+use crate::tailor::{Audience, Tailored, TailoredBody};
 use crate::urls;
 
 /// A page of the edition after tailoring, with its place in the site.
 pub struct Page {
-    pub doc: Document,
-    pub body: TailoredBody,
+    pub doc: Arc<Document>,
+    pub body: Arc<TailoredBody>,
     /// Relative to the site's root.
     pub url: String,
     /// The anchors the templates draw (steps, clauses, questions); heading ids are
@@ -38,7 +39,7 @@ pub struct Catalogue {
 
 impl Catalogue {
     pub fn new(
-        documents: &[Document],
+        documents: &[Arc<Document>],
         unparsed: HashSet<String>,
         files: HashSet<String>,
     ) -> Catalogue {
@@ -77,7 +78,7 @@ impl<'a> Library<'a> {
         settings: &'a Settings,
         labels: &'a Labels,
         audience: Audience,
-        tailored: Vec<(Document, TailoredBody)>,
+        tailored: Vec<Tailored>,
         catalogue: Catalogue,
     ) -> Self {
         let pages: Vec<Page> = tailored

@@ -28,7 +28,8 @@ use crate::output::{cannot_write, Bytes, Queue};
 use crate::session::Session;
 use crate::templates::{self, Templates};
 use crate::urls;
-use crate::views::{Pagination, Views};
+use crate::views::{Card, Link, Pagination, RaciRow, StartView, Views};
+use serde::Serialize;
 
 /// Which of the rendered files a call makes: a live preview makes the pages first,
 /// and the print book once the new pages are served.
@@ -158,7 +159,8 @@ enum Generated<'l> {
     Home,
     /// Page `number` (from 1) of a kind's list.
     Section(Kind, usize),
-    Tags,
+    /// The index of tags: each tag's name, URL and number of pages.
+    Tags(Arc<Vec<(&'l str, usize)>>),
     /// Page `number` of a tag's list.
     Tag(&'l str, std::sync::Arc<Vec<usize>>, usize),
     Raci,
@@ -334,9 +336,11 @@ impl Renderer<'_> {
         for (&kind, list) in &library.by_kind {
             which.extend(numbers(list.len()).map(|n| Generated::Section(kind, n)));
         }
-        which.push(Generated::Tags);
-        for (name, list) in library.tags().into_values() {
-            let list = std::sync::Arc::new(list);
+        let tags = library.tags();
+        let counts = tags.values().map(|(name, list)| (*name, list.len()));
+        which.push(Generated::Tags(Arc::new(counts.collect())));
+        for (name, list) in tags.into_values() {
+            let list = Arc::new(list);
             which.extend(numbers(list.len()).map(|n| Generated::Tag(name, list.clone(), n)));
         }
         which.push(Generated::Raci);
@@ -360,8 +364,10 @@ impl Renderer<'_> {
                     out.send(path, kept);
                     return None;
                 }
-                let own = Context::from_value(serde_json::Value::Object(own))
-                    .expect("an object is a context");
+                let own = match Context::from_serialize(&own) {
+                    Ok(own) => own,
+                    Err(err) => return Some(template_error(template, &path, &err)),
+                };
                 let context = self.context_with(own, &path, &root, &frame);
                 match self.tera.render(template, &context) {
                     Ok(html) => {
@@ -380,7 +386,7 @@ impl Renderer<'_> {
 
     /// A generated page's path, template, way back to the root, and what its
     /// context holds beyond what every generated page's does.
-    fn generated(&self, page: Generated) -> (String, &'static str, String, Own) {
+    fn generated<'s>(&'s self, page: Generated<'s>) -> (String, &'static str, String, Own<'s>) {
         let (library, views) = (self.library, self.views);
         let language = library.language();
         // The cards of a list page at `url`, whose way back to the root their
@@ -405,23 +411,21 @@ impl Renderer<'_> {
         };
         match page {
             Generated::Home => {
-                let sections: Vec<serde_json::Value> = library
+                let sections = library
                     .by_kind
                     .iter()
-                    .map(|(kind, list)| {
-                        serde_json::json!({
-                            "kind": kind,
-                            "label": views.kinds_label(*kind),
-                            "url": urls::section(language, *kind),
-                            "count": list.len(),
-                            "pages": cards(&list[..list.len().min(6)], urls::HOME),
-                        })
+                    .map(|(&kind, list)| HomeSection {
+                        kind,
+                        label: views.kinds_label(kind),
+                        url: urls::section(language, kind),
+                        count: list.len(),
+                        pages: cards(&list[..list.len().min(6)], urls::HOME),
                     })
                     .collect();
-                let own = own([
-                    ("sections", sections.into()),
-                    ("start", to_json(&views.start_view())),
-                ]);
+                let own = Own::Home {
+                    sections,
+                    start: views.start_view(),
+                };
                 (
                     urls::HOME.into(),
                     "index.html",
@@ -432,45 +436,51 @@ impl Renderer<'_> {
             Generated::Section(kind, number) => {
                 let first = urls::section(language, kind);
                 let (url, pages, pagination) = paged(&first, &library.by_kind[&kind], number);
-                let section = serde_json::json!({
-                    "kind": kind,
-                    "label": views.kinds_label(kind),
-                    "url": first,
-                    "pages": pages,
-                    "pagination": pagination,
-                });
+                let section = SectionList {
+                    kind,
+                    label: views.kinds_label(kind),
+                    url: first,
+                    pages,
+                    pagination,
+                };
                 let root = urls::root_of(&url);
-                (url, "section.html", root, own([("section", section)]))
+                (url, "section.html", root, Own::Section { section })
             }
-            Generated::Tags => {
+            Generated::Tags(counts) => {
                 let url = urls::tags_index(language);
-                let tags: Vec<serde_json::Value> = library
-                    .tags()
-                    .into_values()
-                    .map(|(name, list)| serde_json::json!({ "name": name, "url": urls::tag(language, name), "count": list.len() }))
+                let tags = counts
+                    .iter()
+                    .map(|&(name, count)| TagCount {
+                        name,
+                        url: urls::tag(language, name),
+                        count,
+                    })
                     .collect();
                 let root = urls::root_of(&url);
-                (url, "tags.html", root, own([("tags", tags.into())]))
+                (url, "tags.html", root, Own::Tags { tags })
             }
             Generated::Tag(name, list, number) => {
                 let first = urls::tag(language, name);
                 let (url, pages, pagination) = paged(&first, &list, number);
-                let tag =
-                    serde_json::json!({ "name": name, "pages": pages, "pagination": pagination });
+                let tag = TagList {
+                    name,
+                    pages,
+                    pagination,
+                };
                 let root = urls::root_of(&url);
-                (url, "tag.html", root, own([("tag", tag)]))
+                (url, "tag.html", root, Own::Tag { tag })
             }
             Generated::Raci => {
                 let (roles, rows) = views.raci_matrix();
                 let url = urls::raci(language).to_string();
-                let own = own([("roles", to_json(&roles)), ("rows", to_json(&rows))]);
+                let own = Own::Raci { roles, rows };
                 let root = urls::root_of(&url);
                 (url, "raci.html", root, own)
             }
             Generated::Search => {
                 let url = urls::search(language).to_string();
                 let root = urls::root_of(&url);
-                (url, "search.html", root, Own::new())
+                (url, "search.html", root, Own::Nothing {})
             }
             Generated::NotFound => {
                 // A server shows the 404 page at any depth, where relative links
@@ -481,7 +491,7 @@ impl Renderer<'_> {
                 } else {
                     format!("{}/", base_url.trim_end_matches('/'))
                 };
-                (urls::NOT_FOUND.into(), "404.html", root, Own::new())
+                (urls::NOT_FOUND.into(), "404.html", root, Own::Nothing {})
             }
         }
     }
@@ -592,19 +602,64 @@ impl Renderer<'_> {
     }
 }
 
-/// What a generated page's context holds of its own, by key.
-type Own = serde_json::Map<String, serde_json::Value>;
-
-fn own<const N: usize>(entries: [(&str, serde_json::Value); N]) -> Own {
-    entries
-        .into_iter()
-        .map(|(key, value)| (key.to_string(), value))
-        .collect()
+/// What a generated page's context holds of its own: a key per field. Typed, so
+/// that a kept page's fingerprint serialises it once, without building its JSON.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Own<'a> {
+    Home {
+        sections: Vec<HomeSection>,
+        start: StartView,
+    },
+    Section {
+        section: SectionList,
+    },
+    Tags {
+        tags: Vec<TagCount<'a>>,
+    },
+    Tag {
+        tag: TagList<'a>,
+    },
+    Raci {
+        roles: Vec<Link>,
+        rows: Vec<RaciRow>,
+    },
+    Nothing {},
 }
 
-/// A view as the templates read it.
-fn to_json(view: &impl serde::Serialize) -> serde_json::Value {
-    serde_json::to_value(view).expect("a view serialises")
+/// A kind on the home page: its first cards.
+#[derive(Serialize)]
+struct HomeSection {
+    kind: Kind,
+    label: String,
+    url: String,
+    count: usize,
+    pages: Vec<Card>,
+}
+
+/// A page of a kind's list.
+#[derive(Serialize)]
+struct SectionList {
+    kind: Kind,
+    label: String,
+    url: String,
+    pages: Vec<Card>,
+    pagination: Pagination,
+}
+
+#[derive(Serialize)]
+struct TagCount<'a> {
+    name: &'a str,
+    url: String,
+    count: usize,
+}
+
+/// A page of a tag's list.
+#[derive(Serialize)]
+struct TagList<'a> {
+    name: &'a str,
+    pages: Vec<Card>,
+    pagination: Pagination,
 }
 
 /// The number of pages a generated list of `total` cards takes: one at least, so an

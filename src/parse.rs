@@ -25,9 +25,12 @@ pub const MAX_SOURCE_BYTES: u64 = 8 * 1024 * 1024;
 /// stems) of those that did not, so that links to them are not reported as broken
 /// on top of their own errors.
 pub struct Corpus {
-    pub documents: Vec<Document>,
+    pub documents: Vec<Arc<Document>>,
     pub unparsed: std::collections::HashSet<String>,
 }
+
+/// A content file parsed, or its problems.
+type Parsed = Result<Arc<Document>, Vec<Diagnostic>>;
 
 /// The parse stage: reads and parses every content file of the edition, in
 /// parallel; a file whose text an earlier build of `session` parsed is not parsed
@@ -41,7 +44,7 @@ pub fn corpus(
         .files("content")
         .filter(|(rel, _)| rel.ends_with(".md"))
         .collect();
-    let results: Vec<(&String, Result<Document, Vec<Diagnostic>>)> = files
+    let results: Vec<(&String, Parsed)> = files
         .into_par_iter()
         .map(|(rel, path)| (rel, load_document(rel, path, session)))
         .collect();
@@ -70,7 +73,7 @@ fn load_document(
     rel: &str,
     path: &Path,
     session: &crate::session::Session,
-) -> Result<Document, Vec<Diagnostic>> {
+) -> Parsed {
     let folder = rel.split('/').next().unwrap_or_default();
     let Some(kind) = Kind::from_folder(folder).filter(|_| rel.contains('/')) else {
         let folders: Vec<&str> = Kind::ALL.iter().map(|k| k.folder()).collect();

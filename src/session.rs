@@ -32,12 +32,12 @@ use crate::edition::Edition;
 use crate::i18n::Labels;
 use crate::links::AnchorLink;
 use crate::markdown::LinkTarget;
-use crate::model::{Document, KindData, SourceFile};
+use crate::model::{Document, SourceFile};
 use crate::output::Bytes;
 use crate::output::Sink;
 use crate::sanitise::RawHtml;
 use crate::site::{self, BuildOptions, Summary};
-use crate::tailor::TailoredBody;
+use crate::tailor::{Tailored, TailoredBody};
 use crate::templates::{self, Sources, Templates};
 
 /// A page by its file and its path under content/.
@@ -121,7 +121,7 @@ struct KeptTailored {
 }
 
 /// A page as it was tailored, with the source it was parsed from.
-type KeptPage = (Arc<SourceFile>, Arc<(Document, TailoredBody)>);
+type KeptPage = (Arc<SourceFile>, Tailored);
 
 /// The pages earlier builds rendered: by path, the fingerprint of everything the
 /// template read, the bytes, and the last build that made or took the page.
@@ -165,9 +165,9 @@ pub struct BodySettings {
 
 /// A body as an earlier build rendered it, with what it was rendered from.
 pub struct KeptBody {
-    pub source: Arc<SourceFile>,
-    pub tailored: TailoredBody,
-    pub data: KindData,
+    /// The tailored page.
+    pub doc: Arc<Document>,
+    pub tailored: Arc<TailoredBody>,
     pub url: String,
     pub anchors: HashSet<String>,
     /// Each link the body and its fields named: destination, line, what it became.
@@ -206,29 +206,17 @@ impl Session {
 
     /// The page at `key` as an earlier build tailored it from `source` (the same
     /// parsed source: a page parsed again is tailored again).
-    pub fn tailored(
-        &self,
-        key: &PageKey,
-        source: &Arc<SourceFile>,
-    ) -> Option<(Document, TailoredBody)> {
+    pub fn tailored(&self, key: &PageKey, source: &Arc<SourceFile>) -> Option<Tailored> {
         let tailored = self.tailored.as_ref()?.read();
         let (kept_source, page) = tailored.by_page.get(key)?;
         // The kept source holds its allocation: no other source can take its place.
-        Arc::ptr_eq(kept_source, source).then(|| (page.0.clone(), page.1.clone()))
+        Arc::ptr_eq(kept_source, source).then(|| page.clone())
     }
 
     /// Keeps a page this build tailored, when the session keeps bodies.
-    pub fn keep_tailored(
-        &self,
-        key: PageKey,
-        source: Arc<SourceFile>,
-        page: &(Document, TailoredBody),
-    ) {
+    pub fn keep_tailored(&self, key: PageKey, source: Arc<SourceFile>, page: &Tailored) {
         if let Some(tailored) = &self.tailored {
-            tailored
-                .write()
-                .by_page
-                .insert(key, (source, Arc::new(page.clone())));
+            tailored.write().by_page.insert(key, (source, page.clone()));
         }
     }
 
@@ -372,7 +360,7 @@ impl Session {
         path: &Path,
         rel: &str,
         stamp: &FileStamp,
-    ) -> Option<Document> {
+    ) -> Option<Arc<Document>> {
         let key = (path.to_path_buf(), rel.to_string());
         let documents = self.documents.read();
         let (doc, kept) = documents.get(&key)?;
@@ -381,7 +369,7 @@ impl Session {
         }
         self.reused
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Some(Document::clone(doc))
+        Some(doc.clone())
     }
 
     /// The page at `path` (`rel` under content/), whose text is `source`: the one an
@@ -394,19 +382,17 @@ impl Session {
         source: Arc<SourceFile>,
         stamp: Option<FileStamp>,
         parse: impl FnOnce(Arc<SourceFile>) -> Result<Document, Vec<Diagnostic>>,
-    ) -> Result<Document, Vec<Diagnostic>> {
+    ) -> Result<Arc<Document>, Vec<Diagnostic>> {
         let key = (path.to_path_buf(), rel.to_string());
         let earlier = self.documents.read().get(&key).map(|(doc, _)| doc.clone());
         if let Some(doc) = earlier.filter(|doc| doc.source.text == source.text) {
             self.reused
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             self.documents.write().insert(key, (doc.clone(), stamp));
-            return Ok(Document::clone(&doc));
+            return Ok(doc);
         }
-        let doc = parse(source)?;
-        self.documents
-            .write()
-            .insert(key, (Arc::new(doc.clone()), stamp));
+        let doc = Arc::new(parse(source)?);
+        self.documents.write().insert(key, (doc.clone(), stamp));
         Ok(doc)
     }
 

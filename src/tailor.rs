@@ -196,15 +196,20 @@ impl<'a> Values<'a> {
     }
 }
 
+/// A tailored page: its front matter filled and its parts filtered, and its body.
+/// Shared: a live preview's session gives back the same page while its source and
+/// the audience stay the same.
+pub type Tailored = (Arc<Document>, Arc<TailoredBody>);
+
 /// The tailor stage: the documents this edition builds (drafts only when asked,
 /// pages whose sizes and sectors admit the audience), each tailored, in parallel.
 pub fn pages(
-    documents: Vec<Document>,
+    documents: Vec<Arc<Document>>,
     audience: Audience,
     values: &Values,
     drafts: bool,
     session: &Session,
-) -> (Vec<(Document, TailoredBody)>, Vec<Diagnostic>) {
+) -> (Vec<Tailored>, Vec<Diagnostic>) {
     use rayon::prelude::*;
     session.tailor_with(
         crate::fingerprint::Fingerprint::new()
@@ -212,7 +217,7 @@ pub fn pages(
             .with(&values.fingerprint())
             .finish(),
     );
-    let results: Vec<Result<(Document, TailoredBody), Vec<Diagnostic>>> = documents
+    let results: Vec<Result<Tailored, Vec<Diagnostic>>> = documents
         .into_par_iter()
         .filter(|d| drafts || !d.common.draft)
         .filter(|d| audience.admits(d.common.sizes, d.common.sectors))
@@ -222,7 +227,8 @@ pub fn pages(
                 return Ok(kept);
             }
             let source = doc.source.clone();
-            let result = tailor_document(doc, audience, values);
+            let result = tailor_document(Arc::unwrap_or_clone(doc), audience, values)
+                .map(|(doc, body)| (Arc::new(doc), Arc::new(body)));
             if let Ok(page) = &result {
                 session.keep_tailored(key, source, page);
             }

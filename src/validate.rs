@@ -18,7 +18,7 @@ use crate::spans::{Index, Key, Step, YamlSpans};
 /// Checks the corpus. `unparsed` holds the ids of files that failed to parse: they
 /// have their own errors, so references to them are not reported again.
 pub fn validate(
-    docs: &[Document],
+    docs: &[std::sync::Arc<Document>],
     unparsed: &HashSet<String>,
     today: NaiveDate,
 ) -> Vec<Diagnostic> {

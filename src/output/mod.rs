@@ -33,6 +33,12 @@ pub trait Sink: Sync {
     /// tens of megabytes, is written as its pages render). The file is complete
     /// when the writer is dropped; flush it first to see any error.
     fn open(&self, path: &str) -> io::Result<Box<dyn Write + Send + '_>>;
+
+    /// Whether a write costs less than handing it to another thread (a sink in
+    /// memory): the render stages then write from their own threads.
+    fn writes_at_once(&self) -> bool {
+        false
+    }
 }
 
 /// Files in memory, by relative path.
@@ -53,6 +59,10 @@ impl MemorySink {
 }
 
 impl Sink for MemorySink {
+    fn writes_at_once(&self) -> bool {
+        true
+    }
+
     fn write(&self, path: &str, bytes: Bytes) -> io::Result<()> {
         self.files
             .lock()

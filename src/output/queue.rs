@@ -2,7 +2,9 @@
 //! one thread writes them to the sink in the order they come. Pages thus never all
 //! sit in memory, and thousands of files are not created in one folder from several
 //! threads at once, where the file system contends on the folder's lock and loses
-//! more than it gains.
+//! more than it gains. A sink in memory (the live preview's) is written from the
+//! render threads themselves: there, waking the writer for each page cost more
+//! than the write.
 
 use std::collections::HashSet;
 use std::io::{self, Write};
@@ -15,40 +17,69 @@ use crate::diagnostics::Diagnostic;
 
 /// Files on their way to a sink.
 pub struct Queue<'scope> {
-    sender: SyncSender<(String, Bytes)>,
-    writer: ScopedJoinHandle<'scope, (HashSet<String>, Vec<Diagnostic>)>,
+    way: Way<'scope>,
     sink: &'scope dyn Sink,
     /// Files written in pieces, through `open`, outside the queue.
     opened: Mutex<Vec<String>>,
 }
 
+/// How files reach the sink: through the writing thread, or, for a sink whose
+/// writes cost less than waking another thread (one in memory), from the thread
+/// that sends them.
+enum Way<'scope> {
+    Thread {
+        sender: SyncSender<(String, Bytes)>,
+        writer: ScopedJoinHandle<'scope, Written>,
+    },
+    Direct(Mutex<Written>),
+}
+
+/// The paths written so far, and what failed.
+#[derive(Default)]
+struct Written {
+    paths: HashSet<String>,
+    failures: Vec<Diagnostic>,
+}
+
+impl Written {
+    fn write(&mut self, sink: &dyn Sink, path: String, bytes: Bytes) {
+        // The checks of the earlier stages keep paths apart; this is the last
+        // guard, so that no file ever silently replaces another.
+        if self.paths.contains(&path) {
+            self.failures.push(
+                Diagnostic::error(format!(
+                    "two files of the site have the path {path}: the second would replace the first"
+                ))
+                .hint("rename the page or the tag that makes one of them"),
+            );
+            return;
+        }
+        if let Err(err) = sink.write(&path, bytes) {
+            self.failures.push(cannot_write(&path, &err));
+        }
+        self.paths.insert(path);
+    }
+}
+
 impl<'scope> Queue<'scope> {
-    /// Starts the writing thread, in `scope`.
+    /// Starts the writing thread, in `scope`, unless the sink writes at once.
     pub fn start<'env>(scope: &'scope Scope<'scope, 'env>, sink: &'scope dyn Sink) -> Self {
-        // Enough to keep the writer busy, few enough to bound the memory held.
-        let (sender, receiver) = sync_channel::<(String, Bytes)>(256);
-        let writer = scope.spawn(move || {
-            let mut written = HashSet::new();
-            let mut failures = Vec::new();
-            for (path, bytes) in receiver {
-                // The checks of the earlier stages keep paths apart; this is the
-                // last guard, so that no file ever silently replaces another.
-                if !written.insert(path.clone()) {
-                    failures.push(
-                        Diagnostic::error(format!("two files of the site have the path {path}: the second would replace the first"))
-                            .hint("rename the page or the tag that makes one of them"),
-                    );
-                    continue;
+        let way = if sink.writes_at_once() {
+            Way::Direct(Mutex::default())
+        } else {
+            // Enough to keep the writer busy, few enough to bound the memory held.
+            let (sender, receiver) = sync_channel::<(String, Bytes)>(256);
+            let writer = scope.spawn(move || {
+                let mut written = Written::default();
+                for (path, bytes) in receiver {
+                    written.write(sink, path, bytes);
                 }
-                if let Err(err) = sink.write(&path, bytes) {
-                    failures.push(cannot_write(&path, &err));
-                }
-            }
-            (written, failures)
-        });
+                written
+            });
+            Way::Thread { sender, writer }
+        };
         Queue {
-            sender,
-            writer,
+            way,
             sink,
             opened: Mutex::default(),
         }
@@ -56,8 +87,17 @@ impl<'scope> Queue<'scope> {
 
     /// Queues one file.
     pub fn send(&self, path: String, bytes: impl Into<Bytes>) {
-        // The writer only stops once every sender is gone.
-        let _ = self.sender.send((path, bytes.into()));
+        match &self.way {
+            // The writer only stops once every sender is gone.
+            Way::Thread { sender, .. } => {
+                let _ = sender.send((path, bytes.into()));
+            }
+            Way::Direct(written) => written.lock().unwrap_or_else(|e| e.into_inner()).write(
+                self.sink,
+                path,
+                bytes.into(),
+            ),
+        }
     }
 
     pub fn send_all<B: Into<Bytes>>(&self, files: impl IntoIterator<Item = (String, B)>) {
@@ -83,11 +123,16 @@ impl<'scope> Queue<'scope> {
 
     /// Waits for the queued files to be written: their paths, and what failed.
     pub fn finish_with_paths(self) -> (HashSet<String>, Vec<Diagnostic>) {
-        drop(self.sender);
-        let (mut paths, failures) = self
-            .writer
-            .join()
-            .expect("the writing thread does not panic");
+        let Written {
+            mut paths,
+            failures,
+        } = match self.way {
+            Way::Thread { sender, writer } => {
+                drop(sender);
+                writer.join().expect("the writing thread does not panic")
+            }
+            Way::Direct(written) => written.into_inner().unwrap_or_else(|e| e.into_inner()),
+        };
         paths.extend(self.opened.into_inner().unwrap_or_else(|e| e.into_inner()));
         (paths, failures)
     }
