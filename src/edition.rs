@@ -355,11 +355,13 @@ impl Edition {
     /// relative to `folder` (with `/` separators): the nearest layer's file wins, and
     /// files that a nearer layer's `exclude` names are left out.
     pub fn files(&self, folder: &str) -> impl Iterator<Item = (&String, &PathBuf)> {
-        self.files
-            .get(folder)
-            .into_iter()
-            .flatten()
+        self.origins(folder)
             .map(|(rel, origin)| (rel, &origin.path))
+    }
+
+    /// The same files, each with where it comes from.
+    pub fn origins(&self, folder: &str) -> impl Iterator<Item = (&String, &Origin)> {
+        self.files.get(folder).into_iter().flatten()
     }
 
     /// Where the file `rel` of `folder` comes from, and what it shadows (for a
@@ -403,6 +405,9 @@ pub struct Origin {
     pub layer: usize,
     /// The files of the same path in lower layers that it shadows, nearest first.
     pub shadows: Vec<PathBuf>,
+    /// Whether `path` is a symbolic link: a change to the file it leads to is seen
+    /// at the target's path, not at `path`.
+    pub linked: bool,
 }
 
 /// Walks the source folders of every layer, base first, into one file per relative
@@ -502,6 +507,7 @@ fn index_files(
                         shadows
                     });
                     let origin = Origin {
+                        linked: entry.path_is_symlink(),
                         path: entry.path().to_path_buf(),
                         layer: i,
                         shadows: below.unwrap_or_default(),

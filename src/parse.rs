@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_yaml_ng::Value;
 
 use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::edition::Origin;
 use crate::model::*;
 use crate::spans::{Index, Key, YamlSpans};
 
@@ -40,13 +41,23 @@ pub fn corpus(
     session: &crate::session::Session,
 ) -> (Corpus, Vec<Diagnostic>) {
     use rayon::prelude::*;
-    let files: Vec<(&String, &PathBuf)> = edition
-        .files("content")
+    let files: Vec<(&String, &Origin)> = edition
+        .origins("content")
         .filter(|(rel, _)| rel.ends_with(".md"))
         .collect();
+    // The names of the files a watcher saw change since the last build, when it
+    // knows.
+    let changed = session.take_watched_changes();
     let results: Vec<(&String, Parsed)> = files
         .into_par_iter()
-        .map(|(rel, path)| (rel, load_document(rel, path, session)))
+        .map(|(rel, origin)| {
+            // The watcher sees a linked file change at its target's path.
+            let unchanged = changed.as_ref().is_some_and(|changed| {
+                let name = origin.path.file_name().unwrap_or_default();
+                !origin.linked && !changed.contains(name)
+            });
+            (rel, load_document(rel, &origin.path, unchanged, session))
+        })
         .collect();
     let mut corpus = Corpus {
         documents: Vec::with_capacity(results.len()),
@@ -68,10 +79,13 @@ pub fn corpus(
     (corpus, problems)
 }
 
-/// Reads and parses the content file `rel` (its path under content/) at `path`.
+/// Reads and parses the content file `rel` (its path under content/) at `path`;
+/// when it is known to be `unchanged` since the last build, takes the document the
+/// session kept, if any.
 fn load_document(
     rel: &str,
     path: &Path,
+    unchanged: bool,
     session: &crate::session::Session,
 ) -> Parsed {
     let folder = rel.split('/').next().unwrap_or_default();
@@ -86,6 +100,11 @@ fn load_document(
             folders.join(", ")
         ))]);
     };
+    if unchanged {
+        if let Some(doc) = session.kept_document(path, rel) {
+            return Ok(doc);
+        }
+    }
     // Taken before reading, so that a write during the read makes it read again.
     let stamp = crate::session::FileStamp::of(path);
     if let Some(doc) = stamp

@@ -7,7 +7,10 @@
 //! takes from it is what reading and parsing the file again would give: a page is
 //! not read again while its file's stamp is the one it was read with
 //! (`FileStamp`), not parsed again while its text is equal, and the templates are
-//! reused only when every template's text is. The code colours' syntaxes are loaded
+//! reused only when every template's text is. A watcher that saw which files
+//! changed since the last build began may say so (`expect_changes`): the other
+//! pages are then taken without a look at their files, whose stamps cost more, on a
+//! large edition, than the rest of reading it. The code colours' syntaxes are loaded
 //! once per process (see `markdown`), so they need no place here.
 //!
 //! A session made with `keeping_bodies` (the live preview's) also keeps, each with
@@ -23,6 +26,7 @@
 //!   its own index is made (`site::build_staged`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -110,6 +114,9 @@ pub struct Session {
     reused_pages: std::sync::atomic::AtomicUsize,
     /// The URLs (with their versions) of the last build's search index files.
     index_urls: Mutex<Option<BTreeMap<String, String>>>,
+    /// The names of the files a watcher saw change since the last build began,
+    /// for the next.
+    watched_changes: Mutex<Option<HashSet<OsString>>>,
 }
 
 /// The pages earlier builds tailored, each with the source it was parsed from, and
@@ -361,15 +368,56 @@ impl Session {
         rel: &str,
         stamp: &FileStamp,
     ) -> Option<Arc<Document>> {
+        self.kept_document_if(path, rel, |kept| kept.as_ref() == Some(stamp))
+    }
+
+    /// The page an earlier build parsed at `path` (`rel` under content/), for a
+    /// file known not to have changed since.
+    pub fn kept_document(&self, path: &Path, rel: &str) -> Option<Arc<Document>> {
+        self.kept_document_if(path, rel, |_| true)
+    }
+
+    fn kept_document_if(
+        &self,
+        path: &Path,
+        rel: &str,
+        stamp_is_right: impl FnOnce(&Option<FileStamp>) -> bool,
+    ) -> Option<Arc<Document>> {
         let key = (path.to_path_buf(), rel.to_string());
         let documents = self.documents.read();
-        let (doc, kept) = documents.get(&key)?;
-        if kept.as_ref() != Some(stamp) {
+        let (doc, stamp) = documents.get(&key)?;
+        if !stamp_is_right(stamp) {
             return None;
         }
         self.reused
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Some(doc.clone())
+    }
+
+    /// Tells the session which files changed since its last build began, as a
+    /// watcher saw them (one that lost no event): the next build takes the pages
+    /// whose files have none of their names as it kept them. Names, not paths: a
+    /// watcher may name a file by another path than the edition does (macOS's
+    /// gives the real path, without the links of the one it watches).
+    pub fn expect_changes(&self, changed: &[PathBuf]) {
+        let names = changed
+            .iter()
+            .filter_map(|path| path.file_name())
+            .map(OsString::from)
+            .collect();
+        *self
+            .watched_changes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(names);
+    }
+
+    /// The names of the files that changed since the last build began, when a
+    /// watcher said.
+    pub fn take_watched_changes(&self) -> Option<HashSet<OsString>> {
+        self.watched_changes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
     }
 
     /// The page at `path` (`rel` under content/), whose text is `source`: the one an

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use common::{build_to_dir, fixture, options, repo_root, snapshot};
+use common::{build_to_dir, copy_dir, fixture, options, repo_root, snapshot};
 use gouvernail::edition::Edition;
 use gouvernail::output::{CommitStep, DirSink, MARKER};
 use gouvernail::site::build_edition;
@@ -27,17 +27,6 @@ fn gouvernail(cwd: &Path, args: &[&str]) -> Output {
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).into_iter().flatten() {
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
 }
 
 /// A folder holding a copy of the base fixture edition as `ed`.

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use gouvernail::assets;
+use gouvernail::edition::Edition;
 use gouvernail::output::Bytes;
 use gouvernail::serve::{self, http, Shared};
 use gouvernail::session::Session;
@@ -19,9 +20,10 @@ use tower::ServiceExt;
 /// A server for the base fixture, built.
 fn server() -> (Arc<Shared>, axum::Router) {
     let shared = Shared::new();
-    let (_, result) = serve::build_into_memory(
+    let edition = Edition::load(&common::fixture("base")).expect("the fixture loads");
+    let result = serve::build_into_memory(
         &Session::default(),
-        &common::fixture("base"),
+        &edition,
         &common::options(None, None),
         None,
     );
@@ -284,17 +286,7 @@ fn an_explicit_port_must_be_free_the_default_takes_the_next_free_one() {
 fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
     // A copy of the base fixture, edited step by step; after each step, what the
     // preview's session builds equals a fresh build of the same files.
-    let dir = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(common::fixture("base")) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(common::fixture("base")).unwrap();
-        let to = dir.path().join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
+    let dir = common::copy_of_fixture("base");
     let root = dir.path().to_path_buf();
     let page = |title: &str| {
         format!(
@@ -302,15 +294,19 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
         )
     };
     type Edit<'a> = Box<dyn Fn() + 'a>;
-    let steps: Vec<(&str, Edit)> = vec![
+    // Each edit, with the file whose contents alone it changed, as the watcher
+    // reports it; none when files appeared, went or moved.
+    let steps: Vec<(&str, Option<&str>, Edit)> = vec![
         (
             "add a page",
+            None,
             Box::new(|| {
                 std::fs::write(root.join("content/pages/nouvelle.md"), page("Nouvelle")).unwrap()
             }),
         ),
         (
             "link to it",
+            None,
             Box::new(|| {
                 let lien =
                     "---\ntitle: Lien\nsummary: Un lien.\n---\nVoir [la nouvelle](@nouvelle).\n";
@@ -319,6 +315,7 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
         ),
         (
             "make it a draft: the link becomes text",
+            Some("content/pages/nouvelle.md"),
             Box::new(|| {
                 let draft = page("Nouvelle").replace("summary:", "draft: true\nsummary:");
                 std::fs::write(root.join("content/pages/nouvelle.md"), draft).unwrap()
@@ -326,16 +323,19 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
         ),
         (
             "publish it again",
+            Some("content/pages/nouvelle.md"),
             Box::new(|| {
                 std::fs::write(root.join("content/pages/nouvelle.md"), page("Nouvelle")).unwrap()
             }),
         ),
         (
             "unlink it",
+            None,
             Box::new(|| std::fs::remove_file(root.join("content/pages/lien.md")).unwrap()),
         ),
         (
             "edit its body only",
+            Some("content/pages/nouvelle.md"),
             Box::new(|| {
                 let text = page("Nouvelle").replace("Voir", "Lire aussi");
                 std::fs::write(root.join("content/pages/nouvelle.md"), text).unwrap()
@@ -343,6 +343,7 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
         ),
         (
             "change it",
+            Some("content/pages/nouvelle.md"),
             Box::new(|| {
                 std::fs::write(
                     root.join("content/pages/nouvelle.md"),
@@ -353,6 +354,7 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
         ),
         (
             "rename it",
+            None,
             Box::new(|| {
                 std::fs::rename(
                     root.join("content/pages/nouvelle.md"),
@@ -363,10 +365,12 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
         ),
         (
             "delete it",
+            None,
             Box::new(|| std::fs::remove_file(root.join("content/pages/renommee.md")).unwrap()),
         ),
         (
             "add a template",
+            None,
             Box::new(|| {
                 std::fs::create_dir_all(root.join("templates")).unwrap();
                 std::fs::write(
@@ -378,6 +382,7 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
         ),
         (
             "change handbook.yaml",
+            Some("handbook.yaml"),
             Box::new(|| {
                 let yaml = std::fs::read_to_string(root.join("handbook.yaml")).unwrap();
                 std::fs::write(
@@ -389,6 +394,7 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
         ),
         (
             "turn the search off",
+            Some("handbook.yaml"),
             Box::new(|| {
                 let yaml = std::fs::read_to_string(root.join("handbook.yaml")).unwrap();
                 std::fs::write(
@@ -400,6 +406,7 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
         ),
         (
             "turn the search on again",
+            Some("handbook.yaml"),
             Box::new(|| {
                 let yaml = std::fs::read_to_string(root.join("handbook.yaml")).unwrap();
                 std::fs::write(
@@ -410,8 +417,9 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
             }),
         ),
     ];
-    let session = Session::keeping_bodies();
     let options = common::options(None, None);
+    let preview = serve::Preview::new(&root, &options);
+    let session = &preview.session;
     let shared = Shared::new();
     // What the server serves when the pages are ready, before the index and the
     // print book.
@@ -420,21 +428,36 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
         shared.publish_pages(pages, deferred);
         *early.lock().unwrap() = Some((shared.current(), deferred.to_vec()));
     };
-    let preview = |shared: &Shared| {
-        let (_, result) = serve::build_into_memory(&session, &root, &options, Some(&pages_ready));
+    // The edition each build loaded.
+    let edition: std::cell::RefCell<Option<Arc<Edition>>> = Default::default();
+    let build = |shared: &Shared, changes: &serve::Changes| {
+        let (loaded, result) = preview.build(changes, Some(&pages_ready));
         shared.publish(result.map(|(files, _)| files).map_err(|e| format!("{e:?}")));
+        *edition.borrow_mut() = loaded;
     };
-    preview(&shared);
+    build(&shared, &serve::Changes::default());
     assert!(shared.current().complete && shared.current().errors.is_none());
     assert!(
         early.lock().unwrap().is_none(),
         "the first build has no index to serve meanwhile"
     );
-    for (step, edit) in steps {
+    for (step, touched, edit) in steps {
         let before = shared.current();
+        let edition_before = edition.borrow().clone().unwrap();
         edit();
-        preview(&shared);
-        let (_, fresh) = serve::build_into_memory(&Session::default(), &root, &options, None);
+        let changes = serve::Changes {
+            paths: touched.iter().map(|rel| root.join(rel)).collect(),
+            contents_only: touched.is_some(),
+        };
+        build(&shared, &changes);
+        let kept = Arc::ptr_eq(&edition_before, edition.borrow().as_ref().unwrap());
+        assert_eq!(
+            kept,
+            touched.is_some_and(|rel| rel != "handbook.yaml"),
+            "{step}: the edition is loaded again unless only pages' contents changed"
+        );
+        let fresh_edition = Edition::load(&root).unwrap();
+        let fresh = serve::build_into_memory(&Session::default(), &fresh_edition, &options, None);
         let (fresh, _) = fresh.unwrap();
         let after = shared.current();
         assert!(after.errors.is_none(), "{step}: {:?}", after.errors);
@@ -501,19 +524,38 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
 }
 
 #[test]
+fn a_linked_page_is_read_again_when_its_target_changes() {
+    // A watcher sees the change at the target's path, under another name: the
+    // page, a link, is looked at all the same.
+    let dir = common::copy_of_fixture("base");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("textes")).unwrap();
+    let page = |text: &str| format!("---\ntitle: Liée\nsummary: Une page liée.\n---\n{text}\n");
+    std::fs::write(root.join("textes/source.md"), page("Première version.")).unwrap();
+    std::os::unix::fs::symlink(
+        root.join("textes/source.md"),
+        root.join("content/pages/liee.md"),
+    )
+    .unwrap();
+    let preview = serve::Preview::new(root, &common::options(None, None));
+    let built = |changes: &serve::Changes| {
+        let (_, result) = preview.build(changes, None);
+        let (files, _) = result.expect("builds");
+        String::from_utf8(files["pages/liee.html"].to_vec()).unwrap()
+    };
+    assert!(built(&serve::Changes::default()).contains("Première version."));
+    std::fs::write(root.join("textes/source.md"), page("Seconde version.")).unwrap();
+    let changes = serve::Changes {
+        paths: vec![root.join("textes/source.md").with_file_name("autre.md")],
+        contents_only: true,
+    };
+    assert!(built(&changes).contains("Seconde version."));
+}
+
+#[test]
 fn with_format_json_each_build_prints_its_problems_as_one_line_of_json() {
     use std::io::BufRead;
-    let dir = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(common::fixture("base")) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(common::fixture("base")).unwrap();
-        let to = dir.path().join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
+    let dir = common::copy_of_fixture("base");
     let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_gouvernail"))
         .args(["serve", "--port", "0", "--format", "json", "--quiet"])
         .arg(dir.path())

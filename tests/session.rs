@@ -6,26 +6,11 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{fixture, options};
+use common::{copy_of_fixture, options};
 use gouvernail::edition::Edition;
 use gouvernail::output::MemorySink;
 use gouvernail::session::Session;
 use gouvernail::site::build_edition;
-
-/// The base fixture, copied where the test may change it.
-fn copy_of_base() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let from = fixture("base");
-    for entry in walkdir::WalkDir::new(&from).into_iter().flatten() {
-        let to = tmp.path().join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
-    tmp
-}
 
 fn build_with(session: &Session, dir: &Path) -> BTreeMap<String, gouvernail::output::Bytes> {
     let edition = Edition::load(dir).expect("loads");
@@ -53,7 +38,7 @@ fn pages_of(dir: &Path) -> usize {
 
 #[test]
 fn a_second_build_reuses_unchanged_pages_and_equals_a_fresh_build() {
-    let ed = copy_of_base();
+    let ed = copy_of_fixture("base");
     let pages = pages_of(ed.path());
     let session = Session::default();
     let first = build_with(&session, ed.path());
@@ -89,7 +74,7 @@ fn a_second_build_reuses_unchanged_pages_and_equals_a_fresh_build() {
 
 #[test]
 fn a_changed_template_is_parsed_again_and_a_restored_one_gives_the_first_site() {
-    let ed = copy_of_base();
+    let ed = copy_of_fixture("base");
     let session = Session::default();
     let first = build_with(&session, ed.path());
     let templates = ed.path().join("templates");

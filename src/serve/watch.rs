@@ -3,7 +3,8 @@
 //! edition's preview sees a change to its base too, through notify's debouncer
 //! (which waits until an editor's save is complete). Editors' temporary and swap
 //! files are ignored. After each build the watched folders follow the layers, which
-//! an edit of `extends:` may have changed.
+//! an edit of `extends:` may have changed. Each batch of changes says whether only
+//! the contents of files changed: the edition's list of files then still holds.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 use notify_debouncer_full::notify::event::ModifyKind;
-use notify_debouncer_full::notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::notify::{Event, EventKind, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
 
 use crate::edition::{Edition, EDITION_FILE, SOURCE_FOLDERS};
@@ -113,18 +114,35 @@ fn is_scratch(path: &Path) -> bool {
             .any(|end| name.ends_with(end))
 }
 
-/// Waits for changes that matter and calls `rebuild` with the files changed, for
-/// ever (until the process ends). `rebuild` gives the edition it built, whose
-/// layers are then watched, or none when the edition did not load.
-pub fn rebuild_on_change(
+/// What changed since the last build.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// The files changed, created, removed or renamed.
+    pub paths: Vec<PathBuf>,
+    /// Whether only the contents of files that were already there changed: no
+    /// file appeared, went or moved, and the watcher lost no event.
+    pub contents_only: bool,
+}
+
+/// Whether `event` changed only a file's contents. Anything else, or an event of
+/// a kind the platform does not name, may have changed the list of files.
+fn changes_contents_only(event: &Event) -> bool {
+    matches!(event.kind, EventKind::Modify(ModifyKind::Data(_))) && !event.need_rescan()
+}
+
+/// Waits for changes that matter and calls `rebuild` with them, for ever (until
+/// the process ends). `rebuild` gives the edition it built, whose layers are then
+/// watched, or none when the edition did not load.
+pub fn rebuild_on_change<E: std::ops::Deref<Target = Edition>>(
     mut watcher: Watcher,
-    mut rebuild: impl FnMut(&[PathBuf]) -> Option<Edition>,
+    mut rebuild: impl FnMut(&Changes) -> Option<E>,
 ) {
     loop {
         let Ok(first) = watcher.events.recv() else {
             return;
         };
         let mut changed: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut contents_only = true;
         let mut take = |result: DebounceEventResult, watcher: &Watcher| match result {
             Ok(events) => {
                 // Reading a file (as the build does) is no change, nor is a new
@@ -135,10 +153,16 @@ pub fn rebuild_on_change(
                         EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_))
                     )
                 }) {
-                    changed.extend(event.paths.iter().filter(|p| watcher.matters(p)).cloned());
+                    let mut matters = event.need_rescan();
+                    for path in event.paths.iter().filter(|p| watcher.matters(p)) {
+                        changed.insert(path.clone());
+                        matters = true;
+                    }
+                    contents_only &= !matters || changes_contents_only(event);
                 }
             }
             Err(errors) => {
+                contents_only = false;
                 for err in errors {
                     eprintln!("warning: watching the edition: {err}");
                 }
@@ -153,11 +177,15 @@ pub fn rebuild_on_change(
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         }
-        if changed.is_empty() {
+        // A lost event names no file, but may hide any change.
+        if changed.is_empty() && contents_only {
             continue;
         }
-        let changed: Vec<PathBuf> = changed.into_iter().collect();
-        if let Some(edition) = rebuild(&changed) {
+        let changes = Changes {
+            paths: changed.into_iter().collect(),
+            contents_only,
+        };
+        if let Some(edition) = rebuild(&changes) {
             watcher.follow(&edition);
         }
     }
@@ -166,6 +194,29 @@ pub fn rebuild_on_change(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_write_to_a_file_leaves_the_list_of_files_as_it_was() {
+        use notify_debouncer_full::notify::event::{
+            CreateKind, DataChange, Flag, ModifyKind, RemoveKind, RenameMode,
+        };
+        let event = |kind| Event::new(kind).add_path("content/pages/a.md".into());
+        assert!(changes_contents_only(&event(EventKind::Modify(
+            ModifyKind::Data(DataChange::Content)
+        ))));
+        for kind in [
+            EventKind::Create(CreateKind::File),
+            EventKind::Remove(RemoveKind::File),
+            EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+            EventKind::Modify(ModifyKind::Any),
+            EventKind::Any,
+        ] {
+            assert!(!changes_contents_only(&event(kind)), "{kind:?}");
+        }
+        let lost =
+            event(EventKind::Modify(ModifyKind::Data(DataChange::Any))).set_flag(Flag::Rescan);
+        assert!(!changes_contents_only(&lost), "events were lost");
+    }
 
     #[test]
     fn editors_scratch_files_are_ignored() {

@@ -80,6 +80,25 @@ pub fn child_of_base(settings: &str, files: &[(&str, &str)]) -> tempfile::TempDi
     tmp
 }
 
+/// Copies the folder `from` into `to`, which may exist.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).into_iter().flatten() {
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A copy of the fixture edition `name`, where the test may change it.
+pub fn copy_of_fixture(name: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(name), tmp.path());
+    tmp
+}
+
 /// Every file under `dir` (hidden ones included), by path relative to it.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
