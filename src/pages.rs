@@ -498,12 +498,9 @@ impl Renderer<'_> {
 
     /// The context of a generated page at `url`.
     fn context_at(&self, url: &str) -> Context {
-        self.context_with_root(url, &urls::root_of(url))
-    }
-
-    fn context_with_root(&self, url: &str, root: &str) -> Context {
-        let (frame, _) = self.generated_frame(url, root);
-        self.context_with(Context::new(), url, root, &frame)
+        let root = urls::root_of(url);
+        let (frame, _) = self.generated_frame(url, &root);
+        self.context_with(Context::new(), url, &root, &frame)
     }
 
     /// `own` with what every generated page's context holds.

@@ -293,6 +293,11 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
             "---\ntitle: {title}\nsummary: Une page.\n---\nVoir [l'introduction](@introduction).\n"
         )
     };
+    let edit_yaml = |change: &dyn Fn(&str) -> String| {
+        let path = root.join("handbook.yaml");
+        let yaml = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, change(&yaml)).unwrap();
+    };
     type Edit<'a> = Box<dyn Fn() + 'a>;
     // Each edit, with the file whose contents alone it changed, as the watcher
     // reports it; none when files appeared, went or moved.
@@ -383,38 +388,17 @@ fn the_preview_after_edits_is_the_site_a_fresh_build_makes() {
         (
             "change handbook.yaml",
             Some("handbook.yaml"),
-            Box::new(|| {
-                let yaml = std::fs::read_to_string(root.join("handbook.yaml")).unwrap();
-                std::fs::write(
-                    root.join("handbook.yaml"),
-                    yaml.replace("Guide de test", "Guide de test renommé"),
-                )
-                .unwrap();
-            }),
+            Box::new(|| edit_yaml(&|yaml| yaml.replace("Guide de test", "Guide de test renommé"))),
         ),
         (
             "turn the search off",
             Some("handbook.yaml"),
-            Box::new(|| {
-                let yaml = std::fs::read_to_string(root.join("handbook.yaml")).unwrap();
-                std::fs::write(
-                    root.join("handbook.yaml"),
-                    format!("{yaml}search:\n  enabled: false\n"),
-                )
-                .unwrap();
-            }),
+            Box::new(|| edit_yaml(&|yaml| format!("{yaml}search:\n  enabled: false\n"))),
         ),
         (
             "turn the search on again",
             Some("handbook.yaml"),
-            Box::new(|| {
-                let yaml = std::fs::read_to_string(root.join("handbook.yaml")).unwrap();
-                std::fs::write(
-                    root.join("handbook.yaml"),
-                    yaml.replace("search:\n  enabled: false\n", ""),
-                )
-                .unwrap();
-            }),
+            Box::new(|| edit_yaml(&|yaml| yaml.replace("search:\n  enabled: false\n", ""))),
         ),
     ];
     let options = common::options(None, None);
