@@ -303,6 +303,8 @@ pub fn did_you_mean<'a>(
 ) -> Option<&'a str> {
     candidates
         .into_iter()
+        // The word itself is no suggestion: it is known, but has no value here.
+        .filter(|c| *c != word)
         .map(|c| (strsim::jaro_winkler(word, c), c))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
@@ -337,5 +339,6 @@ mod tests {
         assert_eq!(forward, Some("pilote-a"));
         assert_eq!(backward, forward);
         assert_eq!(did_you_mean("zzz", ["pilote-a"]), None);
+        assert_eq!(did_you_mean("org.name", ["org.name"]), None, "not itself");
     }
 }

@@ -24,6 +24,7 @@ pub mod output;
 pub mod pages;
 pub mod parse;
 pub mod sanitise;
+pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod session;

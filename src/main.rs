@@ -1,5 +1,5 @@
-//! The `gouvernail` command line: `build`, `check` and `serve`, over the library's
-//! pipeline.
+//! The `gouvernail` command line: `new`, `build`, `check` and `serve`, over the
+//! library's pipeline.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,6 +27,28 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start an edition in a new or empty folder: handbook.yaml with the
+    /// organisation's settings (and every other one as a commented example), a
+    /// README, and content/, empty when it extends another edition, else one sample
+    /// page of each kind. It then checks that the edition builds.
+    New {
+        /// The folder to create; it must be new or empty.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// The edition to extend (the folder holding its handbook.yaml), written as
+        /// a path from the new folder when given as a relative one.
+        #[arg(long, value_name = "PATH")]
+        extends: Option<PathBuf>,
+        /// The organisation's name (in handbook.yaml's `org.name` and the title).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// The organisation's size: micro, small, medium, eti or ge.
+        #[arg(long, value_name = "ID", value_parser = parse_size)]
+        size: Option<Size>,
+        /// The organisation's sector: private or public.
+        #[arg(long, value_name = "ID", value_parser = parse_sector)]
+        sector: Option<Sector>,
+    },
     /// Build the site into public/ (or --out). The previous output is replaced only
     /// when the build succeeds, and only if it is a site gouvernail built.
     Build {
@@ -148,6 +170,22 @@ fn main() -> ExitCode {
             run(&edition, Some((&out, force)), cli.quiet, colour)
         }
         Command::Check { edition } => run(&edition, None, cli.quiet, colour),
+        Command::New {
+            dir,
+            extends,
+            name,
+            size,
+            sector,
+        } => {
+            let new = gouvernail::scaffold::NewEdition {
+                dir: &dir,
+                extends: extends.as_deref(),
+                name: name.as_deref(),
+                size,
+                sector,
+            };
+            new_edition(&new, cli.quiet, colour)
+        }
         Command::Serve {
             edition,
             port,
@@ -155,6 +193,34 @@ fn main() -> ExitCode {
             open,
         } => serve(edition, port, bind, open, cli.quiet, colour),
     }
+}
+
+/// Creates an edition, then checks it as `check` would.
+fn new_edition(new: &gouvernail::scaffold::NewEdition, quiet: bool, colour: Colour) -> ExitCode {
+    let files = match gouvernail::scaffold::create(new) {
+        Ok(files) => files,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if !quiet {
+        eprintln!("created {} ({} files)", new.dir.display(), files.len());
+    }
+    let check = EditionArgs {
+        dir: new.dir.to_path_buf(),
+        size: None,
+        sector: None,
+        drafts: false,
+        format: Format::Text,
+        today: None,
+    };
+    let code = run(&check, None, quiet, colour);
+    if !quiet && code == ExitCode::SUCCESS {
+        let dir = new.dir.display();
+        eprintln!("next: `gouvernail serve {dir}` to see it as you write, `gouvernail build {dir}` to publish it");
+    }
+    code
 }
 
 fn serve(

@@ -500,6 +500,10 @@ fn fill(
                     Err(message) => {
                         let known = values.known_names(declared);
                         let hint = match did_you_mean(p.name, known.iter().map(String::as_str)) {
+                            _ if known.iter().any(|k| k == p.name) => format!(
+                                "give `{}` a value in handbook.yaml (or in the edition it extends)",
+                                p.name
+                            ),
                             Some(k) => format!("did you mean `{k}`?"),
                             None => "define it in handbook.yaml (`org:`, `variables:`) or in data/; to show braces literally, put them in a code span".into(),
                         };
