@@ -243,11 +243,23 @@ impl Edition {
                     break;
                 }
             };
-            next = parsed.extends.as_ref().map(|parent| {
+            if let Some(parent) = &parsed.extends {
                 let at = YamlSpans::new(&source.text, 0).value_or_key(&[Key("extends")]);
                 let line = crate::model::line_of(&source.text, at.start);
-                (folder.join(parent), Some((source.clone(), line)))
-            });
+                // `builtin`: the handbook embedded in the binary.
+                let parent_folder = if parent == crate::builtin::NAME {
+                    match crate::builtin::folder() {
+                        Ok(builtin) => builtin,
+                        Err(d) => {
+                            problems.push(d.at_line(&source, line));
+                            break;
+                        }
+                    }
+                } else {
+                    folder.join(parent)
+                };
+                next = Some((parent_folder, Some((source.clone(), line))));
+            }
             chain.push((
                 canonical.unwrap_or_else(|| folder.clone()),
                 parsed,

@@ -12,6 +12,7 @@
 pub mod assets;
 pub mod bodies;
 pub mod book;
+pub mod builtin;
 pub mod diagnostics;
 pub mod edition;
 pub mod fingerprint;

@@ -35,8 +35,10 @@ enum Command {
         /// The folder to create; it must be new or empty.
         #[arg(value_name = "DIR")]
         dir: PathBuf,
-        /// The edition to extend (the folder holding its handbook.yaml), written as
-        /// a path from the new folder when given as a relative one.
+        /// The edition to extend: `builtin` for the default handbook embedded in
+        /// gouvernail, else the folder holding its handbook.yaml (written as the way
+        /// from the new folder when given as a relative path; `./builtin` for a
+        /// folder of that name).
         #[arg(long, value_name = "PATH")]
         extends: Option<PathBuf>,
         /// The organisation's name (in handbook.yaml's `org.name` and the title).

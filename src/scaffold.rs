@@ -18,7 +18,8 @@ static SCAFFOLD: Dir = include_dir!("$CARGO_MANIFEST_DIR/scaffold");
 /// What `new` is asked for.
 pub struct NewEdition<'a> {
     pub dir: &'a Path,
-    /// The edition this one extends, as the user named it.
+    /// The edition this one extends, as the user named it (`builtin`: the
+    /// embedded handbook).
     pub extends: Option<&'a Path>,
     pub name: Option<&'a str>,
     pub size: Option<Size>,
@@ -98,11 +99,14 @@ fn check_empty(dir: &Path) -> Result<(), String> {
     }
 }
 
-/// The `extends:` value that names `parent` from the new edition in `dir`: the
-/// path from one to the other when `parent` was given as a relative path (so that
+/// The `extends:` value that names `parent` from the new edition in `dir`:
+/// `builtin` for the embedded handbook, the path from one to the other when `parent` was given as a relative path (so that
 /// the two folders can move together, or live in one repository), else `parent`
 /// as it is.
 fn extends_value(dir: &Path, parent: &Path) -> Result<String, String> {
+    if parent == Path::new(crate::builtin::NAME) {
+        return Ok(crate::builtin::NAME.to_string());
+    }
     if !parent.join(EDITION_FILE).is_file() {
         return Err(format!(
             "--extends {}: no {EDITION_FILE} there; name the folder of the edition to extend (the one that holds its {EDITION_FILE})",

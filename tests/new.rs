@@ -220,3 +220,46 @@ fn a_parent_without_handbook_yaml_is_refused_before_anything_is_written() {
     assert!(err.contains("no handbook.yaml"), "{err}");
     assert!(!dir.exists());
 }
+
+#[test]
+fn a_client_of_the_embedded_handbook_builds_with_nothing_but_the_binary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_gouvernail"))
+            .current_dir(tmp.path())
+            .env("XDG_CACHE_HOME", &cache)
+            .env("HOME", tmp.path())
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "{args:?}: {stderr}");
+    };
+    run(&[
+        "new",
+        "client",
+        "--extends",
+        "builtin",
+        "--name",
+        "Dupont SA",
+        "--quiet",
+    ]);
+    let yaml = std::fs::read_to_string(tmp.path().join("client/handbook.yaml")).unwrap();
+    assert!(yaml.contains("\nextends: builtin\n"), "{yaml}");
+    run(&["build", "client", "--quiet"]);
+    // Every page of the default handbook, from the copy the binary holds.
+    let pages = walkdir::WalkDir::new(common::repo_root().join("content"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .count();
+    let built = walkdir::WalkDir::new(tmp.path().join("client/public"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .count();
+    assert!(built > pages, "{built} HTML files for {pages} pages");
+    let home = std::fs::read_to_string(tmp.path().join("client/public/index.html")).unwrap();
+    assert!(home.contains("Dupont SA"));
+}
