@@ -160,6 +160,8 @@ pub struct Layer {
     pub root: PathBuf,
     /// Hides files of the layers below this one (paths under `content/`).
     pub exclude: GlobSet,
+    /// Whether this is the handbook embedded in gouvernail (`extends: builtin`).
+    pub builtin: bool,
 }
 
 #[derive(Debug)]
@@ -307,9 +309,18 @@ impl Edition {
                 source,
             ));
         }
+        // A layer is the embedded handbook when the one above it says so.
+        let builtin: Vec<bool> = (0..chain.len())
+            .map(|i| {
+                chain.get(i + 1).is_some_and(|(_, above, ..)| {
+                    above.extends.as_deref() == Some(crate::builtin::NAME)
+                })
+            })
+            .collect();
         let layers: Vec<Layer> = chain
             .into_iter()
-            .map(|(root, file, _, source)| {
+            .zip(builtin)
+            .map(|((root, file, _, source), builtin)| {
                 let mut globs = GlobSetBuilder::new();
                 let spans = YamlSpans::new(&source.text, 0);
                 for (i, pattern) in file.exclude.iter().enumerate() {
@@ -329,6 +340,7 @@ impl Edition {
                 Layer {
                     root,
                     exclude: globs.build().unwrap_or_else(|_| GlobSet::empty()),
+                    builtin,
                 }
             })
             .collect();

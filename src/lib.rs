@@ -16,6 +16,7 @@ pub mod builtin;
 pub mod diagnostics;
 pub mod edition;
 pub mod fingerprint;
+pub mod forks;
 pub mod i18n;
 pub mod library;
 pub mod links;

@@ -1,5 +1,5 @@
-//! The `gouvernail` command line: `new`, `build`, `check` and `serve`, over the
-//! library's pipeline.
+//! The `gouvernail` command line: `new`, `fork`, `drift`, `build`, `check` and
+//! `serve`, over the library's pipeline.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -50,6 +50,29 @@ enum Command {
         /// The organisation's sector: private or public.
         #[arg(long, value_name = "ID", value_parser = parse_sector)]
         sector: Option<Sector>,
+    },
+    /// Copy a file this edition inherits (a page by its id, or a path such as
+    /// content/charters/charte.md or templates/page.html) into the edition's own
+    /// folders to adapt it, and record in editions.lock where it came from.
+    Fork {
+        /// The page's id, or the file's path under content/, templates/, theme/ or
+        /// data/.
+        #[arg(value_name = "PAGE")]
+        page: String,
+        /// The edition folder, holding handbook.yaml.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        edition: PathBuf,
+    },
+    /// For each file the edition overrides, say whether its parent's version
+    /// changed since it was forked (with the change as a unified diff), is gone, or
+    /// was never recorded (copied by hand). Exits 1 when anything drifted.
+    Drift {
+        /// The edition folder, holding handbook.yaml.
+        #[arg(value_name = "EDITION_DIR", default_value = ".")]
+        dir: PathBuf,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Build the site into public/ (or --out). The previous output is replaced only
     /// when the build succeeds, and only if it is a site gouvernail built.
@@ -172,6 +195,8 @@ fn main() -> ExitCode {
             run(&edition, Some((&out, force)), cli.quiet, colour)
         }
         Command::Check { edition } => run(&edition, None, cli.quiet, colour),
+        Command::Fork { page, edition } => fork(&edition, &page, cli.quiet, colour),
+        Command::Drift { dir, format } => drift(&dir, format, cli.quiet, colour),
         Command::New {
             dir,
             extends,
@@ -194,6 +219,86 @@ fn main() -> ExitCode {
             bind,
             open,
         } => serve(edition, port, bind, open, cli.quiet, colour),
+    }
+}
+
+fn fork(dir: &Path, page: &str, quiet: bool, colour: Colour) -> ExitCode {
+    let edition = match Edition::load(dir) {
+        Ok(edition) => edition,
+        Err(problems) => {
+            diagnostics::print_text(&problems, colour);
+            return ExitCode::FAILURE;
+        }
+    };
+    match gouvernail::forks::fork(&edition, page) {
+        Ok(forked) => {
+            if !quiet {
+                eprintln!(
+                    "forked {} from {} into {} (recorded in {})",
+                    forked.rel,
+                    forked.from,
+                    forked.written.display(),
+                    gouvernail::forks::LOCK_FILE
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn drift(dir: &Path, format: Format, quiet: bool, colour: Colour) -> ExitCode {
+    use gouvernail::forks::State;
+    let report = Edition::load(dir)
+        .map_err(|problems| {
+            diagnostics::print_text(&problems, colour);
+        })
+        .and_then(|edition| {
+            gouvernail::forks::drift(&edition).map_err(|message| eprintln!("error: {message}"))
+        });
+    let Ok(report) = report else {
+        return ExitCode::from(2);
+    };
+    let drifted = report.iter().filter(|d| d.drifted()).count();
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("a report serialises")
+        ),
+        Format::Text => {
+            for file in report.iter().filter(|d| d.drifted()) {
+                let what = match file.state {
+                    State::ChangedUpstream => format!("changed in {} since it was forked", file.from),
+                    State::RemovedUpstream => format!("no longer in {}", file.from),
+                    State::Unrecorded => format!("replaces the file of {}, with no record of a fork (`gouvernail fork` records one)", file.from),
+                    State::CopyGone => "recorded in editions.lock, but the edition no longer has its copy: remove the entry".to_string(),
+                    State::UpToDate => unreachable!("only what drifted"),
+                };
+                println!("{}: {what}", file.path);
+                match &file.diff {
+                    Some(diff) => print!("{diff}"),
+                    None if file.state == State::ChangedUpstream => {
+                        println!("(a binary file: no diff)")
+                    }
+                    None => {}
+                }
+            }
+            if !quiet {
+                eprintln!(
+                    "{} files overridden: {} up to date, {drifted} to look at",
+                    report.len(),
+                    report.len() - drifted
+                );
+            }
+        }
+    }
+    if drifted > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -114,6 +114,16 @@ pub fn compile(sources: &Sources) -> Result<Templates, Vec<Diagnostic>> {
     })
 }
 
+/// The built-in file `rel` of `folder` (`templates` or `theme`), if there is one.
+pub fn builtin(folder: &str, rel: &str) -> Option<&'static [u8]> {
+    let dir = match folder {
+        "templates" => &BUILTIN_TEMPLATES,
+        "theme" => &BUILTIN_THEME,
+        _ => return None,
+    };
+    dir.get_file(rel).map(|file| file.contents())
+}
+
 /// Every file of an embedded folder, recursively.
 fn builtin_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
     let mut files: Vec<_> = dir.files().collect();

@@ -1,0 +1,322 @@
+//! Forks: an edition's own copies of files it inherits, to adapt them, and the lock
+//! file beside `handbook.yaml` (`editions.lock`, meant to be committed) that says
+//! where each copy was taken from: the layer, the gouvernail version, the content's
+//! hash and, for a text file, the text itself, so that a later comparison with the
+//! parent's current file always has the fork-time version to start from.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::did_you_mean;
+use crate::edition::{Edition, SOURCE_FOLDERS};
+
+/// The lock file's name, beside `handbook.yaml`.
+pub const LOCK_FILE: &str = "editions.lock";
+
+/// What the lock file holds.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lock {
+    /// Each forked file, by its path in the edition (`content/charters/charte.md`).
+    #[serde(default)]
+    pub files: BTreeMap<String, Fork>,
+}
+
+/// Where a forked file was taken from.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fork {
+    /// The layer: the parent's file, as a path from the edition's folder; or
+    /// `builtin` (the embedded handbook) or `gouvernail` (a built-in template or
+    /// theme file).
+    pub from: String,
+    /// The gouvernail version that made the copy.
+    pub gouvernail: String,
+    /// `xxh3:` and the 64-bit XXH3 of the bytes taken.
+    pub hash: String,
+    /// The text taken, for a text file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// The hash the lock records for `bytes`.
+pub fn hash(bytes: &[u8]) -> String {
+    format!("xxh3:{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))
+}
+
+/// Reads the lock of the edition in `dir`; none yet is an empty one.
+pub fn read_lock(dir: &Path) -> Result<Lock, String> {
+    let path = dir.join(LOCK_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => serde_yaml_ng::from_str(&text).map_err(|err| {
+            format!(
+                "{} cannot be read: {err}; it is written by `gouvernail fork`, fix it or remove the entry",
+                path.display()
+            )
+        }),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Lock::default()),
+        Err(err) => Err(format!("cannot read {}: {err}", path.display())),
+    }
+}
+
+fn write_lock(dir: &Path, lock: &Lock) -> Result<(), String> {
+    let path = dir.join(LOCK_FILE);
+    let text = format!(
+        "# Written by `gouvernail fork`: where each file this edition overrides was taken\n\
+         # from, with the text taken. Commit it with the edition.\n{}",
+        serde_yaml_ng::to_string(lock).expect("a lock serialises")
+    );
+    std::fs::write(&path, text).map_err(|err| format!("cannot write {}: {err}", path.display()))
+}
+
+/// What `fork` did: the file written, and where it came from.
+#[derive(Debug)]
+pub struct Forked {
+    /// The file's path in the edition (`content/charters/charte.md`).
+    pub rel: String,
+    pub written: PathBuf,
+    pub from: String,
+}
+
+/// Copies the file `page` names (a page's id, or a path under one of the source
+/// folders, `content/` being the default) from where `edition` inherits it into
+/// its own layer, and records it in the lock.
+pub fn fork(edition: &Edition, page: &str) -> Result<Forked, String> {
+    let (folder, rel) = resolve(edition, page)?;
+    let key = format!("{folder}/{rel}");
+    let own = edition.layers.len() - 1;
+    let (bytes, from) = match edition.origin(folder, &rel) {
+        Some(origin) if origin.layer == own => {
+            return Err(format!(
+                "{key} is already this edition's own file ({}); nothing to fork",
+                origin.path.display()
+            ))
+        }
+        Some(origin) => {
+            let bytes = std::fs::read(&origin.path)
+                .map_err(|err| format!("cannot read {}: {err}", origin.path.display()))?;
+            (bytes, layer_name(edition, origin.layer))
+        }
+        None => match crate::templates::builtin(folder, &rel) {
+            Some(bytes) => (bytes.to_vec(), "gouvernail".to_string()),
+            None => {
+                return Err(format!(
+                    "no file {key} in this edition, its parents or gouvernail's built-in templates and theme"
+                ))
+            }
+        },
+    };
+    let written = edition.root.join(folder).join(&rel);
+    if let Some(parent) = written.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
+    }
+    let mut lock = read_lock(&edition.root)?;
+    std::fs::write(&written, &bytes)
+        .map_err(|err| format!("cannot write {}: {err}", written.display()))?;
+    lock.files.insert(
+        key.clone(),
+        Fork {
+            from: from.clone(),
+            gouvernail: env!("CARGO_PKG_VERSION").to_string(),
+            hash: hash(&bytes),
+            text: String::from_utf8(bytes).ok(),
+        },
+    );
+    write_lock(&edition.root, &lock)?;
+    Ok(Forked {
+        rel: key,
+        written,
+        from,
+    })
+}
+
+/// The folder and the path under it that `page` names.
+fn resolve(edition: &Edition, page: &str) -> Result<(&'static str, String), String> {
+    let page = page.trim_start_matches("./");
+    if page.contains('/') {
+        let (first, rest) = page.split_once('/').unwrap_or_default();
+        return Ok(match SOURCE_FOLDERS.iter().find(|f| **f == first) {
+            Some(folder) => (folder, rest.to_string()),
+            None => ("content", page.to_string()),
+        });
+    }
+    let by_id = |(rel, _): (&String, _)| {
+        let stem = rel.rsplit('/').next()?.strip_suffix(".md")?;
+        (stem == page).then(|| rel.clone())
+    };
+    if let Some(rel) = edition.origins("content").find_map(by_id) {
+        return Ok(("content", rel));
+    }
+    let ids: Vec<&str> = edition
+        .files("content")
+        .filter_map(|(rel, _)| rel.rsplit('/').next()?.strip_suffix(".md"))
+        .collect();
+    let hint = match did_you_mean(page, ids) {
+        Some(id) => format!("did you mean `{id}`?"),
+        None => "name a page by its id (its file's name without .md) or a file by its path, such as templates/page.html".to_string(),
+    };
+    Err(format!(
+        "no page `{page}` in this edition or its parents; {hint}"
+    ))
+}
+
+/// How the lock names layer `i` of `edition`: `builtin`, or its folder as a path
+/// from the edition's.
+fn layer_name(edition: &Edition, i: usize) -> String {
+    let layer = &edition.layers[i];
+    if layer.builtin {
+        return crate::builtin::NAME.to_string();
+    }
+    let root = &layer.root;
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    pathdiff::diff_paths(absolute(root), absolute(&edition.root))
+        .unwrap_or_else(|| root.clone())
+        .display()
+        .to_string()
+        .replace('\\', "/")
+}
+
+/// How an overridden file stands against its parent.
+#[derive(Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// The parent's file is the one forked.
+    UpToDate,
+    /// The parent's file changed since the fork.
+    ChangedUpstream,
+    /// The parent no longer has the file.
+    RemovedUpstream,
+    /// The edition's file replaces a parent's, with no record of a fork (copied by
+    /// hand).
+    Unrecorded,
+    /// The lock records a fork whose copy the edition no longer has.
+    CopyGone,
+}
+
+/// One overridden file's report.
+#[derive(Debug, Serialize)]
+pub struct Drift {
+    /// The file's path in the edition (`content/charters/charte.md`).
+    pub path: String,
+    pub state: State,
+    /// Where the parent's file is now, as the lock names layers (or where it was).
+    pub from: String,
+    /// The upstream change since the fork (or, unrecorded, from the parent's file
+    /// to the edition's), as a unified diff; none for binary files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+}
+
+impl Drift {
+    /// Whether the file needs a look.
+    pub fn drifted(&self) -> bool {
+        self.state != State::UpToDate
+    }
+}
+
+/// Every file the edition overrides or the lock records, with how it stands.
+pub fn drift(edition: &Edition) -> Result<Vec<Drift>, String> {
+    let lock = read_lock(&edition.root)?;
+    let own = edition.layers.len() - 1;
+    let mut reports = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for folder in SOURCE_FOLDERS {
+        for (rel, origin) in edition.origins(folder) {
+            if origin.layer != own {
+                continue;
+            }
+            let path = format!("{folder}/{rel}");
+            // What the edition would inherit without its copy.
+            let parent = match origin.shadows.first() {
+                Some(file) => {
+                    let bytes = std::fs::read(file)
+                        .map_err(|err| format!("cannot read {}: {err}", file.display()))?;
+                    let layer = parent_layer(edition, file);
+                    Some((bytes, layer))
+                }
+                None => crate::templates::builtin(folder, rel)
+                    .map(|bytes| (bytes.to_vec(), "gouvernail".to_string())),
+            };
+            let recorded = lock.files.get(&path);
+            if recorded.is_none() && parent.is_none() {
+                // The edition's own file, not an override.
+                continue;
+            }
+            seen.insert(path.clone());
+            reports.push(match (recorded, parent) {
+                (Some(fork), Some((bytes, from))) => {
+                    let state = if hash(&bytes) == fork.hash {
+                        State::UpToDate
+                    } else {
+                        State::ChangedUpstream
+                    };
+                    let diff = (state == State::ChangedUpstream)
+                        .then(|| diff(fork.text.as_deref(), &bytes, "forked", &from))
+                        .flatten();
+                    Drift {
+                        path,
+                        state,
+                        from,
+                        diff,
+                    }
+                }
+                (Some(fork), None) => Drift {
+                    path,
+                    state: State::RemovedUpstream,
+                    from: fork.from.clone(),
+                    diff: None,
+                },
+                (None, Some((bytes, from))) => {
+                    let own_bytes = std::fs::read(&origin.path)
+                        .map_err(|err| format!("cannot read {}: {err}", origin.path.display()))?;
+                    let parent_text = String::from_utf8(bytes).ok();
+                    let diff = diff(parent_text.as_deref(), &own_bytes, &from, "this edition");
+                    Drift {
+                        path,
+                        state: State::Unrecorded,
+                        from,
+                        diff,
+                    }
+                }
+                (None, None) => unreachable!("skipped above"),
+            });
+        }
+    }
+    for (path, fork) in &lock.files {
+        if !seen.contains(path) {
+            reports.push(Drift {
+                path: path.clone(),
+                state: State::CopyGone,
+                from: fork.from.clone(),
+                diff: None,
+            });
+        }
+    }
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(reports)
+}
+
+/// The layer that holds `file`, as the lock names layers.
+fn parent_layer(edition: &Edition, file: &Path) -> String {
+    edition
+        .layers
+        .iter()
+        .position(|layer| file.starts_with(&layer.root))
+        .map(|i| layer_name(edition, i))
+        .unwrap_or_else(|| file.display().to_string())
+}
+
+/// A unified diff from `old` to `new`, when both are text.
+fn diff(old: Option<&str>, new: &[u8], old_name: &str, new_name: &str) -> Option<String> {
+    let (old, new) = (old?, std::str::from_utf8(new).ok()?);
+    Some(
+        similar::TextDiff::from_lines(old, new)
+            .unified_diff()
+            .context_radius(3)
+            .header(old_name, new_name)
+            .to_string(),
+    )
+}

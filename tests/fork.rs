@@ -1,0 +1,200 @@
+//! `gouvernail fork`: the inherited file is copied into the edition's own layer,
+//! byte for byte, and the lock records where it came from and what it was.
+
+mod common;
+
+use std::path::Path;
+
+use common::{child_of_base, fixture, options};
+use gouvernail::edition::Edition;
+use gouvernail::forks::{fork, hash, read_lock, LOCK_FILE};
+use gouvernail::output::MemorySink;
+use gouvernail::site::build_edition;
+
+fn load(dir: &Path) -> Edition {
+    Edition::load(dir).expect("the edition loads")
+}
+
+#[test]
+fn a_page_forked_by_id_is_the_parents_copy_and_the_lock_records_it() {
+    let child = child_of_base("", &[]);
+    let forked = fork(&load(child.path()), "charte").unwrap();
+    assert_eq!(forked.rel, "content/charters/charte.md");
+    let parent = std::fs::read(fixture("base").join("content/charters/charte.md")).unwrap();
+    let copy = std::fs::read(child.path().join("content/charters/charte.md")).unwrap();
+    assert_eq!(copy, parent);
+    let lock = read_lock(child.path()).unwrap();
+    let entry = &lock.files["content/charters/charte.md"];
+    assert_eq!(entry.hash, hash(&parent));
+    assert_eq!(entry.text.as_deref().map(str::as_bytes), Some(&parent[..]));
+    assert_eq!(entry.gouvernail, env!("CARGO_PKG_VERSION"));
+    // The lock names the parent as a way from the edition to it.
+    let from = child.path().join(&entry.from);
+    assert_eq!(
+        from.canonicalize().unwrap(),
+        fixture("base").canonicalize().unwrap()
+    );
+    // The edition now builds from its own copy.
+    let edition = load(child.path());
+    let origin = edition.origin("content", "charters/charte.md").unwrap();
+    assert_eq!(origin.layer, edition.layers.len() - 1);
+    build_edition(&edition, &options(None, None), &MemorySink::default()).expect("builds");
+}
+
+#[test]
+fn built_in_templates_are_forked_and_each_fork_keeps_the_others() {
+    let child = child_of_base("", &[]);
+    fork(&load(child.path()), "templates/page.html").unwrap();
+    fork(&load(child.path()), "pages/introduction.md").unwrap();
+    let lock = read_lock(child.path()).unwrap();
+    let keys: Vec<&String> = lock.files.keys().collect();
+    assert_eq!(
+        keys,
+        ["content/pages/introduction.md", "templates/page.html"]
+    );
+    assert_eq!(lock.files["templates/page.html"].from, "gouvernail");
+    let copy = std::fs::read_to_string(child.path().join("templates/page.html")).unwrap();
+    assert_eq!(
+        lock.files["templates/page.html"].text.as_deref(),
+        Some(&copy[..])
+    );
+    assert!(copy.contains("{%"), "a template");
+}
+
+#[test]
+fn an_own_file_or_an_unknown_one_is_refused_and_nothing_is_written() {
+    let child = child_of_base(
+        "",
+        &[(
+            "content/pages/propre.md",
+            "---\ntitle: Propre\nsummary: À moi.\n---\nTexte.\n",
+        )],
+    );
+    let err = fork(&load(child.path()), "propre").unwrap_err();
+    assert!(err.contains("already this edition's own file"), "{err}");
+    let err = fork(&load(child.path()), "chart").unwrap_err();
+    assert!(err.contains("did you mean `charte`?"), "{err}");
+    let err = fork(&load(child.path()), "templates/absent.html").unwrap_err();
+    assert!(err.contains("no file templates/absent.html"), "{err}");
+    assert!(!child.path().join(LOCK_FILE).exists());
+    assert!(!child.path().join("templates").exists());
+}
+
+/// A copy of the base fixture that the test may change, and a child of it.
+fn family() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (base, child) = (tmp.path().join("base"), tmp.path().join("client"));
+    common::copy_dir(&fixture("base"), &base);
+    std::fs::create_dir_all(child.join("content")).unwrap();
+    std::fs::write(child.join("handbook.yaml"), "extends: ../base\n").unwrap();
+    (tmp, base, child)
+}
+
+fn drift_of(dir: &Path) -> Vec<gouvernail::forks::Drift> {
+    gouvernail::forks::drift(&load(dir)).unwrap()
+}
+
+#[test]
+fn a_fork_whose_parent_changed_drifts_with_the_upstream_change_as_a_diff() {
+    use gouvernail::forks::State;
+    let (_tmp, base, child) = family();
+    fork(&load(&child), "charte").unwrap();
+    fork(&load(&child), "templates/page.html").unwrap();
+    assert!(drift_of(&child).iter().all(|d| d.state == State::UpToDate));
+    let status = |dir: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_gouvernail"))
+            .args(["drift", "--quiet"])
+            .arg(dir)
+            .output()
+            .unwrap()
+    };
+    assert!(status(&child).status.success());
+    let page = base.join("content/charters/charte.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        text.replace("summary: Les règles.", "summary: Les règles communes."),
+    )
+    .unwrap();
+    let report = drift_of(&child);
+    let charte = report
+        .iter()
+        .find(|d| d.path == "content/charters/charte.md")
+        .unwrap();
+    assert_eq!(charte.state, State::ChangedUpstream);
+    assert_eq!(charte.from, "../base");
+    let diff = charte.diff.as_deref().unwrap();
+    assert!(diff.contains("\n-summary: Les règles.\n"), "{diff}");
+    assert!(
+        diff.contains("\n+summary: Les règles communes.\n"),
+        "{diff}"
+    );
+    let template = report
+        .iter()
+        .find(|d| d.path == "templates/page.html")
+        .unwrap();
+    assert_eq!(template.state, State::UpToDate);
+    let output = status(&child);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("content/charters/charte.md: changed in ../base"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("+summary: Les règles communes."),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_hand_copy_a_vanished_parent_a_binary_change_and_a_lost_copy_are_each_told() {
+    use gouvernail::forks::State;
+    let (_tmp, base, child) = family();
+    // A binary file of the parent, forked, then changed upstream.
+    std::fs::write(
+        base.join("content/pages/schema.png"),
+        [0x89, b'P', b'N', b'G', 0, 1],
+    )
+    .unwrap();
+    fork(&load(&child), "content/pages/schema.png").unwrap();
+    std::fs::write(
+        base.join("content/pages/schema.png"),
+        [0x89, b'P', b'N', b'G', 0, 2],
+    )
+    .unwrap();
+    // A page copied by hand, and changed.
+    let intro = std::fs::read_to_string(base.join("content/pages/introduction.md")).unwrap();
+    std::fs::create_dir_all(child.join("content/pages")).unwrap();
+    std::fs::write(
+        child.join("content/pages/introduction.md"),
+        intro.replace("Bienvenue", "Bonjour"),
+    )
+    .unwrap();
+    // A fork whose parent file goes, and one whose copy goes.
+    fork(&load(&child), "mythe-grands-groupes").unwrap();
+    std::fs::remove_file(base.join("content/myths/mythe-grands-groupes.md")).unwrap();
+    fork(&load(&child), "annonce").unwrap();
+    std::fs::remove_file(child.join("content/comms/annonce.md")).unwrap();
+    let report = drift_of(&child);
+    let state = |path: &str| {
+        let found = report
+            .iter()
+            .find(|d| d.path == path)
+            .unwrap_or_else(|| panic!("{path}: {report:?}"));
+        (&found.state, found.diff.as_deref())
+    };
+    assert_eq!(
+        state("content/pages/schema.png"),
+        (&State::ChangedUpstream, None)
+    );
+    let (hand, diff) = state("content/pages/introduction.md");
+    assert_eq!(hand, &State::Unrecorded);
+    assert!(diff.unwrap().contains("+Bonjour"), "{diff:?}");
+    assert_eq!(
+        state("content/myths/mythe-grands-groupes.md").0,
+        &State::RemovedUpstream
+    );
+    assert_eq!(state("content/comms/annonce.md").0, &State::CopyGone);
+    assert_eq!(report.len(), 4, "{report:?}");
+}
