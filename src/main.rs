@@ -65,7 +65,8 @@ enum Command {
     },
     /// For each file the edition overrides, say whether its parent's version
     /// changed since it was forked (with the change as a unified diff), is gone, or
-    /// was never recorded (copied by hand). Exits 1 when anything drifted.
+    /// was never recorded (copied by hand). Exits 1 when anything drifted, 2 when
+    /// the edition cannot be read.
     Drift {
         /// The edition folder, holding handbook.yaml.
         #[arg(value_name = "EDITION_DIR", default_value = ".")]

@@ -169,6 +169,9 @@ pub fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Diagnost
     };
     let forbidden = forbidden_char(&text);
     let source = Arc::new(SourceFile::new(path, text));
+    if let Some(problem) = conflict_error(&source) {
+        return Err(problem);
+    }
     if let Some((at, c)) = forbidden {
         let (message, hint) = if c == '\0' {
             ("the file holds a NUL character (a zero byte)", "delete it (an editor that shows invisible characters finds it); a NUL in a text file is usually the trace of a bad copy or a binary file")
@@ -180,6 +183,45 @@ pub fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Diagnost
             .hint(hint));
     }
     Ok(source)
+}
+
+/// Where a merge left its conflict markers in `text`: the `<<<<<<<` line, when a
+/// `=======` line and then a `>>>>>>>` line follow it. A lone `=======` is a
+/// Markdown heading's underline, not a conflict.
+pub fn conflict_markers(text: &str) -> Option<std::ops::Range<usize>> {
+    if !text.contains("<<<<<<<") {
+        return None;
+    }
+    let marker = |line: &str, mark: &str| {
+        line.strip_prefix(mark)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+    };
+    let mut start = None;
+    let mut middle = false;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if marker(bare, "<<<<<<<") {
+            start = Some(at..at + bare.len());
+            middle = false;
+        } else if start.is_some() && bare == "=======" {
+            middle = true;
+        } else if middle && marker(bare, ">>>>>>>") {
+            return start;
+        }
+        at += line.len();
+    }
+    None
+}
+
+/// The error for a text file a merge left half done, at its first conflict.
+pub fn conflict_error(source: &Arc<SourceFile>) -> Option<Diagnostic> {
+    let at = conflict_markers(&source.text)?;
+    Some(
+        Diagnostic::error("the file holds an unresolved merge conflict (<<<<<<<, =======, >>>>>>> lines)")
+            .at(source, at)
+            .hint("keep the right text of each conflict and delete its three marker lines; a half-merged file is never published"),
+    )
 }
 
 /// The first NUL or reserved noncharacter (`tailor::marks::RESERVED`) of a text, by

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use include_dir::{include_dir, Dir};
 use tera::Tera;
@@ -42,6 +43,10 @@ pub fn sources(edition: &Edition) -> Result<Sources, Vec<Diagnostic>> {
     for (name, path) in edition.files("templates") {
         match std::fs::read_to_string(path) {
             Ok(text) => {
+                if let Some(problem) = conflict_in(path, &text) {
+                    problems.push(problem);
+                    continue;
+                }
                 // The repository's own edition holds the built-in templates themselves:
                 // an override identical to its built-in is not parsed twice. It is
                 // still the edition's file (`Edition::origin` says where it is from).
@@ -114,6 +119,16 @@ pub fn compile(sources: &Sources) -> Result<Templates, Vec<Diagnostic>> {
     })
 }
 
+/// The error for a template or theme file that holds a merge's conflict markers.
+fn conflict_in(path: &std::path::Path, text: &str) -> Option<Diagnostic> {
+    crate::parse::conflict_markers(text)?;
+    let source = Arc::new(crate::model::SourceFile::new(
+        path.to_path_buf(),
+        text.to_string(),
+    ));
+    crate::parse::conflict_error(&source)
+}
+
 /// The built-in file `rel` of `folder` (`templates` or `theme`), if there is one.
 pub fn builtin(folder: &str, rel: &str) -> Option<&'static [u8]> {
     let dir = match folder {
@@ -149,6 +164,12 @@ pub fn theme_files(edition: &Edition) -> Result<BTreeMap<String, Vec<u8>>, Vec<D
     for (name, path) in edition.files("theme") {
         match std::fs::read(path) {
             Ok(bytes) => {
+                // A text file of the theme (CSS, scripts, SVG) a merge left half done.
+                let text = std::str::from_utf8(&bytes).ok();
+                if let Some(problem) = text.and_then(|text| conflict_in(path, text)) {
+                    problems.push(problem);
+                    continue;
+                }
                 files.insert(name.clone(), bytes);
             }
             Err(err) => problems.push(

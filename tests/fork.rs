@@ -198,3 +198,45 @@ fn a_hand_copy_a_vanished_parent_a_binary_change_and_a_lost_copy_are_each_told()
     assert_eq!(state("content/comms/annonce.md").0, &State::CopyGone);
     assert_eq!(report.len(), 4, "{report:?}");
 }
+
+#[test]
+fn a_half_merged_page_template_or_stylesheet_fails_the_check_at_its_conflict() {
+    let conflicted = "avant\n<<<<<<< client\nla version du client\n=======\nla version de la base\n>>>>>>> base\naprès\n";
+    for (path, text) in [
+        (
+            "content/pages/fusion.md",
+            format!("---\ntitle: Fusion\nsummary: Une page.\n---\n{conflicted}"),
+        ),
+        ("templates/footer.html", conflicted.to_string()),
+        ("theme/edition.css", format!("/* */\n{conflicted}")),
+    ] {
+        let child = child_of_base("", &[(path, &text)]);
+        let errors = common::errors_of(child.path());
+        let conflict = errors
+            .iter()
+            .find(|e| e.message.contains("unresolved merge conflict"))
+            .unwrap_or_else(|| panic!("{path}: {errors:?}"));
+        let rendered = gouvernail::diagnostics::to_text(std::slice::from_ref(conflict));
+        let line = text.lines().position(|l| l.starts_with("<<<<<<<")).unwrap() + 1;
+        assert!(rendered.contains(path), "{path}: {rendered}");
+        assert!(
+            rendered.contains(&format!(":{line}:")),
+            "{path}, line {line}: {rendered}"
+        );
+    }
+}
+
+#[test]
+fn a_heading_underline_or_a_lone_marker_is_no_conflict() {
+    use gouvernail::parse::conflict_markers;
+    assert_eq!(conflict_markers("Titre\n=======\n\nTexte.\n"), None);
+    assert_eq!(conflict_markers("<<<<<<< a\nseul\n"), None);
+    assert_eq!(
+        conflict_markers("<<<<<<< a\nx\n>>>>>>> b\n"),
+        None,
+        "no middle"
+    );
+    let text = "a\n<<<<<<< HEAD\nb\n=======\nc\n>>>>>>> base\n";
+    let at = conflict_markers(text).unwrap();
+    assert_eq!(&text[at], "<<<<<<< HEAD");
+}
