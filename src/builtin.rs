@@ -22,17 +22,12 @@ static HANDBOOK_YAML: &str = include_str!("../handbook.yaml");
 
 /// Every embedded file: its path in the edition, and its bytes.
 fn files() -> Vec<(PathBuf, &'static [u8])> {
-    fn walk(dir: &'static Dir<'static>, under: &str, out: &mut Vec<(PathBuf, &'static [u8])>) {
-        for file in dir.files() {
-            out.push((Path::new(under).join(file.path()), file.contents()));
-        }
-        for sub in dir.dirs() {
-            walk(sub, under, out);
+    let mut files = vec![(PathBuf::from(EDITION_FILE), HANDBOOK_YAML.as_bytes())];
+    for (dir, under) in [(&CONTENT, "content"), (&DATA, "data")] {
+        for file in crate::templates::builtin_files(dir) {
+            files.push((Path::new(under).join(file.path()), file.contents()));
         }
     }
-    let mut files = vec![(PathBuf::from(EDITION_FILE), HANDBOOK_YAML.as_bytes())];
-    walk(&CONTENT, "content", &mut files);
-    walk(&DATA, "data", &mut files);
     files.sort();
     files
 }

@@ -51,7 +51,9 @@ pub fn create(new: &NewEdition) -> Result<Vec<PathBuf>, String> {
     ];
     if standalone {
         let content = SCAFFOLD.get_dir("content").expect("scaffold/content");
-        for file in samples(content) {
+        let mut samples = crate::templates::builtin_files(content);
+        samples.sort_by_key(|f| f.path());
+        for file in samples {
             let text = file.contents_utf8().expect("the samples are UTF-8");
             files.push((Path::new(file.path()).to_path_buf(), text.to_string()));
         }
@@ -68,16 +70,6 @@ pub fn create(new: &NewEdition) -> Result<Vec<PathBuf>, String> {
             .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
     }
     Ok(files.into_iter().map(|(rel, _)| rel).collect())
-}
-
-/// Every sample page under `dir`, in order.
-fn samples(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
-    let mut files: Vec<_> = dir.files().collect();
-    for sub in dir.dirs() {
-        files.extend(samples(sub));
-    }
-    files.sort_by_key(|f| f.path());
-    files
 }
 
 /// `dir` must be new, or an empty folder.

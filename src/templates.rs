@@ -139,8 +139,9 @@ pub fn builtin(folder: &str, rel: &str) -> Option<&'static [u8]> {
     dir.get_file(rel).map(|file| file.contents())
 }
 
-/// Every file of an embedded folder, recursively.
-fn builtin_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
+/// Every file of an embedded folder, recursively (each file's path is from the
+/// embedded folder's root).
+pub fn builtin_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
     let mut files: Vec<_> = dir.files().collect();
     for sub in dir.dirs() {
         files.extend(builtin_files(sub));
