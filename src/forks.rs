@@ -2,7 +2,8 @@
 //! file beside `handbook.yaml` (`editions.lock`, meant to be committed) that says
 //! where each copy was taken from: the layer, the gouvernail version, the content's
 //! hash and, for a text file, the text itself, so that a later comparison with the
-//! parent's current file always has the fork-time version to start from.
+//! parent's current file always has the fork-time version to start from: `drift`
+//! shows what changed upstream since, and `update` merges it in, three-way.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -204,6 +205,10 @@ pub struct Drift {
     pub state: State,
     /// Where the parent's file is now, as the lock names layers (or where it was).
     pub from: String,
+    /// The gouvernail version that made the fork, as the lock records it: after an
+    /// upgrade, a built-in page or template that changed says since which version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forked_with: Option<String>,
     /// The upstream change since the fork (or, unrecorded, from the parent's file
     /// to the edition's), as a unified diff; none for binary files.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -260,6 +265,7 @@ pub fn drift(edition: &Edition) -> Result<Vec<Drift>, String> {
                         path,
                         state,
                         from,
+                        forked_with: Some(fork.gouvernail.clone()),
                         diff,
                     }
                 }
@@ -267,6 +273,7 @@ pub fn drift(edition: &Edition) -> Result<Vec<Drift>, String> {
                     path,
                     state: State::RemovedUpstream,
                     from: fork.from.clone(),
+                    forked_with: Some(fork.gouvernail.clone()),
                     diff: None,
                 },
                 (None, Some((bytes, from))) => {
@@ -278,6 +285,7 @@ pub fn drift(edition: &Edition) -> Result<Vec<Drift>, String> {
                         path,
                         state: State::Unrecorded,
                         from,
+                        forked_with: None,
                         diff,
                     }
                 }
@@ -291,6 +299,7 @@ pub fn drift(edition: &Edition) -> Result<Vec<Drift>, String> {
                 path: path.clone(),
                 state: State::CopyGone,
                 from: fork.from.clone(),
+                forked_with: Some(fork.gouvernail.clone()),
                 diff: None,
             });
         }
@@ -313,10 +322,166 @@ fn parent_layer(edition: &Edition, file: &Path) -> String {
 fn diff(old: Option<&str>, new: &[u8], old_name: &str, new_name: &str) -> Option<String> {
     let (old, new) = (old?, std::str::from_utf8(new).ok()?);
     Some(
-        similar::TextDiff::from_lines(old, new)
-            .unified_diff()
-            .context_radius(3)
-            .header(old_name, new_name)
+        diffy::DiffOptions::new()
+            .set_context_len(3)
+            .set_original_filename(old_name.to_string())
+            .set_modified_filename(new_name.to_string())
+            .create_patch(old, new)
             .to_string(),
     )
+}
+
+/// What `update` did to one file.
+#[derive(Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The parent's file is the one forked: nothing to do.
+    UpToDate,
+    /// The upstream change merged into the edition's copy without conflict.
+    Merged,
+    /// The edition's copy had not changed since the fork: it is now the parent's
+    /// file (the only way a binary file is updated).
+    Replaced,
+    /// The merge left conflict markers in the copy, to be resolved by hand;
+    /// `check` and `build` refuse the file until then.
+    Conflicts(usize),
+    /// Nothing was written, for the reason given.
+    Refused(String),
+}
+
+/// One file's update.
+#[derive(Debug, Serialize)]
+pub struct Updated {
+    /// The file's path in the edition (`content/charters/charte.md`).
+    pub path: String,
+    pub outcome: Outcome,
+}
+
+impl Updated {
+    /// Whether the file needs a hand before the edition is whole again.
+    pub fn needs_a_hand(&self) -> bool {
+        matches!(self.outcome, Outcome::Conflicts(_) | Outcome::Refused(_))
+    }
+}
+
+/// Merges the changes the parent made since the fork into the edition's copies: of
+/// the file `page` names, or of every file the lock records. The merge is three-way
+/// (the text at fork time, the edition's copy, the parent's file now); where both
+/// sides changed the same lines, the copy gets conflict markers. The lock then
+/// records the parent's current file, so the next update starts from it.
+pub fn update(edition: &Edition, page: Option<&str>) -> Result<Vec<Updated>, String> {
+    let mut lock = read_lock(&edition.root)?;
+    let paths: Vec<String> = match page {
+        Some(page) => {
+            let (folder, rel) = resolve(edition, page)?;
+            let path = format!("{folder}/{rel}");
+            if !lock.files.contains_key(&path) {
+                return Err(format!(
+                    "{path} has no record in {LOCK_FILE}, so there is no fork-time text to merge from; \
+                     `gouvernail drift` shows how it differs from its parent, and `gouvernail fork` \
+                     (after moving the copy aside) records a fresh one"
+                ));
+            }
+            vec![path]
+        }
+        None => lock.files.keys().cloned().collect(),
+    };
+    let mut updated = Vec::new();
+    for path in paths {
+        let fork = lock.files.get_mut(&path).expect("listed from the lock");
+        let outcome = update_one(edition, &path, fork)?;
+        updated.push(Updated { path, outcome });
+    }
+    if updated.iter().any(|u| {
+        matches!(
+            u.outcome,
+            Outcome::Merged | Outcome::Replaced | Outcome::Conflicts(_)
+        )
+    }) {
+        write_lock(&edition.root, &lock)?;
+    }
+    Ok(updated)
+}
+
+/// Updates one recorded file, and its record when anything was written.
+fn update_one(edition: &Edition, path: &str, fork: &mut Fork) -> Result<Outcome, String> {
+    let (folder, rel) = path.split_once('/').expect("a lock path names its folder");
+    let own = edition.layers.len() - 1;
+    let copy = match edition.origin(folder, rel) {
+        Some(origin) if origin.layer == own => origin,
+        _ => {
+            return Ok(Outcome::Refused(
+                "the edition no longer has its copy; remove the entry from editions.lock".into(),
+            ))
+        }
+    };
+    let upstream = match copy.shadows.first() {
+        Some(file) => std::fs::read(file)
+            .map_err(|err| format!("cannot read {}: {err}", file.display()))
+            .map(|bytes| (bytes, parent_layer(edition, file)))?,
+        None => match crate::templates::builtin(folder, rel) {
+            Some(bytes) => (bytes.to_vec(), "gouvernail".to_string()),
+            None => {
+                return Ok(Outcome::Refused(format!(
+                    "{} no longer has the file: keep the copy as the edition's own and remove \
+                     its entry from editions.lock, or delete the copy",
+                    fork.from
+                )))
+            }
+        },
+    };
+    let (theirs, from) = upstream;
+    if hash(&theirs) == fork.hash {
+        return Ok(Outcome::UpToDate);
+    }
+    let ours = std::fs::read(&copy.path)
+        .map_err(|err| format!("cannot read {}: {err}", copy.path.display()))?;
+    let write = |bytes: &[u8]| {
+        std::fs::write(&copy.path, bytes)
+            .map_err(|err| format!("cannot write {}: {err}", copy.path.display()))
+    };
+    let texts = (
+        fork.text.as_deref(),
+        std::str::from_utf8(&ours).ok(),
+        std::str::from_utf8(&theirs).ok(),
+    );
+    let outcome = match texts {
+        (Some(base), Some(ours_text), Some(theirs_text)) => {
+            match diffy::MergeOptions::new()
+                .set_conflict_style(diffy::ConflictStyle::Diff3)
+                .merge(base, ours_text, theirs_text)
+            {
+                Ok(merged) => {
+                    write(merged.as_bytes())?;
+                    Outcome::Merged
+                }
+                Err(conflicted) => {
+                    write(conflicted.as_bytes())?;
+                    let count = conflicted
+                        .lines()
+                        .filter(|line| line.starts_with("<<<<<<<"))
+                        .count();
+                    Outcome::Conflicts(count)
+                }
+            }
+        }
+        // A binary file, or one that stopped being text: never merged.
+        _ if hash(&ours) == fork.hash => {
+            write(&theirs)?;
+            Outcome::Replaced
+        }
+        _ => {
+            return Ok(Outcome::Refused(format!(
+                "a binary file changed both here and in {from}; it cannot be merged: keep \
+                 this edition's or take the parent's (delete the copy, then `gouvernail fork` it)"
+            )))
+        }
+    };
+    *fork = Fork {
+        from,
+        gouvernail: env!("CARGO_PKG_VERSION").to_string(),
+        hash: hash(&theirs),
+        text: String::from_utf8(theirs).ok(),
+    };
+    Ok(outcome)
 }

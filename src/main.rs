@@ -1,4 +1,4 @@
-//! The `gouvernail` command line: `new`, `fork`, `drift`, `build`, `check` and
+//! The `gouvernail` command line: `new`, `fork`, `drift`, `update`, `build`, `check` and
 //! `serve`, over the library's pipeline.
 
 use std::path::{Path, PathBuf};
@@ -74,6 +74,22 @@ enum Command {
         /// How to print the report.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Merge what the parent changed since a fork into the edition's copy: a
+    /// three-way merge of the text at fork time (kept in editions.lock), the
+    /// edition's copy and the parent's file now. Where both changed the same lines
+    /// the copy gets conflict markers, which `check` and `build` refuse until they
+    /// are resolved. Exits 1 when any file needs a hand.
+    Update {
+        /// The page's id, or the file's path, as for `fork`.
+        #[arg(value_name = "PAGE", required_unless_present = "all")]
+        page: Option<String>,
+        /// Every file editions.lock records.
+        #[arg(long, conflicts_with = "page")]
+        all: bool,
+        /// The edition folder, holding handbook.yaml.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        edition: PathBuf,
     },
     /// Build the site into public/ (or --out). The previous output is replaced only
     /// when the build succeeds, and only if it is a site gouvernail built.
@@ -198,6 +214,9 @@ fn main() -> ExitCode {
         Command::Check { edition } => run(&edition, None, cli.quiet, colour),
         Command::Fork { page, edition } => fork(&edition, &page, cli.quiet, colour),
         Command::Drift { dir, format } => drift(&dir, format, cli.quiet, colour),
+        Command::Update { page, edition, .. } => {
+            update(&edition, page.as_deref(), cli.quiet, colour)
+        }
         Command::New {
             dir,
             extends,
@@ -272,7 +291,17 @@ fn drift(dir: &Path, format: Format, quiet: bool, colour: Colour) -> ExitCode {
         Format::Text => {
             for file in report.iter().filter(|d| d.drifted()) {
                 let what = match file.state {
-                    State::ChangedUpstream => format!("changed in {} since it was forked", file.from),
+                    State::ChangedUpstream => {
+                        let version = env!("CARGO_PKG_VERSION");
+                        match &file.forked_with {
+                            // A built-in file changes with gouvernail itself.
+                            Some(then) if then != version && (file.from == "builtin" || file.from == "gouvernail") => format!(
+                                "changed in {} since it was forked with gouvernail {then} (this is {version})",
+                                file.from
+                            ),
+                            _ => format!("changed in {} since it was forked", file.from),
+                        }
+                    }
                     State::RemovedUpstream => format!("no longer in {}", file.from),
                     State::Unrecorded => format!("replaces the file of {}, with no record of a fork (`gouvernail fork` records one)", file.from),
                     State::CopyGone => "recorded in editions.lock, but the edition no longer has its copy: remove the entry".to_string(),
@@ -297,6 +326,54 @@ fn drift(dir: &Path, format: Format, quiet: bool, colour: Colour) -> ExitCode {
         }
     }
     if drifted > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn update(dir: &Path, page: Option<&str>, quiet: bool, colour: Colour) -> ExitCode {
+    use gouvernail::forks::Outcome;
+    let edition = match Edition::load(dir) {
+        Ok(edition) => edition,
+        Err(problems) => {
+            diagnostics::print_text(&problems, colour);
+            return ExitCode::from(2);
+        }
+    };
+    let updated = match gouvernail::forks::update(&edition, page) {
+        Ok(updated) => updated,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    for file in &updated {
+        let what = match &file.outcome {
+            Outcome::UpToDate if quiet => continue,
+            Outcome::UpToDate => "up to date".to_string(),
+            Outcome::Merged => "merged the parent's change".to_string(),
+            Outcome::Replaced => "replaced by the parent's new version".to_string(),
+            Outcome::Conflicts(n) => format!(
+                "{n} conflict{s} left as <<<<<<< / ||||||| / ======= / >>>>>>> lines: keep the right text of each and delete the markers",
+                s = if *n == 1 { "" } else { "s" }
+            ),
+            Outcome::Refused(why) => format!("not updated: {why}"),
+        };
+        println!("{}: {what}", file.path);
+    }
+    let needs = updated.iter().filter(|u| u.needs_a_hand()).count();
+    if !quiet {
+        if updated.is_empty() {
+            eprintln!("editions.lock records no fork: nothing to update");
+        } else if needs > 0 {
+            eprintln!(
+                "{needs} of {} files need a hand; then `gouvernail check` the edition",
+                updated.len()
+            );
+        }
+    }
+    if needs > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

@@ -240,3 +240,221 @@ fn a_heading_underline_or_a_lone_marker_is_no_conflict() {
     let at = conflict_markers(text).unwrap();
     assert_eq!(&text[at], "<<<<<<< HEAD");
 }
+
+fn gouvernail(args: &[&str], dir: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_gouvernail"))
+        .args(args)
+        .arg("--edition")
+        .arg(dir)
+        .output()
+        .unwrap()
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{}: no `{from}`", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn update_merges_a_separate_upstream_change_into_the_adapted_copy() {
+    let (_tmp, base, child) = family();
+    fork(&load(&child), "charte").unwrap();
+    let copy = child.join("content/charters/charte.md");
+    let original = std::fs::read_to_string(&copy).unwrap();
+    // The client adapts the summary; the base later changes a variable's label,
+    // a few lines below (adjacent lines changed on both sides conflict, as in git).
+    edit(
+        &copy,
+        "summary: Les règles.",
+        "summary: Nos règles, chez le client.",
+    );
+    edit(
+        &base.join("content/charters/charte.md"),
+        "label: Outils autorisés",
+        "label: Outils autorisés par la direction",
+    );
+    let output = gouvernail(&["update", "charte"], &child);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("content/charters/charte.md: merged"),
+        "{stdout}"
+    );
+    let merged = std::fs::read_to_string(&copy).unwrap();
+    assert!(
+        merged.contains("summary: Nos règles, chez le client."),
+        "{merged}"
+    );
+    assert!(
+        merged.contains("label: Outils autorisés par la direction"),
+        "{merged}"
+    );
+    assert_eq!(
+        merged.lines().count(),
+        original.lines().count(),
+        "no line lost or doubled:\n{merged}"
+    );
+    // The lock now starts from the parent's new file: nothing has drifted.
+    let upstream = std::fs::read(base.join("content/charters/charte.md")).unwrap();
+    let lock = read_lock(&child).unwrap();
+    assert_eq!(
+        lock.files["content/charters/charte.md"].hash,
+        hash(&upstream)
+    );
+    assert!(drift_of(&child).iter().all(|d| !d.drifted()));
+    build_edition(&load(&child), &options(None, None), &MemorySink::default())
+        .expect("the merged edition builds");
+}
+
+#[test]
+fn update_leaves_markers_on_a_conflict_and_check_refuses_the_file_at_them() {
+    let (_tmp, base, child) = family();
+    fork(&load(&child), "charte").unwrap();
+    let copy = child.join("content/charters/charte.md");
+    edit(
+        &copy,
+        "summary: Les règles.",
+        "summary: Les règles du client.",
+    );
+    edit(
+        &base.join("content/charters/charte.md"),
+        "summary: Les règles.",
+        "summary: Les règles communes.",
+    );
+    let output = gouvernail(&["update", "--all"], &child);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("1 conflict left"), "{stdout}");
+    let text = std::fs::read_to_string(&copy).unwrap();
+    let line = |prefix: &str| text.lines().position(|l| l.starts_with(prefix));
+    let (start, middle, end) = (line("<<<<<<<"), line("======="), line(">>>>>>>"));
+    assert!(start < middle && middle < end, "{text}");
+    assert!(text.contains("summary: Les règles du client."), "{text}");
+    assert!(text.contains("summary: Les règles communes."), "{text}");
+    let errors = common::errors_of(&child);
+    let conflict = errors
+        .iter()
+        .find(|e| e.message.contains("unresolved merge conflict"))
+        .unwrap_or_else(|| panic!("{errors:?}"));
+    let rendered = gouvernail::diagnostics::to_text(std::slice::from_ref(conflict));
+    assert!(
+        rendered.contains(&format!("charte.md:{}:", start.unwrap() + 1)),
+        "{rendered}"
+    );
+    // Running it again merges nothing twice: the lock moved to the parent's file.
+    let again = gouvernail(&["update", "--all"], &child);
+    assert!(again.status.success());
+    assert_eq!(std::fs::read_to_string(&copy).unwrap(), text);
+}
+
+#[test]
+fn update_replaces_an_untouched_binary_and_refuses_one_changed_on_both_sides() {
+    use gouvernail::forks::{update, Outcome};
+    let (_tmp, base, child) = family();
+    let (schema, logo) = ("content/pages/schema.png", "content/pages/logo.png");
+    for name in [schema, logo] {
+        std::fs::write(base.join(name), [0x89, b'P', b'N', b'G', 0, 1]).unwrap();
+        fork(&load(&child), name).unwrap();
+        std::fs::write(base.join(name), [0x89, b'P', b'N', b'G', 0, 2]).unwrap();
+    }
+    std::fs::write(child.join(logo), [0x89, b'P', b'N', b'G', 0, 3]).unwrap();
+    let updated = update(&load(&child), None).unwrap();
+    let outcome = |path: &str| &updated.iter().find(|u| u.path == path).unwrap().outcome;
+    assert_eq!(outcome(schema), &Outcome::Replaced);
+    assert_eq!(
+        std::fs::read(child.join(schema)).unwrap(),
+        [0x89, b'P', b'N', b'G', 0, 2]
+    );
+    assert!(matches!(outcome(logo), Outcome::Refused(why) if why.contains("binary")));
+    assert_eq!(
+        std::fs::read(child.join(logo)).unwrap(),
+        [0x89, b'P', b'N', b'G', 0, 3]
+    );
+    // The refused file keeps its old record, so drift still tells it.
+    let report = drift_of(&child);
+    let logo_drift = report.iter().find(|d| d.path == logo).unwrap();
+    assert!(logo_drift.drifted());
+}
+
+#[test]
+fn update_of_a_hand_copy_says_there_is_no_base_to_merge_from() {
+    use gouvernail::forks::update;
+    let (_tmp, base, child) = family();
+    let intro = std::fs::read_to_string(base.join("content/pages/introduction.md")).unwrap();
+    std::fs::create_dir_all(child.join("content/pages")).unwrap();
+    std::fs::write(child.join("content/pages/introduction.md"), &intro).unwrap();
+    let err = update(&load(&child), Some("introduction")).unwrap_err();
+    assert!(err.contains("no record in editions.lock"), "{err}");
+}
+
+#[test]
+fn after_an_upgrade_drift_names_the_built_in_pages_and_templates_that_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_gouvernail"))
+            .current_dir(tmp.path())
+            .env("XDG_CACHE_HOME", &cache)
+            .env("HOME", tmp.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let new = run(&["new", "client", "--extends", "builtin", "--quiet"]);
+    assert!(
+        new.status.success(),
+        "{}",
+        String::from_utf8_lossy(&new.stderr)
+    );
+    let client = tmp.path().join("client");
+    for page in ["charte-utilisation-ia", "templates/page.html"] {
+        let output = run(&["fork", page, "--edition", "client", "--quiet"]);
+        assert!(
+            output.status.success(),
+            "{page}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let output = run(&["drift", "client"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    // What an older gouvernail would have recorded: the same files, one line apart.
+    let mut lock = read_lock(&client).unwrap();
+    assert_eq!(lock.files.len(), 2, "{:?}", lock.files.keys());
+    for fork in lock.files.values_mut() {
+        let text = fork.text.take().unwrap();
+        let older = text.replacen('\n', "\nune ligne d'une version passée\n", 1);
+        fork.hash = hash(older.as_bytes());
+        fork.text = Some(older);
+        fork.gouvernail = "0.0.1".to_string();
+    }
+    std::fs::write(
+        client.join(LOCK_FILE),
+        serde_yaml_ng::to_string(&lock).unwrap(),
+    )
+    .unwrap();
+    let output = run(&["drift", "client", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = report.as_array().unwrap();
+    assert_eq!(report.len(), 2, "{report:?}");
+    for (file, from) in report.iter().zip(["builtin", "gouvernail"]) {
+        assert_eq!(file["state"], "changed_upstream", "{file}");
+        assert_eq!(file["from"], from, "{file}");
+        assert_eq!(file["forked_with"], "0.0.1", "{file}");
+        let diff = file["diff"].as_str().unwrap();
+        assert!(
+            diff.contains("\n-une ligne d'une version passée\n"),
+            "{diff}"
+        );
+    }
+    let text = String::from_utf8(run(&["drift", "client"]).stdout).unwrap();
+    assert!(
+        text.contains("changed in builtin since it was forked with gouvernail 0.0.1"),
+        "{text}"
+    );
+}
