@@ -278,6 +278,11 @@ pub fn to_json_line(diagnostics: &[Diagnostic]) -> String {
     serde_json::to_string(&json_items(diagnostics)).expect("diagnostics serialise")
 }
 
+/// The diagnostics as a JSON array value, to go in a larger report.
+pub fn to_json_value(diagnostics: &[Diagnostic]) -> serde_json::Value {
+    serde_json::to_value(json_items(diagnostics)).expect("diagnostics serialise")
+}
+
 fn json_items(diagnostics: &[Diagnostic]) -> Vec<JsonDiagnostic> {
     diagnostics
         .iter()

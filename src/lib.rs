@@ -10,8 +10,10 @@
 //! what each stage takes and makes.
 
 pub mod assets;
+pub mod batch;
 pub mod bodies;
 pub mod book;
+pub mod branding;
 pub mod builtin;
 pub mod diagnostics;
 pub mod edition;

@@ -7,11 +7,12 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use gouvernail::diagnostics::{self, Colour, Diagnostic};
+use gouvernail::diagnostics::{self, Colour};
 use gouvernail::edition::Edition;
 use gouvernail::model::{parse_member, Member, Sector, Size};
-use gouvernail::output::{DirSink, MemorySink};
-use gouvernail::site::{self, BuildOptions, Summary};
+use gouvernail::output::MemorySink;
+use gouvernail::session::Session;
+use gouvernail::site::{self, BuildOptions};
 
 /// Builds an AI-governance handbook, tailored to the size and sector of the
 /// organisation that reads it, from Markdown pages with YAML front matter.
@@ -92,15 +93,27 @@ enum Command {
         edition: PathBuf,
     },
     /// Build the site into public/ (or --out). The previous output is replaced only
-    /// when the build succeeds, and only if it is a site gouvernail built.
+    /// when the build succeeds, and only if it is a site gouvernail built. Given
+    /// several editions (folders, or a pattern such as 'clients/*'), builds them
+    /// all in one process, in parallel, each into its own public/ (or
+    /// OUT_ROOT/<folder name>), and ends with a table; one edition's errors do not
+    /// stop the others, and the exit is 1 when any failed.
     Build {
+        /// The edition folders, each holding handbook.yaml.
+        #[arg(value_name = "EDITION_DIR", default_value = ".", num_args = 1..)]
+        dirs: Vec<PathBuf>,
         #[command(flatten)]
-        edition: EditionArgs,
-        /// Where to write the site [default: EDITION_DIR/public]. The folder is
-        /// replaced whole: it must be new, empty, or a site gouvernail built; a
-        /// symbolic link is followed and the folder it names replaced.
-        #[arg(long, value_name = "DIR", value_parser = parse_out)]
+        how: HowArgs,
+        /// Where to write the site of one edition [default: EDITION_DIR/public].
+        /// The folder is replaced whole: it must be new, empty, or a site
+        /// gouvernail built; a symbolic link is followed and the folder it names
+        /// replaced.
+        #[arg(long, value_name = "DIR", value_parser = parse_out, conflicts_with = "out_root")]
         out: Option<PathBuf>,
+        /// Build each edition into DIR/<its folder name>, under the same rules as
+        /// --out; two editions whose folders have one name are refused.
+        #[arg(long, value_name = "DIR")]
+        out_root: Option<PathBuf>,
         /// Replace the --out folder even if it holds files gouvernail did not write
         /// (they are deleted). Never allowed for the edition, a folder that holds
         /// it, its content/, templates/, theme/ or data/, or a file.
@@ -138,6 +151,13 @@ struct EditionArgs {
     /// The edition folder, holding handbook.yaml.
     #[arg(value_name = "EDITION_DIR", default_value = ".")]
     dir: PathBuf,
+    #[command(flatten)]
+    how: HowArgs,
+}
+
+/// How to build, whatever the edition.
+#[derive(Args)]
+struct HowArgs {
     /// Tailor to this organisation size, overriding handbook.yaml: micro, small,
     /// medium, eti or ge.
     #[arg(long, value_name = "ID", value_parser = parse_size)]
@@ -157,6 +177,21 @@ struct EditionArgs {
     /// today]
     #[arg(long, value_name = "DATE")]
     today: Option<chrono::NaiveDate>,
+}
+
+impl HowArgs {
+    fn options(&self) -> Result<BuildOptions, String> {
+        Ok(BuildOptions {
+            size: self.size,
+            sector: self.sector,
+            drafts: self.drafts,
+            today: build_date(self.today)?,
+        })
+    }
+
+    fn json(&self) -> bool {
+        matches!(self.format, Format::Json)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -204,14 +239,34 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Build {
-            edition,
+            dirs,
+            how,
             out,
+            out_root,
             force,
         } => {
-            let out = out.unwrap_or_else(|| edition.dir.join("public"));
-            run(&edition, Some((&out, force)), cli.quiet, colour)
+            let dirs = match gouvernail::batch::edition_dirs(&dirs) {
+                Ok(dirs) => dirs,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::from(2);
+                }
+            };
+            match (&dirs[..], out_root) {
+                ([dir], None) => {
+                    let out = out.unwrap_or_else(|| dir.join("public"));
+                    run(dir, &how, Some((&out, force)), cli.quiet, colour)
+                }
+                (_, out_root) if out.is_none() => {
+                    batch(&dirs, out_root.as_deref(), &how, force, cli.quiet, colour)
+                }
+                _ => {
+                    eprintln!("error: --out names the folder of one edition; for several, give --out-root DIR (each is built into DIR/<its folder name>)");
+                    ExitCode::from(2)
+                }
+            }
         }
-        Command::Check { edition } => run(&edition, None, cli.quiet, colour),
+        Command::Check { edition } => run(&edition.dir, &edition.how, None, cli.quiet, colour),
         Command::Fork { page, edition } => fork(&edition, &page, cli.quiet, colour),
         Command::Drift { dir, format } => drift(&dir, format, cli.quiet, colour),
         Command::Update { page, edition, .. } => {
@@ -392,15 +447,14 @@ fn new_edition(new: &gouvernail::scaffold::NewEdition, quiet: bool, colour: Colo
     if !quiet {
         eprintln!("created {} ({} files)", new.dir.display(), files.len());
     }
-    let check = EditionArgs {
-        dir: new.dir.to_path_buf(),
+    let check = HowArgs {
         size: None,
         sector: None,
         drafts: false,
         format: Format::Text,
         today: None,
     };
-    let code = run(&check, None, quiet, colour);
+    let code = run(new.dir, &check, None, quiet, colour);
     if !quiet && code == ExitCode::SUCCESS {
         let dir = new.dir.display();
         eprintln!("next: `gouvernail serve {dir}` to see it as you write, `gouvernail build {dir}` to publish it");
@@ -416,27 +470,22 @@ fn serve(
     quiet: bool,
     colour: Colour,
 ) -> ExitCode {
-    let today = match build_date(args.today) {
-        Ok(today) => today,
+    let build = match args.how.options() {
+        Ok(options) => options,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::from(2);
         }
     };
     let options = gouvernail::serve::ServeOptions {
+        json: args.how.json(),
         dir: args.dir,
-        build: BuildOptions {
-            size: args.size,
-            sector: args.sector,
-            drafts: args.drafts,
-            today,
-        },
+        build,
         bind,
         port,
         open,
         quiet,
         colour,
-        json: matches!(args.format, Format::Json),
     };
     keep_freed_memory();
     match gouvernail::serve::run(options) {
@@ -448,23 +497,25 @@ fn serve(
     }
 }
 
-fn run(args: &EditionArgs, out: Option<(&Path, bool)>, quiet: bool, colour: Colour) -> ExitCode {
+fn run(
+    dir: &Path,
+    args: &HowArgs,
+    out: Option<(&Path, bool)>,
+    quiet: bool,
+    colour: Colour,
+) -> ExitCode {
     let started = Instant::now();
-    let today = match build_date(args.today) {
-        Ok(today) => today,
+    let options = match args.options() {
+        Ok(options) => options,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::from(2);
         }
     };
-    let options = BuildOptions {
-        size: args.size,
-        sector: args.sector,
-        drafts: args.drafts,
-        today,
-    };
-    let result = Edition::load(&args.dir).and_then(|edition| match out {
-        Some((out, force)) => write_site(&edition, &options, out, force),
+    let result = Edition::load(dir).and_then(|edition| match out {
+        Some((out, force)) => {
+            site::build_into_folder(&Session::default(), &edition, &options, out, force)
+        }
         None => site::build_edition(&edition, &options, &MemorySink::default()),
     });
     let out = out.map(|(out, _)| out);
@@ -500,6 +551,157 @@ fn run(args: &EditionArgs, out: Option<(&Path, bool)>, quiet: bool, colour: Colo
     }
 }
 
+/// Builds several editions in one process (see `gouvernail::batch`): a progress
+/// bar on a terminal, a line per edition otherwise, each edition's problems as it
+/// ends, and a table at the end.
+fn batch(
+    dirs: &[PathBuf],
+    out_root: Option<&Path>,
+    how: &HowArgs,
+    force: bool,
+    quiet: bool,
+    colour: Colour,
+) -> ExitCode {
+    use gouvernail::batch::{build_all, targets, Built};
+    let started = Instant::now();
+    let (targets, options) = match targets(dirs, out_root).and_then(|t| Ok((t, how.options()?))) {
+        Ok(found) => found,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = !how.json();
+    let bar = (text && !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
+        let bar = indicatif::ProgressBar::new(targets.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} editions {msg}")
+                .expect("a valid template"),
+        );
+        bar
+    });
+    let done = |built: &Built| {
+        if !text {
+            return;
+        }
+        let diagnostics = built.diagnostics();
+        let tell = || {
+            if !quiet || !diagnostics.is_empty() {
+                eprintln!(
+                    "{} {}: {}",
+                    if built.result.is_ok() {
+                        "built"
+                    } else {
+                        "FAILED"
+                    },
+                    built.target.name,
+                    match &built.result {
+                        Ok(summary) => format!(
+                            "{} pages into {} in {:.2} s",
+                            summary.pages,
+                            built.target.out.display(),
+                            built.time.as_secs_f64()
+                        ),
+                        Err(_) => "the previous output, if any, is unchanged".to_string(),
+                    }
+                );
+            }
+            diagnostics::print_text(diagnostics, colour);
+        };
+        match &bar {
+            Some(bar) => {
+                bar.suspend(tell);
+                bar.set_message(built.target.name.clone());
+                bar.inc(1);
+            }
+            None => tell(),
+        }
+    };
+    let built = build_all(&targets, &options, force, &done);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let failed = built.iter().filter(|b| b.result.is_err()).count();
+    if text {
+        if !quiet || failed > 0 {
+            eprint!("{}", summary_table(&built));
+            eprintln!(
+                "{} of {} editions built in {:.2} s{}",
+                built.len() - failed,
+                built.len(),
+                started.elapsed().as_secs_f64(),
+                if failed > 0 {
+                    "; the failed ones keep their previous output"
+                } else {
+                    ""
+                }
+            );
+        }
+    } else {
+        let report: Vec<serde_json::Value> = built
+            .iter()
+            .map(|b| {
+                let summary = b.result.as_ref().ok();
+                serde_json::json!({
+                    "edition": b.target.name,
+                    "dir": b.target.dir.display().to_string(),
+                    "out": b.target.out.display().to_string(),
+                    "ok": summary.is_some(),
+                    "pages": summary.map(|s| s.pages),
+                    "seconds": b.time.as_secs_f64(),
+                    "diagnostics": diagnostics::to_json_value(b.diagnostics()),
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("a report serialises")
+        );
+    }
+    if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The table that ends a batch build: edition, pages, warnings, errors, time.
+fn summary_table(built: &[gouvernail::batch::Built]) -> String {
+    let rows: Vec<[String; 5]> = built
+        .iter()
+        .map(|b| {
+            let diagnostics = b.diagnostics();
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            [
+                b.target.name.clone(),
+                b.result
+                    .as_ref()
+                    .map_or("-".to_string(), |s| s.pages.to_string()),
+                (diagnostics.len() - errors).to_string(),
+                errors.to_string(),
+                format!("{:.2} s", b.time.as_secs_f64()),
+            ]
+        })
+        .collect();
+    let header = ["edition", "pages", "warnings", "errors", "time"].map(String::from);
+    let mut widths = header.each_ref().map(|h| h.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut table = String::new();
+    for row in std::iter::once(&header).chain(&rows) {
+        let (name, numbers) = row.split_first().expect("five cells");
+        table.push_str(&format!("{name:<w$}", w = widths[0]));
+        for (cell, width) in numbers.iter().zip(&widths[1..]) {
+            table.push_str(&format!("  {cell:>width$}"));
+        }
+        table.push('\n');
+    }
+    table
+}
+
 /// The build's one date: `--today`, else `SOURCE_DATE_EPOCH` (the convention of
 /// reproducible builds), else the local date.
 fn build_date(option: Option<chrono::NaiveDate>) -> Result<chrono::NaiveDate, String> {
@@ -518,31 +720,6 @@ fn build_date(option: Option<chrono::NaiveDate>) -> Result<chrono::NaiveDate, St
             }),
         Err(_) => Ok(chrono::Local::now().date_naive()),
     }
-}
-
-/// Builds into `out`, staged and swapped in only when the build succeeded.
-fn write_site(
-    edition: &Edition,
-    options: &BuildOptions,
-    out: &Path,
-    force: bool,
-) -> Result<Summary, Vec<Diagnostic>> {
-    let sink = DirSink::new(out, edition, force).map_err(|d| vec![d])?;
-    let repaired = sink.warnings().to_vec();
-    let with_repairs = |mut diagnostics: Vec<Diagnostic>| {
-        diagnostics.extend(repaired.iter().cloned());
-        diagnostics
-    };
-    let mut summary = site::build_edition(edition, options, &sink).map_err(with_repairs)?;
-    summary.warnings = with_repairs(summary.warnings);
-    sink.commit().map_err(|err| {
-        vec![Diagnostic::error(format!(
-            "cannot move the new site into {}: {err}",
-            out.display()
-        ))
-        .hint("check that nothing holds the output folder open and that you may write beside it")]
-    })?;
-    Ok(summary)
 }
 
 /// mimalloc: many small allocations from several threads (rendering, templates)

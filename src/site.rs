@@ -19,6 +19,7 @@ use chrono::NaiveDate;
 
 use crate::assets;
 use crate::bodies;
+use crate::branding;
 use crate::diagnostics::Diagnostic;
 use crate::edition::{load_data, Edition};
 use crate::i18n::Labels;
@@ -87,6 +88,34 @@ pub fn build_in(
     build_staged(session, edition, options, sink, None)
 }
 
+/// Builds into the folder `out` through `session`: staged beside it and swapped in
+/// only when the build succeeded (see `output::DirSink`, which also refuses a
+/// folder gouvernail did not write unless `force`).
+pub fn build_into_folder(
+    session: &Session,
+    edition: &Edition,
+    options: &BuildOptions,
+    out: &Path,
+    force: bool,
+) -> Result<Summary, Vec<Diagnostic>> {
+    let sink = crate::output::DirSink::new(out, edition, force).map_err(|d| vec![d])?;
+    let repaired = sink.warnings().to_vec();
+    let with_repairs = |mut diagnostics: Vec<Diagnostic>| {
+        diagnostics.extend(repaired.iter().cloned());
+        diagnostics
+    };
+    let mut summary = build_in(session, edition, options, &sink).map_err(with_repairs)?;
+    summary.warnings = with_repairs(summary.warnings);
+    sink.commit().map_err(|err| {
+        vec![Diagnostic::error(format!(
+            "cannot move the new site into {}: {err}",
+            out.display()
+        ))
+        .hint("check that nothing holds the output folder open and that you may write beside it")]
+    })?;
+    Ok(summary)
+}
+
 /// Told, during a live preview's build, that the pages are in the sink and can be
 /// served; given the paths the build makes next, whose last version is to be
 /// served until then (the search index and the print book).
@@ -116,9 +145,16 @@ pub fn build_staged(
     let theme = problems
         .ok(templates::theme_files(edition))
         .unwrap_or_default();
-    problems.extend(check_logo(edition, &theme));
+    problems.extend(branding::check_images(edition, &theme));
+    problems.extend(branding::contrast_warnings(edition, &theme));
     let data = problems.take(load_data(edition));
-    problems.extend(validate(&corpus.documents, &corpus.unparsed, options.today));
+    // Pages that exist but are not built: links to them are not broken ones.
+    let mut withheld = corpus.unparsed;
+    withheld.extend(edition.excluded.iter().filter_map(|rel| {
+        let stem = rel.strip_suffix(".md")?;
+        Some(stem.rsplit('/').next().unwrap_or(stem).to_string())
+    }));
+    problems.extend(validate(&corpus.documents, &withheld, options.today));
     clock.lap("validate");
 
     let audience = Audience {
@@ -131,7 +167,8 @@ pub fn build_staged(
     let attachments = assets::attachments(edition);
     let catalogue = Catalogue::new(
         &corpus.documents,
-        corpus.unparsed,
+        withheld,
+        edition.excluded.clone(),
         attachments.keys().cloned().collect(),
     );
     problems.extend(allow_warning(edition));
@@ -340,15 +377,5 @@ fn allow_warning(edition: &Edition) -> Option<Diagnostic> {
         )
         .in_file(edition.root.join(crate::edition::EDITION_FILE))
         .hint("keep it only if you trust everyone who writes in this edition and its parents; `raw_html: sanitise` keeps the safe part of their HTML")
-    })
-}
-
-/// The logo the settings name must be a theme file.
-fn check_logo(edition: &Edition, theme: &BTreeMap<String, Vec<u8>>) -> Option<Diagnostic> {
-    let logo = edition.settings.branding.logo.as_ref()?;
-    (!theme.is_empty() && !theme.contains_key(logo)).then(|| {
-        Diagnostic::error(format!("the logo `{logo}` is not in theme/"))
-            .in_file(edition.root.join(crate::edition::EDITION_FILE))
-            .hint("put the image in the edition's theme/ folder and name it relative to theme/")
     })
 }
