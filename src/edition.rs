@@ -97,6 +97,9 @@ pub struct Branding {
     /// A file under `theme/`.
     #[serde(default)]
     pub logo: Option<String>,
+    /// A file under `theme/`, the browser tab's icon [default: gouvernail's].
+    #[serde(default)]
+    pub favicon: Option<String>,
     #[serde(default)]
     pub colors: Colours,
 }
@@ -174,7 +177,11 @@ pub struct Edition {
     pub size: Option<Size>,
     pub sector: Option<Sector>,
     /// The files of each source folder, by relative path (see `files`).
-    files: HashMap<&'static str, BTreeMap<String, Origin>>,
+    files: FileIndex,
+    /// The files under content/ that a parent has and this edition's `exclude:`
+    /// hides, by relative path: a parent's link to one of its pages is no broken
+    /// link here, and shows as its text.
+    pub excluded: std::collections::BTreeSet<String>,
 }
 
 impl Edition {
@@ -344,7 +351,7 @@ impl Edition {
                 }
             })
             .collect();
-        let (files, walk_problems) = index_files(&layers);
+        let (files, excluded, walk_problems) = index_files(&layers);
         problems.extend(walk_problems);
         if !problems.is_empty() {
             return Err(problems);
@@ -372,6 +379,7 @@ impl Edition {
             size,
             sector,
             files,
+            excluded,
         })
     }
 
@@ -434,6 +442,9 @@ pub struct Origin {
     pub linked: bool,
 }
 
+/// Each source folder's files, by relative path.
+type FileIndex = HashMap<&'static str, BTreeMap<String, Origin>>;
+
 /// Walks the source folders of every layer, base first, into one file per relative
 /// path. Symbolic links are followed when they lead to a file or folder inside one
 /// of the edition's layers, and are an error otherwise (or when they lead nowhere),
@@ -441,9 +452,11 @@ pub struct Origin {
 fn index_files(
     layers: &[Layer],
 ) -> (
-    HashMap<&'static str, BTreeMap<String, Origin>>,
+    FileIndex,
+    std::collections::BTreeSet<String>,
     Vec<Diagnostic>,
 ) {
+    let mut excluded = std::collections::BTreeSet::new();
     let roots: Vec<PathBuf> = layers
         .iter()
         .map(|l| l.root.canonicalize().unwrap_or_else(|_| l.root.clone()))
@@ -518,13 +531,17 @@ fn index_files(
                 if !entry.file_type().is_file() {
                     continue;
                 }
-                let excluded = folder == "content"
+                let hidden = folder == "content"
                     && layers[i + 1..]
                         .iter()
                         .any(|nearer| nearer.exclude.is_match(&rel));
-                if excluded {
+                if hidden {
                     files.remove(&rel);
+                    excluded.insert(rel);
                 } else {
+                    if folder == "content" {
+                        excluded.remove(&rel);
+                    }
                     let below = files.remove(&rel).map(|o: Origin| {
                         let mut shadows = vec![o.path];
                         shadows.extend(o.shadows);
@@ -542,7 +559,7 @@ fn index_files(
         }
         index.insert(folder, files);
     }
-    (index, problems)
+    (index, excluded, problems)
 }
 
 /// A folder walk's error: a link that leads nowhere or in a loop, or an unreadable folder.

@@ -44,6 +44,11 @@ pub struct Card {
 #[derive(Serialize)]
 pub struct SiteView<'a> {
     pub title: &'a str,
+    /// What tells this edition from others in a reader's browser, where the
+    /// reader's choices are kept: two editions on one intranet, or opened from one
+    /// disk, share the browser's storage. A hash of the language, the title and the
+    /// organisation's name, so that it stays the same from build to build.
+    pub edition_id: String,
     pub language: &'static str,
     pub org: OrgView<'a>,
     /// The size and sector the edition is tailored to; none means every variant is in
@@ -55,6 +60,7 @@ pub struct SiteView<'a> {
     pub nav: Vec<NavItem>,
     pub search_enabled: bool,
     pub logo: Option<String>,
+    pub favicon: Option<String>,
     pub raci_url: &'static str,
     pub print_url: &'static str,
     pub tags_url: String,
@@ -554,6 +560,16 @@ impl<'a> Views<'a> {
                 .collect(),
             search_enabled: settings.search_enabled,
             logo: settings.branding.logo.as_ref().map(|l| urls::asset(l)),
+            favicon: settings.branding.favicon.as_ref().map(|f| urls::asset(f)),
+            edition_id: crate::assets::content_hash(
+                format!(
+                    "{}\n{}\n{}",
+                    language.code(),
+                    settings.title,
+                    settings.org.name.as_deref().unwrap_or("")
+                )
+                .as_bytes(),
+            ),
             raci_url: urls::raci(language),
             print_url: urls::print(language),
             tags_url: urls::tags_index(language),
