@@ -3,7 +3,9 @@
 // default-src 'self'`. It sets the reader's theme and audience on <html> before the
 // first paint, then wires up the page. Everything works without it: every variant
 // then shows, labelled, every myth shows its fact, and the forms stay plain forms.
-// What the reader chooses or ticks stays in this browser's localStorage.
+// What the reader chooses or ticks stays in this browser's localStorage, under keys
+// of this edition (<html data-edition>): editions served from one intranet, or
+// opened from one disk, share the browser's storage and must not share choices.
 //
 // The contract with the templates (docs/theme-contract.md). An edition may override
 // any template and drop any of these elements: the feature that needs it is then
@@ -26,7 +28,21 @@
 (function () {
   "use strict";
   var root = document.documentElement;
-  var PREFIX = "gouvernail-";
+  // Choices saved before they were kept by edition ("gouvernail-<key>") are copied
+  // into each edition's keys, once.
+  var LEGACY = "gouvernail-";
+  var PREFIX = "gouvernail@" + (root.getAttribute("data-edition") || "") + "-";
+  try {
+    var saved = window.localStorage;
+    if (saved.getItem(PREFIX + "carried") !== "1") {
+      var legacy = [];
+      for (var n = 0; n < saved.length; n += 1) {
+        if ((saved.key(n) || "").indexOf(LEGACY) === 0) { legacy.push(saved.key(n)); }
+      }
+      legacy.forEach(function (k) { saved.setItem(PREFIX + k.slice(LEGACY.length), saved.getItem(k)); });
+      saved.setItem(PREFIX + "carried", "1");
+    }
+  } catch (e) { /* private mode */ }
   var store = {
     get: function (key) { try { return window.localStorage.getItem(PREFIX + key); } catch (e) { return null; } },
     set: function (key, value) { try { window.localStorage.setItem(PREFIX + key, value); } catch (e) { /* private mode */ } },

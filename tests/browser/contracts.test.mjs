@@ -130,10 +130,11 @@ test("file://: ticks stay on their actions when an action is inserted, and old t
     ["coches/preparer/reunir-l-equipe", "coches/preparer/fixer-le-budget", "coches/preparer/calendrier"],
   );
   // A tick saved by an earlier version, by place in the step, moves to its action's id.
-  await page.evaluate(() => localStorage.setItem("gouvernail-check-coches/preparer/1", "1"));
+  const oldKey = await page.evaluate(() => `gouvernail@${document.documentElement.dataset.edition}-check-coches/preparer/1`);
+  await page.evaluate((key) => localStorage.setItem(key, "1"), oldKey);
   await page.reload();
   assert.ok(await box(page, "Réunir l'équipe").isChecked(), "the old tick by position carried over");
-  assert.equal(await page.evaluate(() => localStorage.getItem("gouvernail-check-coches/preparer/1")), null, "the old key is gone");
+  assert.equal(await page.evaluate((key) => localStorage.getItem(key), oldKey), null, "the old key is gone");
   await box(page, "Fixer le budget").check();
   await box(page, "Écrire le calendrier").check();
 
