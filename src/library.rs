@@ -30,8 +30,11 @@ pub struct Catalogue {
     pub known: HashMap<String, (String, Kind)>,
     /// Every parsed page's id by its path under content/.
     pub by_path: HashMap<String, String>,
-    /// The ids (file stems) of the files that did not parse.
+    /// The ids (file stems) of the pages that are not built: they did not parse, or
+    /// the edition's `exclude:` hides them.
     pub unparsed: HashSet<String>,
+    /// The paths under content/ of the files the edition's `exclude:` hides.
+    pub excluded: std::collections::BTreeSet<String>,
     /// The files under content/ that are not pages (images, attachments), by path
     /// under content/: the site copies them, and links may name them.
     pub files: HashSet<String>,
@@ -41,6 +44,7 @@ impl Catalogue {
     pub fn new(
         documents: &[Arc<Document>],
         unparsed: HashSet<String>,
+        excluded: std::collections::BTreeSet<String>,
         files: HashSet<String>,
     ) -> Catalogue {
         Catalogue {
@@ -53,6 +57,7 @@ impl Catalogue {
                 .map(|d| (d.rel_path.clone(), d.id.clone()))
                 .collect(),
             unparsed,
+            excluded,
             files,
         }
     }

@@ -136,6 +136,7 @@ fn target<'d>(library: &Library, from: usize, dest: &'d str) -> Target<'d> {
         }
         match catalogue.by_path.get(&joined) {
             Some(id) => id.clone(),
+            None if catalogue.excluded.contains(&joined) => return Target::Unlinked,
             None => {
                 return Target::Broken(
                     format!("the link `{dest}` points to content/{joined}, which does not exist"),

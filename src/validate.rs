@@ -15,8 +15,9 @@ use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::*;
 use crate::spans::{Index, Key, Step, YamlSpans};
 
-/// Checks the corpus. `unparsed` holds the ids of files that failed to parse: they
-/// have their own errors, so references to them are not reported again.
+/// Checks the corpus. `unparsed` holds the ids of pages that are not built: those
+/// that failed to parse have their own errors, and those the edition excludes are
+/// left out on purpose, so references to them are not reported.
 pub fn validate(
     docs: &[std::sync::Arc<Document>],
     unparsed: &HashSet<String>,
