@@ -45,11 +45,16 @@ impl Built {
 
 /// The edition folders `args` name: folders, or glob patterns such as `clients/*`
 /// for a shell that does not expand them, matching the folders that hold a
-/// `handbook.yaml`. The same folder named twice is given once.
+/// `handbook.yaml`. The same folder named twice is given once; among several, a file
+/// (which a shell's `clients/*` catches beside the folders) is left out.
 pub fn edition_dirs(args: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut dirs: Vec<PathBuf> = Vec::new();
     for arg in args {
         let text = arg.to_string_lossy();
+        if arg.is_file() && args.len() > 1 {
+            // A file a shell's pattern caught (`clients/*` and a README beside them).
+            continue;
+        }
         if arg.exists() || !text.contains(['*', '?', '[']) {
             dirs.push(arg.clone());
             continue;
@@ -160,8 +165,19 @@ fn check_against_others(
     editions: &[Result<Edition, Vec<Diagnostic>>],
 ) -> Result<(), Vec<Diagnostic>> {
     let resolved = target::resolve(&target.out).map_err(|d| vec![d])?;
+    let own = std::fs::canonicalize(&target.dir).ok();
     for edition in editions.iter().flatten() {
-        target::check_place(&resolved, &target.out, edition).map_err(|d| vec![d])?;
+        if std::fs::canonicalize(&edition.root).ok() == own {
+            continue;
+        }
+        target::check_place(&resolved, &target.out, edition).map_err(|_| {
+            vec![Diagnostic::error(format!(
+                "the output folder {} is inside the folders of {}, another edition of this build",
+                target.out.display(),
+                edition.root.display()
+            ))
+            .hint("give an --out-root outside every edition's folders, such as ../sites")]
+        })?;
     }
     Ok(())
 }

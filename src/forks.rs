@@ -195,6 +195,8 @@ pub enum State {
     Unrecorded,
     /// The lock records a fork whose copy the edition no longer has.
     CopyGone,
+    /// The copy still holds the conflict markers an `update` left.
+    Conflicted,
 }
 
 /// One overridden file's report.
@@ -253,7 +255,9 @@ pub fn drift(edition: &Edition) -> Result<Vec<Drift>, String> {
             seen.insert(path.clone());
             reports.push(match (recorded, parent) {
                 (Some(fork), Some((bytes, from))) => {
-                    let state = if hash(&bytes) == fork.hash {
+                    let state = if has_conflict(&origin.path) {
+                        State::Conflicted
+                    } else if hash(&bytes) == fork.hash {
                         State::UpToDate
                     } else {
                         State::ChangedUpstream
@@ -308,6 +312,11 @@ pub fn drift(edition: &Edition) -> Result<Vec<Drift>, String> {
     Ok(reports)
 }
 
+/// Whether the text file at `path` holds a merge's conflict markers.
+fn has_conflict(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|text| crate::parse::conflict_markers(&text).is_some())
+}
+
 /// The layer that holds `file`, as the lock names layers.
 fn parent_layer(edition: &Edition, file: &Path) -> String {
     edition
@@ -337,7 +346,7 @@ fn diff(old: Option<&str>, new: &[u8], old_name: &str, new_name: &str) -> Option
 pub enum Outcome {
     /// The parent's file is the one forked: nothing to do.
     UpToDate,
-    /// The upstream change merged into the edition's copy without conflict.
+    /// The base's change merged into the edition's copy without conflict.
     Merged,
     /// The edition's copy had not changed since the fork: it is now the parent's
     /// file (the only way a binary file is updated).
@@ -375,6 +384,16 @@ pub fn update(edition: &Edition, page: Option<&str>) -> Result<Vec<Updated>, Str
         Some(page) => {
             let (folder, rel) = resolve(edition, page)?;
             let path = format!("{folder}/{rel}");
+            let own = edition.layers.len() - 1;
+            let overridden = edition
+                .origin(folder, &rel)
+                .is_some_and(|origin| origin.layer == own);
+            if !overridden && !lock.files.contains_key(&path) {
+                return Err(format!(
+                    "this edition does not override {path}: there is nothing to update; \
+                     `gouvernail fork {page}` copies it to adapt it"
+                ));
+            }
             if !lock.files.contains_key(&path) {
                 return Err(format!(
                     "{path} has no record in {LOCK_FILE}, so there is no fork-time text to merge from; \
@@ -431,6 +450,13 @@ fn update_one(edition: &Edition, path: &str, fork: &mut Fork) -> Result<Outcome,
         },
     };
     let (theirs, from) = upstream;
+    if has_conflict(&copy.path) {
+        return Ok(Outcome::Refused(
+            "the copy still holds the conflict markers of an earlier update: keep the right \
+             text of each conflict, delete the marker lines, then update again"
+                .into(),
+        ));
+    }
     if hash(&theirs) == fork.hash {
         return Ok(Outcome::UpToDate);
     }

@@ -360,6 +360,7 @@ fn drift(dir: &Path, format: Format, quiet: bool, colour: Colour) -> ExitCode {
                     State::RemovedUpstream => format!("no longer in {}", file.from),
                     State::Unrecorded => format!("replaces the file of {}, with no record of a fork (`gouvernail fork` records one)", file.from),
                     State::CopyGone => "recorded in editions.lock, but the edition no longer has its copy: remove the entry".to_string(),
+                    State::Conflicted => "still holds the conflict markers of an update: keep the right text of each conflict and delete the marker lines".to_string(),
                     State::UpToDate => unreachable!("only what drifted"),
                 };
                 println!("{}: {what}", file.path);
@@ -407,8 +408,8 @@ fn update(dir: &Path, page: Option<&str>, quiet: bool, colour: Colour) -> ExitCo
         let what = match &file.outcome {
             Outcome::UpToDate if quiet => continue,
             Outcome::UpToDate => "up to date".to_string(),
-            Outcome::Merged => "merged the parent's change".to_string(),
-            Outcome::Replaced => "replaced by the parent's new version".to_string(),
+            Outcome::Merged => "merged the base's change".to_string(),
+            Outcome::Replaced => "replaced by the base's new version".to_string(),
             Outcome::Conflicts(n) => format!(
                 "{n} conflict{s} left as <<<<<<< / ||||||| / ======= / >>>>>>> lines: keep the right text of each and delete the markers",
                 s = if *n == 1 { "" } else { "s" }
@@ -580,10 +581,13 @@ fn batch(
         );
         bar
     });
+    // Editions end on several threads: one at a time prints its lines.
+    let printing = std::sync::Mutex::new(());
     let done = |built: &Built| {
         if !text {
             return;
         }
+        let _turn = printing.lock().unwrap_or_else(|e| e.into_inner());
         let diagnostics = built.diagnostics();
         let tell = || {
             if !quiet || !diagnostics.is_empty() {

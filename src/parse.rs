@@ -220,7 +220,7 @@ pub fn conflict_error(source: &Arc<SourceFile>) -> Option<Diagnostic> {
     Some(
         Diagnostic::error("the file holds an unresolved merge conflict (<<<<<<<, =======, >>>>>>> lines)")
             .at(source, at)
-            .hint("keep the right text of each conflict and delete its three marker lines; a half-merged file is never published"),
+            .hint("keep the right text of each conflict and delete its marker lines (<<<<<<<, |||||||, =======, >>>>>>>); a half-merged file is never published"),
     )
 }
 

@@ -29,7 +29,7 @@ fn the_small_company_has_its_name_contacts_logo_colours_and_favicon() {
     assert!(home.contains("Atelier Lambert"), "the organisation's name");
     assert!(home.contains(r#"class="logo""#) && files.contains_key("assets/logo.svg"));
     assert!(
-        home.contains(r#"<link rel="icon" href="assets/favicon.svg?v="#),
+        home.contains(r#"<link rel="icon" href="assets/favicon.svg">"#),
         "its favicon"
     );
     assert!(files["assets/edition.css"].contains("--brand-primary: #5a3e1b"));
@@ -228,4 +228,65 @@ fn a_client_colour_with_poor_contrast_warns_with_both_colours_and_the_ratio() {
     );
     let (summary, _) = build_in_memory(child.path(), &options(None, None)).unwrap();
     assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
+}
+
+#[test]
+fn no_build_replaces_another_edition_even_forced_nor_writes_into_its_sources() {
+    let tmp = tempfile::tempdir().unwrap();
+    let make = |name: &str| {
+        let dir = tmp.path().join(name);
+        std::fs::create_dir_all(dir.join("content")).unwrap();
+        std::fs::write(dir.join("handbook.yaml"), format!("title: {name}\n")).unwrap();
+        dir
+    };
+    let (base, client) = (make("base"), make("clients/base"));
+    // `--out-root .` would make clients/base's output the folder `base`, an edition.
+    let output = Command::new(env!("CARGO_BIN_EXE_gouvernail"))
+        .current_dir(tmp.path())
+        .args(["build", "clients/base", "--out-root", ".", "--force"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("holds a handbook.yaml: it is an edition"),
+        "{stderr}"
+    );
+    assert!(base.join("handbook.yaml").is_file() && base.join("content").is_dir());
+    // An output root inside one edition's sources is refused for the others, named.
+    let inside = client.join("content/sites");
+    let other = make("autre");
+    let output = gouvernail(&[
+        "build".as_ref(),
+        client.as_os_str(),
+        other.as_os_str(),
+        "--out-root".as_ref(),
+        inside.as_os_str(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "inside the folders of {}, another edition of this build",
+            client.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!inside.join("autre").exists());
+    // A file among the folders a shell's pattern gave is left out.
+    std::fs::write(tmp.path().join("NOTES.md"), "notes").unwrap();
+    let output = gouvernail(&[
+        "build".as_ref(),
+        other.as_os_str(),
+        tmp.path().join("NOTES.md").as_os_str(),
+        "--out-root".as_ref(),
+        tmp.path().join("sites").as_os_str(),
+        "--quiet".as_ref(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(tmp.path().join("sites/autre/index.html").is_file());
 }

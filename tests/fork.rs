@@ -342,10 +342,43 @@ fn update_leaves_markers_on_a_conflict_and_check_refuses_the_file_at_them() {
         rendered.contains(&format!("charte.md:{}:", start.unwrap() + 1)),
         "{rendered}"
     );
-    // Running it again merges nothing twice: the lock moved to the parent's file.
+    // Until resolved, drift says so and update refuses: nothing is merged twice.
+    let conflicted = drift_of(&child);
+    assert_eq!(conflicted[0].state, gouvernail::forks::State::Conflicted);
     let again = gouvernail(&["update", "--all"], &child);
-    assert!(again.status.success());
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("still holds the conflict markers"));
     assert_eq!(std::fs::read_to_string(&copy).unwrap(), text);
+    // Resolved by hand, the copy is up to date: the lock moved to the base's file.
+    let resolved: String = text
+        .lines()
+        .scan(None::<bool>, |keep, line| {
+            Some(match line {
+                l if l.starts_with("<<<<<<<") => {
+                    *keep = Some(true);
+                    None
+                }
+                l if l.starts_with("|||||||") || l.starts_with("=======") => {
+                    *keep = Some(false);
+                    None
+                }
+                l if l.starts_with(">>>>>>>") => {
+                    *keep = None;
+                    None
+                }
+                l if *keep == Some(false) => None,
+                l => Some(format!("{l}\n")),
+            })
+        })
+        .flatten()
+        .collect();
+    std::fs::write(&copy, resolved).unwrap();
+    assert!(
+        drift_of(&child).iter().all(|d| !d.drifted()),
+        "{:?}",
+        drift_of(&child)
+    );
+    assert!(gouvernail(&["update", "--all"], &child).status.success());
 }
 
 #[test]
@@ -386,6 +419,12 @@ fn update_of_a_hand_copy_says_there_is_no_base_to_merge_from() {
     std::fs::write(child.join("content/pages/introduction.md"), &intro).unwrap();
     let err = update(&load(&child), Some("introduction")).unwrap_err();
     assert!(err.contains("no record in editions.lock"), "{err}");
+    // A page the edition does not override at all.
+    let err = update(&load(&child), Some("charte")).unwrap_err();
+    assert!(
+        err.contains("does not override content/charters/charte.md"),
+        "{err}"
+    );
 }
 
 #[test]

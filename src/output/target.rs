@@ -164,7 +164,23 @@ pub fn check_contents(
             }
         })
         .collect();
-    if names.is_empty() || force || is_gouvernail_output(target, target == default_place) {
+    if is_gouvernail_output(target, target == default_place) {
+        return Ok(());
+    }
+    // An edition's folder is never replaced, --force or not: it is someone's work,
+    // not a site (another edition than the one built, say a base beside it).
+    if names
+        .iter()
+        .any(|name| name == crate::edition::EDITION_FILE)
+    {
+        return Err(Diagnostic::error(format!(
+            "the output folder {} holds a {}: it is an edition, and a build replaces its output folder whole",
+            out.display(),
+            crate::edition::EDITION_FILE
+        ))
+        .hint("write the site into a folder of its own, such as ../site; --force never replaces an edition"));
+    }
+    if names.is_empty() || force {
         return Ok(());
     }
     names.sort();
