@@ -366,7 +366,7 @@ fn update_leaves_markers_on_a_conflict_and_check_refuses_the_file_at_them() {
                     *keep = None;
                     None
                 }
-                l if *keep == Some(false) => None,
+                _ if *keep == Some(false) => None,
                 l => Some(format!("{l}\n")),
             })
         })
