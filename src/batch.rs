@@ -129,10 +129,20 @@ pub fn build_all(
         .par_iter()
         .map(|target| Edition::load(&target.dir))
         .collect();
+    let protected: Vec<(Option<PathBuf>, target::Protected)> = editions
+        .iter()
+        .flatten()
+        .map(|edition| {
+            (
+                std::fs::canonicalize(&edition.root).ok(),
+                target::Protected::of(edition),
+            )
+        })
+        .collect();
     let build = |(target, edition): (&Target, &Result<Edition, Vec<Diagnostic>>)| {
         let started = Instant::now();
         let result = match edition {
-            Ok(edition) => check_against_others(target, &editions).and_then(|()| {
+            Ok(edition) => check_against_others(target, &protected).and_then(|()| {
                 site::build_into_folder(&session, edition, options, &target.out, force)
             }),
             Err(problems) => Err(problems.clone()),
@@ -158,23 +168,23 @@ pub fn build_all(
     std::iter::once(first).chain(rest).collect()
 }
 
-/// Refuses an output folder that is one of another edition's source folders (its
-/// own are `DirSink`'s to refuse).
+/// Refuses an output folder that is one of another edition's places (its own are
+/// `DirSink`'s to refuse).
 fn check_against_others(
     target: &Target,
-    editions: &[Result<Edition, Vec<Diagnostic>>],
+    protected: &[(Option<PathBuf>, target::Protected)],
 ) -> Result<(), Vec<Diagnostic>> {
     let resolved = target::resolve(&target.out).map_err(|d| vec![d])?;
     let own = std::fs::canonicalize(&target.dir).ok();
-    for edition in editions.iter().flatten() {
-        if std::fs::canonicalize(&edition.root).ok() == own {
+    for (root, places) in protected {
+        if *root == own {
             continue;
         }
-        target::check_place(&resolved, &target.out, edition).map_err(|_| {
+        places.check(&resolved, &target.out).map_err(|_| {
             vec![Diagnostic::error(format!(
                 "the output folder {} is inside the folders of {}, another edition of this build",
                 target.out.display(),
-                edition.root.display()
+                root.as_deref().unwrap_or(Path::new("?")).display()
             ))
             .hint("give an --out-root outside every edition's folders, such as ../sites")]
         })?;

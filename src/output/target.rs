@@ -91,47 +91,87 @@ fn cannot_resolve(out: &Path, err: &io::Error) -> Diagnostic {
 /// edition, a folder above one of its layers, a layer's source folder or anything
 /// in one, or a file. `target` is resolved; `out` is as the user wrote it.
 pub fn check_place(target: &Path, out: &Path, edition: &Edition) -> Result<(), Diagnostic> {
-    let refuse = |what: String| {
-        Diagnostic::error(format!(
-            "the output folder {} is {what}: a build replaces its output folder whole, so it cannot write there",
-            out.display()
-        ))
-        .hint(format!(
-            "write the site into a folder of its own: leave out --out for {}, or name a new folder such as ../site",
-            edition.root.join("public").display()
-        ))
-    };
-    for (i, layer) in edition.layers.iter().enumerate() {
-        let root = fs::canonicalize(&layer.root).unwrap_or_else(|_| layer.root.clone());
-        let whose = if i + 1 == edition.layers.len() {
-            "the edition".to_string()
-        } else {
-            format!("the edition {} (which this one extends)", root.display())
+    Protected::of(edition).check(target, out)
+}
+
+/// The places of an edition that no output may be: each layer's folder, resolved,
+/// and its source folders. Resolved once, for a batch that checks every output
+/// against every edition.
+pub struct Protected {
+    /// Each layer's folder, what to call it, and its source folders.
+    layers: Vec<(PathBuf, String, Vec<(&'static str, PathBuf)>)>,
+    /// Where the edition's site goes by default, for the hint.
+    default_out: PathBuf,
+}
+
+impl Protected {
+    pub fn of(edition: &Edition) -> Protected {
+        let count = edition.layers.len();
+        let layers = edition
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(i, layer)| {
+                let root = fs::canonicalize(&layer.root).unwrap_or_else(|_| layer.root.clone());
+                let whose = if i + 1 == count {
+                    "the edition".to_string()
+                } else {
+                    format!("the edition {} (which this one extends)", root.display())
+                };
+                let sources = SOURCE_FOLDERS
+                    .iter()
+                    .map(|folder| {
+                        let source = root.join(folder);
+                        (*folder, fs::canonicalize(&source).unwrap_or(source))
+                    })
+                    .collect();
+                (root, whose, sources)
+            })
+            .collect();
+        Protected {
+            layers,
+            default_out: edition.root.join("public"),
+        }
+    }
+
+    /// Refuses `target` (the resolved `out`) when it is one of these places, holds
+    /// one, or is a file.
+    pub fn check(&self, target: &Path, out: &Path) -> Result<(), Diagnostic> {
+        let refuse = |what: String| {
+            Diagnostic::error(format!(
+                "the output folder {} is {what}: a build replaces its output folder whole, so it cannot write there",
+                out.display()
+            ))
+            .hint(format!(
+                "write the site into a folder of its own: leave out --out for {}, or name a new folder such as ../site",
+                self.default_out.display()
+            ))
         };
-        if target == root {
-            return Err(refuse(format!("{whose} itself")));
-        }
-        if root.starts_with(target) {
-            return Err(refuse(format!(
-                "a folder that holds {whose}, in {}",
-                root.display()
-            )));
-        }
-        for folder in SOURCE_FOLDERS {
-            let source = root.join(folder);
-            let source = fs::canonicalize(&source).unwrap_or(source);
-            if target.starts_with(&source) {
-                return Err(refuse(format!("inside the {folder}/ folder of {whose}")));
+        for (root, whose, sources) in &self.layers {
+            if target == root {
+                return Err(refuse(format!("{whose} itself")));
+            }
+            if root.starts_with(target) {
+                return Err(refuse(format!(
+                    "a folder that holds {whose}, in {}",
+                    root.display()
+                )));
+            }
+            for (folder, source) in sources {
+                if target.starts_with(source) {
+                    return Err(refuse(format!("inside the {folder}/ folder of {whose}")));
+                }
             }
         }
+        if fs::symlink_metadata(target).is_ok_and(|m| !m.is_dir()) {
+            return Err(Diagnostic::error(format!(
+                "the output folder {} is a file",
+                out.display()
+            ))
+            .hint("give --out the path of a folder (new, empty, or a site gouvernail built)"));
+        }
+        Ok(())
     }
-    if fs::symlink_metadata(target).is_ok_and(|m| !m.is_dir()) {
-        return Err(
-            Diagnostic::error(format!("the output folder {} is a file", out.display()))
-                .hint("give --out the path of a folder (new, empty, or a site gouvernail built)"),
-        );
-    }
-    Ok(())
 }
 
 /// Refuses to replace a folder that holds files gouvernail did not write, unless
