@@ -98,10 +98,16 @@ pub fn check_place(target: &Path, out: &Path, edition: &Edition) -> Result<(), D
 /// and its source folders. Resolved once, for a batch that checks every output
 /// against every edition.
 pub struct Protected {
-    /// Each layer's folder, what to call it, and its source folders.
-    layers: Vec<(PathBuf, String, Vec<(&'static str, PathBuf)>)>,
+    layers: Vec<ProtectedLayer>,
     /// Where the edition's site goes by default, for the hint.
     default_out: PathBuf,
+}
+
+/// A layer's folder, resolved, what to call it, and its source folders.
+struct ProtectedLayer {
+    root: PathBuf,
+    whose: String,
+    sources: Vec<(&'static str, PathBuf)>,
 }
 
 impl Protected {
@@ -125,7 +131,11 @@ impl Protected {
                         (*folder, fs::canonicalize(&source).unwrap_or(source))
                     })
                     .collect();
-                (root, whose, sources)
+                ProtectedLayer {
+                    root,
+                    whose,
+                    sources,
+                }
             })
             .collect();
         Protected {
@@ -147,7 +157,12 @@ impl Protected {
                 self.default_out.display()
             ))
         };
-        for (root, whose, sources) in &self.layers {
+        for ProtectedLayer {
+            root,
+            whose,
+            sources,
+        } in &self.layers
+        {
             if target == root {
                 return Err(refuse(format!("{whose} itself")));
             }
