@@ -51,12 +51,31 @@ pub fn hash(bytes: &[u8]) -> String {
 pub fn read_lock(dir: &Path) -> Result<Lock, String> {
     let path = dir.join(LOCK_FILE);
     match std::fs::read_to_string(&path) {
-        Ok(text) => serde_yaml_ng::from_str(&text).map_err(|err| {
-            format!(
-                "{} cannot be read: {err}; it is written by `gouvernail fork`, fix it or remove the entry",
-                path.display()
-            )
-        }),
+        Ok(text) => {
+            let lock: Lock = serde_yaml_ng::from_str(&text).map_err(|err| {
+                format!(
+                    "{} cannot be read: {err}; it is written by `gouvernail fork`, fix it or remove the entry",
+                    path.display()
+                )
+            })?;
+            // The text is the merge base and the hash what drift compares: an entry
+            // where they disagree was edited by hand, and would report changes that
+            // are not there.
+            for (file, fork) in &lock.files {
+                if fork
+                    .text
+                    .as_ref()
+                    .is_some_and(|text| hash(text.as_bytes()) != fork.hash)
+                {
+                    return Err(format!(
+                        "{}: the entry of {file} has a hash that is not its text's; it was edited by hand: \
+                         remove the entry and `gouvernail fork` the file again (move the copy aside first)",
+                        path.display()
+                    ));
+                }
+            }
+            Ok(lock)
+        }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Lock::default()),
         Err(err) => Err(format!("cannot read {}: {err}", path.display())),
     }
@@ -137,6 +156,16 @@ pub fn fork(edition: &Edition, page: &str) -> Result<Forked, String> {
 /// The folder and the path under it that `page` names.
 fn resolve(edition: &Edition, page: &str) -> Result<(&'static str, String), String> {
     let page = page.trim_start_matches("./");
+    let path = Path::new(page);
+    if path.is_absolute()
+        || path
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(format!(
+            "`{page}` leaves the edition's folders; name a page by its id, or a file by its path under content/, templates/, theme/ or data/"
+        ));
+    }
     if page.contains('/') {
         let (first, rest) = page.split_once('/').unwrap_or_default();
         return Ok(match SOURCE_FOLDERS.iter().find(|f| **f == first) {

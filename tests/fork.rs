@@ -76,6 +76,17 @@ fn an_own_file_or_an_unknown_one_is_refused_and_nothing_is_written() {
     assert!(err.contains("did you mean `charte`?"), "{err}");
     let err = fork(&load(child.path()), "templates/absent.html").unwrap_err();
     assert!(err.contains("no file templates/absent.html"), "{err}");
+    for outside in [
+        "../../etc/passwd",
+        "content/../../secret.txt",
+        "/etc/passwd",
+    ] {
+        let err = fork(&load(child.path()), outside).unwrap_err();
+        assert!(
+            err.contains("leaves the edition's folders"),
+            "{outside}: {err}"
+        );
+    }
     assert!(!child.path().join(LOCK_FILE).exists());
     assert!(!child.path().join("templates").exists());
 }
@@ -496,4 +507,21 @@ fn after_an_upgrade_drift_names_the_built_in_pages_and_templates_that_changed() 
         text.contains("changed in builtin since it was forked with gouvernail 0.0.1"),
         "{text}"
     );
+}
+
+#[test]
+fn a_lock_entry_edited_by_hand_is_refused_rather_than_reported_as_drift() {
+    let (_tmp, _base, child) = family();
+    fork(&load(&child), "charte").unwrap();
+    let lock = std::fs::read_to_string(child.join(LOCK_FILE)).unwrap();
+    let entry = &read_lock(&child).unwrap().files["content/charters/charte.md"];
+    std::fs::write(
+        child.join(LOCK_FILE),
+        lock.replace(&entry.hash, "xxh3:0000000000000000"),
+    )
+    .unwrap();
+    let err = gouvernail::forks::drift(&load(&child)).unwrap_err();
+    assert!(err.contains("edited by hand"), "{err}");
+    let err = gouvernail::forks::update(&load(&child), None).unwrap_err();
+    assert!(err.contains("edited by hand"), "{err}");
 }
