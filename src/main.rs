@@ -671,13 +671,19 @@ fn batch(
 
 /// The table that ends a batch build: edition, pages, warnings, errors, time.
 fn summary_table(built: &[gouvernail::batch::Built]) -> String {
+    // Two editions of one folder name (each in its own public/) are told by path.
+    let shared_name = |name: &str| built.iter().filter(|b| b.target.name == name).count() > 1;
     let rows: Vec<[String; 5]> = built
         .iter()
         .map(|b| {
             let diagnostics = b.diagnostics();
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             [
-                b.target.name.clone(),
+                if shared_name(&b.target.name) {
+                    b.target.dir.display().to_string()
+                } else {
+                    b.target.name.clone()
+                },
                 b.result
                     .as_ref()
                     .map_or("-".to_string(), |s| s.pages.to_string()),
