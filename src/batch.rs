@@ -122,7 +122,7 @@ pub fn build_all(
     force: bool,
     done: &(dyn Fn(&Built) + Sync),
 ) -> Vec<Built> {
-    let session = Session::default();
+    let session = Session::for_batch();
     // Loaded first, so that each output folder is checked against every edition's
     // sources, not only its own.
     let editions: Vec<Result<Edition, Vec<Diagnostic>>> = targets

@@ -201,7 +201,7 @@ pub fn build_staged(
     };
     let make_index = || {
         if edition.settings.search_enabled {
-            search::index(&library, &bodies)
+            search::index(&library, &bodies, session.search_pages())
         } else {
             Vec::new()
         }

@@ -290,3 +290,47 @@ fn no_build_replaces_another_edition_even_forced_nor_writes_into_its_sources() {
     );
     assert!(tmp.path().join("sites/autre/index.html").is_file());
 }
+
+#[test]
+fn a_batch_writes_the_same_bytes_as_one_build_per_edition() {
+    let tmp = tempfile::tempdir().unwrap();
+    let batch = tmp.path().join("batch");
+    let dirs = [example("small"), example("eti"), example("public")];
+    let mut args: Vec<&std::ffi::OsStr> = vec!["build".as_ref()];
+    args.extend(dirs.iter().map(|d| d.as_os_str()));
+    args.extend([
+        "--out-root".as_ref(),
+        batch.as_os_str(),
+        "--today".as_ref(),
+        "2026-12-02".as_ref(),
+        "--quiet".as_ref(),
+    ]);
+    let output = gouvernail(&args);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for dir in &dirs {
+        let name = dir.file_name().unwrap();
+        let single = tmp.path().join("single").join(name);
+        let output = gouvernail(&[
+            "build".as_ref(),
+            dir.as_os_str(),
+            "--out".as_ref(),
+            single.as_os_str(),
+            "--today".as_ref(),
+            "2026-12-02".as_ref(),
+            "--quiet".as_ref(),
+        ]);
+        assert!(output.status.success());
+        let (a, b) = (
+            common::snapshot(&batch.join(name)),
+            common::snapshot(&single),
+        );
+        assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+        for (path, bytes) in &a {
+            assert!(bytes == &b[path], "{name:?}: {path} differs");
+        }
+    }
+}

@@ -13,6 +13,7 @@
 //! and the query algorithm.
 
 mod postings;
+pub use postings::PageCache;
 pub mod text;
 
 use std::borrow::Cow;
@@ -93,9 +94,13 @@ const TERM_FILES_PER_PAGE: f64 = 0.01;
 const SNIPPET_FILES_PER_PAGE: f64 = 0.006;
 
 /// Builds the index files: (path in the site, bytes).
-pub fn build(pages: &[SearchPage], settings: &Settings) -> Vec<(String, Vec<u8>)> {
+pub fn build(
+    pages: &[SearchPage],
+    settings: &Settings,
+    cache: Option<&PageCache>,
+) -> Vec<(String, Vec<u8>)> {
     let analyzer = text::Analyzer::new(settings.language);
-    let built = postings::index(pages, &analyzer);
+    let built = postings::index(pages, &analyzer, cache);
     let n = pages.len().max(1) as f64;
     let mut files = Vec::new();
 
@@ -470,7 +475,11 @@ fn bits(indexes: impl Iterator<Item = usize>) -> u32 {
 /// The search index stage: the index of a library's pages, with their rendered
 /// bodies' sections (by index in the library) and each playbook step as a section
 /// of its own. The files it returns go under `search/`.
-pub fn index(library: &Library, bodies: &[Body]) -> Vec<(String, Vec<u8>)> {
+pub fn index(
+    library: &Library,
+    bodies: &[Body],
+    cache: Option<&PageCache>,
+) -> Vec<(String, Vec<u8>)> {
     use crate::model::KindData;
     let pages: Vec<SearchPage> = library
         .pages
@@ -533,6 +542,7 @@ pub fn index(library: &Library, bodies: &[Body]) -> Vec<(String, Vec<u8>)> {
             label: &label,
             role_title: &role_title,
         },
+        cache,
     )
 }
 
@@ -588,6 +598,7 @@ mod tests {
                 label: &label,
                 role_title: &role_title,
             },
+            None,
         )
     }
 

@@ -64,12 +64,150 @@ type Tf = [u16; 4];
 /// every section of a term alike).
 type PagePosting = (u32, u16, f32);
 
+/// A page as the index reads it, before any score: for each section, the body's
+/// length and each term's frequencies in the four fields; the page's terms; and the
+/// folded words that lead to them, in the order they first occur. Scores depend on
+/// the whole corpus (the mean body length, the idf), so this is what a page gives
+/// whatever the others: the editions of a batch, which mostly show the same pages,
+/// read each page's text once (`PageCache`).
+pub struct PageTerms {
+    terms: Vec<String>,
+    /// Folded word → the page's term.
+    words: Vec<(String, u32)>,
+    /// Per section: the body's length in bytes, and (term, frequencies).
+    sections: Vec<(usize, Vec<(u32, Tf)>)>,
+}
+
+/// Pages already read, by the fingerprint of their text and language.
+#[derive(Default)]
+pub struct PageCache(std::sync::RwLock<FxHashMap<u64, std::sync::Arc<PageTerms>>>);
+
+impl PageCache {
+    fn get(&self, key: u64) -> Option<std::sync::Arc<PageTerms>> {
+        self.0
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned()
+    }
+
+    fn keep(&self, key: u64, terms: std::sync::Arc<PageTerms>) {
+        self.0
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, terms);
+    }
+}
+
+/// What a page's reading depends on: its fields' text and the language.
+fn page_key(page: &SearchPage, analyzer: &Analyzer) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut add = |text: &str| {
+        hasher.update(&(text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
+    };
+    add(analyzer.language_id());
+    add(page.title);
+    add(page.summary);
+    for tag in page.tags {
+        add(tag);
+    }
+    add("");
+    for section in &page.sections {
+        add(if section.anchor.is_some() { "#" } else { "" });
+        add(&section.heading);
+        add(&section.text);
+    }
+    hasher.digest()
+}
+
+/// Reads pages into `PageTerms`, remembering each word it stems (one reader per
+/// thread's pages).
+struct Reader<'a> {
+    analyzer: &'a Analyzer,
+    /// Word as written → its entry in `lexicon`, or None for a stop word. Words are
+    /// remembered as they are written: most come back with the same case.
+    cache: FxHashMap<String, Option<u32>>,
+    /// (term, folded word).
+    lexicon: Vec<(String, String)>,
+    /// Scratch: the page's term for each lexicon entry it uses.
+    local: FxHashMap<u32, u32>,
+}
+
+impl Reader<'_> {
+    fn lookup(&mut self, word: &str) -> Option<u32> {
+        if let Some(&found) = self.cache.get(word) {
+            return found;
+        }
+        let lower = word.to_lowercase();
+        let folded = fold(&lower);
+        let found = if self.analyzer.is_stop(&folded) {
+            None
+        } else {
+            self.lexicon.push((self.analyzer.term(&lower), folded));
+            Some(self.lexicon.len() as u32 - 1)
+        };
+        self.cache.insert(word.to_string(), found);
+        found
+    }
+
+    fn read(&mut self, page: &SearchPage) -> PageTerms {
+        let mut terms = PageTerms {
+            terms: Vec::new(),
+            words: Vec::new(),
+            sections: Vec::new(),
+        };
+        // The page's term of each of its words, by the term's text.
+        let mut by_term: FxHashMap<String, u32> = FxHashMap::default();
+        let mut folded_seen: rustc_hash::FxHashSet<u32> = Default::default();
+        self.local.clear();
+        let tags = page.tags.join(" ");
+        for (fields, body) in section_fields(page, &tags) {
+            let mut tfs: Vec<(u32, Tf)> = Vec::new();
+            let mut slot: FxHashMap<u32, usize> = FxHashMap::default();
+            for (f, text) in fields.iter().chain(std::iter::once(&body)).enumerate() {
+                for word in words(text) {
+                    let Some(entry) = self.lookup(&text[word.start..word.end]) else {
+                        continue;
+                    };
+                    let term = match self.local.get(&entry) {
+                        Some(&term) => term,
+                        None => {
+                            let (text, folded) = &self.lexicon[entry as usize];
+                            let next = terms.terms.len() as u32;
+                            let term = match by_term.get(text.as_str()) {
+                                Some(&term) => term,
+                                None => {
+                                    by_term.insert(text.clone(), next);
+                                    terms.terms.push(text.clone());
+                                    next
+                                }
+                            };
+                            self.local.insert(entry, term);
+                            if folded_seen.insert(entry) {
+                                terms.words.push((folded.clone(), term));
+                            }
+                            term
+                        }
+                    };
+                    let at = *slot.entry(term).or_insert_with(|| {
+                        tfs.push((term, [0; 4]));
+                        tfs.len() - 1
+                    });
+                    let tf = &mut tfs[at].1;
+                    tf[f] = tf[f].saturating_add(1);
+                }
+            }
+            terms.sections.push((body.len(), tfs));
+        }
+        terms
+    }
+}
+
 /// What one thread gathers from its pages. Terms get ids local to the thread, so
 /// that counting a word costs one hash lookup; threads' results merge by term.
 #[derive(Default)]
 struct Partial {
-    /// Word as written → local term id, or None for a stop word.
-    cache: FxHashMap<String, Option<u32>>,
     /// Local term id → term, and back.
     terms: Vec<String>,
     ids: FxHashMap<String, u32>,
@@ -79,10 +217,6 @@ struct Partial {
     sections: Vec<u32>,
     /// Folded surface word → term.
     words: FxHashMap<String, String>,
-    /// Scratch: frequencies in the current section by local term id, and which
-    /// ids are set.
-    tfs: Vec<Tf>,
-    touched: Vec<u32>,
 }
 
 impl Partial {
@@ -94,7 +228,7 @@ impl Partial {
             .zip(other.postings)
             .zip(other.sections)
         {
-            let id = self.term_id(term) as usize;
+            let id = self.term_id(&term) as usize;
             self.postings[id].extend(list);
             self.sections[id] += sections;
         }
@@ -111,64 +245,36 @@ impl Partial {
         self
     }
 
-    fn term_id(&mut self, term: String) -> u32 {
-        if let Some(&id) = self.ids.get(&term) {
+    fn term_id(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.ids.get(term) {
             return id;
         }
         let id = self.terms.len() as u32;
-        self.ids.insert(term.clone(), id);
-        self.terms.push(term);
+        self.ids.insert(term.to_string(), id);
+        self.terms.push(term.to_string());
         self.postings.push(Vec::new());
         self.sections.push(0);
-        self.tfs.push([0; 4]);
         id
     }
 
-    /// The local term id of a word (None for a stop word); a word seen for the
-    /// first time is stemmed and goes into the dictionary. Words are remembered as
-    /// they are written: most come back with the same case.
-    fn lookup(&mut self, analyzer: &Analyzer, word: &str) -> Option<u32> {
-        if let Some(&found) = self.cache.get(word) {
-            return found;
-        }
-        let lower = word.to_lowercase();
-        let folded = fold(&lower);
-        let found = if analyzer.is_stop(&folded) {
-            None
-        } else {
-            let term = analyzer.term(&lower);
-            let id = self.term_id(term.clone());
-            self.words.entry(folded).or_insert(term);
-            Some(id)
-        };
-        self.cache.insert(word.to_string(), found);
-        found
-    }
-
-    /// Reads page number `page_index`: for each of its terms, the section where it
-    /// scores best (BM25F without the idf; `average` is the corpus's mean body
-    /// length, in bytes).
-    fn add_page(&mut self, analyzer: &Analyzer, page_index: u32, page: &SearchPage, average: f64) {
-        let tags = page.tags.join(" ");
-        for (section, (fields, body)) in section_fields(page, &tags).enumerate() {
-            for (f, text) in fields.iter().chain(std::iter::once(&body)).enumerate() {
-                for word in words(text) {
-                    let Some(term) = self.lookup(analyzer, &text[word.start..word.end]) else {
-                        continue;
-                    };
-                    let tf = &mut self.tfs[term as usize];
-                    if *tf == [0; 4] {
-                        self.touched.push(term);
-                    }
-                    tf[f] = tf[f].saturating_add(1);
-                }
+    /// Adds page number `page_index`, as read: for each of its terms, the section
+    /// where it scores best (BM25F without the idf; `average` is the corpus's mean
+    /// body length, in bytes).
+    fn add_page(&mut self, page_index: u32, page: &PageTerms, average: f64) {
+        let ids: Vec<u32> = page.terms.iter().map(|term| self.term_id(term)).collect();
+        for (folded, term) in &page.words {
+            if !self.words.contains_key(folded) {
+                self.words
+                    .insert(folded.clone(), page.terms[*term as usize].clone());
             }
-            let norm = 1.0 - B + B * body.len() as f64 / average;
-            for term in self.touched.drain(..) {
-                let tf = std::mem::take(&mut self.tfs[term as usize]);
+        }
+        for (section, (body_len, tfs)) in page.sections.iter().enumerate() {
+            let norm = 1.0 - B + B * *body_len as f64 / average;
+            for &(term, tf) in tfs {
+                let id = ids[term as usize] as usize;
                 let score = score(tf, norm) as f32;
-                self.sections[term as usize] += 1;
-                let list = &mut self.postings[term as usize];
+                self.sections[id] += 1;
+                let list = &mut self.postings[id];
                 match list.last_mut() {
                     Some(last) if last.0 == page_index => {
                         if score > last.2 {
@@ -214,8 +320,9 @@ fn score(tf: Tf, norm: f64) -> f64 {
     title + weighted * (K1 + 1.0) / (K1 + weighted)
 }
 
-/// Scores and encodes every term's postings.
-pub fn index(pages: &[SearchPage], analyzer: &Analyzer) -> Built {
+/// Scores and encodes every term's postings; with a `cache`, a page whose text an
+/// earlier build read is not read again.
+pub fn index(pages: &[SearchPage], analyzer: &Analyzer, cache: Option<&PageCache>) -> Built {
     // The mean body length (in bytes) normalises each section's body frequencies.
     let (mut sections, mut body_bytes) = (0usize, 0usize);
     for page in pages {
@@ -236,9 +343,27 @@ pub fn index(pages: &[SearchPage], analyzer: &Analyzer) -> Built {
         .par_chunks(chunk)
         .enumerate()
         .map(|(c, pages)| {
+            let mut reader = Reader {
+                analyzer,
+                cache: FxHashMap::default(),
+                lexicon: Vec::new(),
+                local: FxHashMap::default(),
+            };
             let mut acc = Partial::default();
             for (i, page) in pages.iter().enumerate() {
-                acc.add_page(analyzer, (c * chunk + i) as u32, page, average);
+                let index = (c * chunk + i) as u32;
+                match cache {
+                    Some(cache) => {
+                        let key = page_key(page, analyzer);
+                        let terms = cache.get(key).unwrap_or_else(|| {
+                            let terms = std::sync::Arc::new(reader.read(page));
+                            cache.keep(key, terms.clone());
+                            terms
+                        });
+                        acc.add_page(index, &terms, average);
+                    }
+                    None => acc.add_page(index, &reader.read(page), average),
+                }
             }
             acc
         })
@@ -399,10 +524,15 @@ mod tests {
             page("Autre page", &[filler]),
             page("Troisième", &late),
         ];
-        let built = index(
-            &pages,
-            &super::super::text::Analyzer::new(crate::edition::Language::Fr),
-        );
+        let analyzer = super::super::text::Analyzer::new(crate::edition::Language::Fr);
+        let built = index(&pages, &analyzer, None);
+        // Read through a cache, first filled then used, the index is the same.
+        let cache = PageCache::default();
+        for _ in 0..2 {
+            let cached = index(&pages, &analyzer, Some(&cache));
+            assert_eq!((&cached.words, &cached.terms), (&built.words, &built.terms));
+        }
+        assert_eq!(cache.0.read().unwrap().len(), pages.len());
         let budget = postings_of(&built, "budget");
         // Page 0: the section headed « Budget » (1, after the lead) outweighs the
         // one that says it three times; page 1 has none; page 2: its eleventh

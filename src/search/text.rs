@@ -102,6 +102,7 @@ pub fn fold(word: &str) -> String {
 
 /// Stems and folds words for one language; knows its stop words.
 pub struct Analyzer {
+    language: Language,
     stemmer: Stemmer,
     stop: std::collections::HashSet<&'static str>,
 }
@@ -113,6 +114,7 @@ impl Analyzer {
             Language::En => (Algorithm::English, STOP_EN),
         };
         Analyzer {
+            language,
             stemmer: Stemmer::create(algorithm),
             stop: stop
                 .lines()
@@ -120,6 +122,11 @@ impl Analyzer {
                 .filter(|l| !l.is_empty() && !l.starts_with('#'))
                 .collect(),
         }
+    }
+
+    /// The language's code, which a page's reading depends on.
+    pub fn language_id(&self) -> &'static str {
+        self.language.code()
     }
 
     /// The term of a lowercased word: its stem, folded.
