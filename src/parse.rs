@@ -658,12 +658,47 @@ pub fn yaml_error(
         .hint(hint)
 }
 
-/// serde_yaml appends " at line L column C" to messages; the diagnostic shows the
-/// position itself.
+/// serde_yaml puts " at line L column C" in messages (once at the end, and once
+/// more before ", while parsing …"), counted from the start of the YAML, not of the
+/// file: the diagnostic shows the position itself, so each is taken out.
 fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(" at line ") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + " at line ".len()..];
+        let digits =
+            |text: &str| text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let line = digits(after);
+        let tail = &after[line..];
+        match tail.strip_prefix(" column ") {
+            Some(column) if line > 0 && digits(column) > 0 => rest = &column[digits(column)..],
+            _ => {
+                out.push_str(" at line ");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod position_tests {
+    #[test]
+    fn every_position_of_the_yaml_reader_is_taken_out_of_its_message() {
+        assert_eq!(
+            super::strip_position("did not find expected ',' or ']' at line 3 column 1, while parsing a flow sequence at line 2 column 10"),
+            "did not find expected ',' or ']', while parsing a flow sequence"
+        );
+        assert_eq!(
+            super::strip_position("unknown field `x` at line 4 column 3"),
+            "unknown field `x`"
+        );
+        assert_eq!(
+            super::strip_position("a title at line one"),
+            "a title at line one"
+        );
     }
 }
 
