@@ -683,25 +683,6 @@ fn strip_position(message: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod position_tests {
-    #[test]
-    fn every_position_of_the_yaml_reader_is_taken_out_of_its_message() {
-        assert_eq!(
-            super::strip_position("did not find expected ',' or ']' at line 3 column 1, while parsing a flow sequence at line 2 column 10"),
-            "did not find expected ',' or ']', while parsing a flow sequence"
-        );
-        assert_eq!(
-            super::strip_position("unknown field `x` at line 4 column 3"),
-            "unknown field `x`"
-        );
-        assert_eq!(
-            super::strip_position("a title at line one"),
-            "a title at line one"
-        );
-    }
-}
-
 /// A hint for the common serde messages.
 fn hint_for(message: &str) -> Option<String> {
     if let Some(rest) = message.split("unknown field `").nth(1) {
@@ -736,4 +717,23 @@ fn hint_for(message: &str) -> Option<String> {
         );
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_position_of_the_yaml_reader_is_taken_out_of_its_message() {
+        assert_eq!(
+            super::strip_position("did not find expected ',' or ']' at line 3 column 1, while parsing a flow sequence at line 2 column 10"),
+            "did not find expected ',' or ']', while parsing a flow sequence"
+        );
+        assert_eq!(
+            super::strip_position("unknown field `x` at line 4 column 3"),
+            "unknown field `x`"
+        );
+        assert_eq!(
+            super::strip_position("a title at line one"),
+            "a title at line one"
+        );
+    }
 }
