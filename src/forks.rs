@@ -222,6 +222,9 @@ pub enum State {
     /// The edition's file replaces a parent's, with no record of a fork (copied by
     /// hand).
     Unrecorded,
+    /// The edition's file is the parent's, byte for byte, with no record of a fork:
+    /// a copy that adapts nothing, which would hide the parent's later changes.
+    UnrecordedSame,
     /// The lock records a fork whose copy the edition no longer has.
     CopyGone,
     /// The copy still holds the conflict markers an `update` left.
@@ -312,11 +315,18 @@ pub fn drift(edition: &Edition) -> Result<Vec<Drift>, String> {
                 (None, Some((bytes, from))) => {
                     let own_bytes = std::fs::read(&origin.path)
                         .map_err(|err| format!("cannot read {}: {err}", origin.path.display()))?;
+                    let same = own_bytes == bytes;
                     let parent_text = String::from_utf8(bytes).ok();
-                    let diff = diff(parent_text.as_deref(), &own_bytes, &from, "this edition");
+                    let diff = (!same)
+                        .then(|| diff(parent_text.as_deref(), &own_bytes, &from, "this edition"))
+                        .flatten();
                     Drift {
                         path,
-                        state: State::Unrecorded,
+                        state: if same {
+                            State::UnrecordedSame
+                        } else {
+                            State::Unrecorded
+                        },
                         from,
                         forked_with: None,
                         diff,

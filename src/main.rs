@@ -359,6 +359,7 @@ fn drift(dir: &Path, format: Format, quiet: bool, colour: Colour) -> ExitCode {
                     }
                     State::RemovedUpstream => format!("no longer in {}", file.from),
                     State::Unrecorded => format!("replaces the file of {}, with no record of a fork (`gouvernail fork` records one)", file.from),
+                    State::UnrecordedSame => format!("is a copy of the file of {}, unchanged and with no record of a fork: delete it to inherit the file, or move it aside and `gouvernail fork` it", file.from),
                     State::CopyGone => "recorded in editions.lock, but the edition no longer has its copy: remove the entry".to_string(),
                     State::Conflicted => "still holds the conflict markers of an update: keep the right text of each conflict and delete the marker lines".to_string(),
                     State::UpToDate => unreachable!("only what drifted"),

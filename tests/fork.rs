@@ -422,6 +422,22 @@ fn update_replaces_an_untouched_binary_and_refuses_one_changed_on_both_sides() {
 }
 
 #[test]
+fn a_hand_copy_identical_to_the_parent_is_told_apart_with_no_diff() {
+    use gouvernail::forks::State;
+    let (_tmp, base, child) = family();
+    std::fs::create_dir_all(child.join("content/pages")).unwrap();
+    std::fs::copy(
+        base.join("content/pages/introduction.md"),
+        child.join("content/pages/introduction.md"),
+    )
+    .unwrap();
+    let report = drift_of(&child);
+    assert_eq!(report.len(), 1, "{report:?}");
+    assert_eq!(report[0].state, State::UnrecordedSame);
+    assert!(report[0].diff.is_none() && report[0].drifted());
+}
+
+#[test]
 fn update_of_a_hand_copy_says_there_is_no_base_to_merge_from() {
     use gouvernail::forks::update;
     let (_tmp, base, child) = family();
