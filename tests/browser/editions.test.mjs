@@ -7,11 +7,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { createRequire } from "node:module";
-import { start, open as openIn } from "./harness.mjs";
+import { start, open as openIn, axeViolations } from "./harness.mjs";
 
 const editions = process.env.GOUVERNAIL_EDITIONS;
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let env;
 before(async () => {
@@ -44,21 +42,7 @@ for (const [scheme, index] of [["file://", 0], ["http", 1]]) {
 }
 
 test("axe-core finds no WCAG 2.1 A or AA violation on the client's pages, light and dark", async () => {
-  const root = env.roots[0][1];
-  const found = [];
-  for (const colorScheme of ["light", "dark"]) {
-    for (const [name, relative] of Object.entries(eti)) {
-      const { page, context } = await openIn(env.browser, root, relative, { colorScheme });
-      await page.evaluate(axeSource);
-      const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
-      assert.ok(result.passes.length > 10, `axe ran its checks on ${name}`);
-      for (const v of result.violations) {
-        found.push(`${colorScheme} ${name}: ${v.id} (${v.nodes.length}) ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
-      }
-      await context.close();
-    }
-  }
-  assert.deepEqual(found, []);
+  assert.deepEqual(await axeViolations(env.browser, env.roots[0][1], eti), []);
 });
 
 for (const [scheme, index] of [["file://", 0], ["http", 1]]) {

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 
 export const site = process.env.GOUVERNAIL_SITE;
@@ -76,6 +77,28 @@ export async function open(browser, root, relative, contextOptions = {}) {
   page.on("request", (r) => { if (!r.url().startsWith(root) && !r.url().startsWith("data:")) problems.push(`request outside the site: ${r.url()}`); });
   await page.goto(root + relative);
   return { page, context, problems };
+}
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/// Opens each of `pages` (name → path under `root`) in the light and the dark
+/// scheme and runs axe-core's WCAG 2.1 A and AA rules; returns one line per
+/// violation ("dark home: color-contrast (2) …"), empty when there is none.
+export async function axeViolations(browser, root, pages) {
+  const found = [];
+  for (const colorScheme of ["light", "dark"]) {
+    for (const [name, relative] of Object.entries(pages)) {
+      const { page, context } = await open(browser, root, relative, { colorScheme });
+      await page.evaluate(axeSource);
+      const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
+      if (result.passes.length <= 10) { found.push(`${colorScheme} ${name}: axe ran only ${result.passes.length} checks`); }
+      for (const v of result.violations) {
+        found.push(`${colorScheme} ${name}: ${v.id} (${v.nodes.length}) ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+      }
+      await context.close();
+    }
+  }
+  return found;
 }
 
 /// Builds, with the gouvernail `binary`, into `sites`: the hostile fixture
