@@ -2,8 +2,9 @@
 //! client after the base changed. Each edition goes into its own folder (its
 //! `public/`, or `OUT_ROOT/<edition folder name>`), swapped in whole as a single
 //! build's is; one edition's errors do not stop the others. The builds share one
-//! `Session`, so the pages and templates of a base they extend parse once: the
-//! first edition is built alone, and the others, in parallel, take its parse.
+//! `Session`, so the pages and templates of a base they extend parse once (the
+//! first edition is built alone, and the others, in parallel, take its parse), and
+//! the search index reads each page they share once (`search::PageCache`).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -13,6 +13,15 @@ fn example(name: &str) -> PathBuf {
     repo_root().join("examples/editions").join(name)
 }
 
+/// The built page whose path contains `part`.
+fn page_with<'f>(files: &'f std::collections::BTreeMap<String, String>, part: &str) -> &'f str {
+    files
+        .iter()
+        .find(|(path, _)| path.contains(part))
+        .unwrap_or_else(|| panic!("no page {part}"))
+        .1
+}
+
 fn gouvernail(args: &[&std::ffi::OsStr]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gouvernail"))
         .args(args)
@@ -33,11 +42,7 @@ fn the_small_company_has_its_name_contacts_logo_colours_and_favicon() {
         "its favicon"
     );
     assert!(files["assets/edition.css"].contains("--brand-primary: #5a3e1b"));
-    let own = files
-        .iter()
-        .find(|(path, _)| path.contains("mot-de-la-gerante"))
-        .map(|(_, html)| html)
-        .expect("its own page");
+    let own = page_with(&files, "mot-de-la-gerante");
     assert!(
         own.contains("Claire Lambert, gérante"),
         "a contact filled in"
@@ -59,20 +64,12 @@ fn the_mid_size_company_adapts_two_forked_pages_and_hides_the_cases() {
         !files.keys().any(|path| path.starts_with("cas/")),
         "no case study is published"
     );
-    let charter = files
-        .iter()
-        .find(|(path, _)| path.ends_with("charte-utilisation-ia.html"))
-        .unwrap()
-        .1;
+    let charter = page_with(&files, "charte-utilisation-ia.html");
     assert!(
         charter.contains("rubrique « Verdier IA »"),
         "the adapted charter"
     );
-    let playbook = files
-        .iter()
-        .find(|(path, _)| path.ends_with("encadrer-shadow-ai.html"))
-        .unwrap()
-        .1;
+    let playbook = page_with(&files, "encadrer-shadow-ai.html");
     assert!(playbook.contains("Chez Verdier"), "the adapted playbook");
     // The base's link to a hidden case shows as its text, not as a broken link.
     assert!(
