@@ -12,7 +12,7 @@ use crate::markdown;
 use crate::urls;
 
 /// The theme files only the search uses.
-const SEARCH_FILES: [&str; 2] = ["search.js", "search.css"];
+const SEARCH_FILES: [&str; 3] = ["search.js", "stem.js", "search.css"];
 
 /// The asset files of a site, by path from its root.
 pub fn files(settings: &Settings, theme: BTreeMap<String, Vec<u8>>) -> Vec<(String, Vec<u8>)> {

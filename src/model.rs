@@ -365,6 +365,10 @@ pub struct Common {
     pub weight: i64,
     #[serde(default)]
     pub draft: bool,
+    /// Other names of the page's headings, by the heading's anchor, that a search
+    /// for them finds (`aipd: [DPIA, analyse d'impact]` on a glossary).
+    #[serde(default)]
+    pub aliases: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]

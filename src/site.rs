@@ -148,6 +148,10 @@ pub fn build_staged(
     problems.extend(branding::check_images(edition, &theme));
     problems.extend(branding::contrast_warnings(edition, &theme));
     let data = problems.take(load_data(edition));
+    let synonyms = problems.take(search::synonyms::Synonyms::load(
+        edition,
+        &search::text::Analyzer::new(edition.settings.language),
+    ));
     // Pages that exist but are not built: links to them are not broken ones.
     let mut withheld = corpus.unparsed;
     withheld.extend(edition.excluded.iter().filter_map(|rel| {
@@ -185,6 +189,7 @@ pub fn build_staged(
     let bodies = problems.take(bodies::render(&library, session));
     clock.lap("bodies");
     problems.extend(links::check_anchors(&library, &bodies));
+    problems.extend(links::check_aliases(&library, &bodies));
     clock.lap("anchors");
     let views = Views::new(&library, &bodies);
     clock.lap("views");
@@ -201,7 +206,7 @@ pub fn build_staged(
     };
     let make_index = || {
         if edition.settings.search_enabled {
-            search::index(&library, &bodies, session.search_pages())
+            search::index(&library, &bodies, &synonyms, session.search_pages())
         } else {
             Vec::new()
         }

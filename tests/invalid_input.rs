@@ -385,3 +385,43 @@ fn action_ids_are_valid_and_unique_and_two_actions_of_a_step_never_share_one() {
     );
     assert!(d.hint.unwrap().contains("`id:`"));
 }
+
+#[test]
+fn synonyms_that_cannot_work_are_errors_at_their_line() {
+    expect_error(
+        "bad-synonyms",
+        "a synonym group needs two entries or more",
+        "data/synonyms.yaml",
+        Some(3),
+    );
+    expect_error(
+        "bad-synonyms",
+        "`de la` has no word the search keeps",
+        "data/synonyms.yaml",
+        Some(4),
+    );
+    expect_error(
+        "bad-synonyms",
+        "`ChatGPT` expands to nothing",
+        "data/synonyms.yaml",
+        Some(6),
+    );
+    // A heading's aliases name it by its anchor.
+    let d = expect_error(
+        "bad-synonyms",
+        "`aliases:` names `aipd`",
+        "content/pages/lexique.md",
+        Some(6),
+    );
+    assert!(
+        d.hint.unwrap().contains("rgpd"),
+        "the hint names the page's anchor"
+    );
+    let d = expect_error(
+        "unknown-synonyms-key",
+        "unknown field `synonymes`",
+        "data/synonyms.yaml",
+        Some(3),
+    );
+    assert!(d.hint.unwrap().contains("groups"));
+}

@@ -6,7 +6,9 @@
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use common::{build_to_dir, options, repo_root};
@@ -135,11 +137,24 @@ const PAIRS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Builds the default handbook, then runs `queries` through the query script.
-fn run_queries(queries: &[&str]) -> Vec<Vec<String>> {
+/// What the query script found for a query: URLs best first, and what the results
+/// stand on beyond the words typed ({typed, used, kind}).
+struct Found {
+    urls: Vec<String>,
+    explained: Vec<serde_json::Value>,
+}
+
+/// Builds the edition at `dir` (with its search index) into a temporary folder.
+fn build_site(dir: &Path) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
+    build_to_dir(dir, &out.path().join("public"), &options(None, None))
+        .expect("the edition builds");
+    out
+}
+
+/// Runs `queries` through the query script over the site built in `out`.
+fn query_site(out: &tempfile::TempDir, queries: &[&str]) -> Vec<Found> {
     let site = out.path().join("public");
-    build_to_dir(&repo_root(), &site, &options(None, None)).expect("the handbook builds");
     let mut node = Command::new("node")
         .arg(repo_root().join("tests/search/query.mjs"))
         .arg(&site)
@@ -154,27 +169,51 @@ fn run_queries(queries: &[&str]) -> Vec<Vec<String>> {
         .unwrap();
     let output = node.wait_with_output().unwrap();
     assert!(output.status.success(), "the query script failed");
-    serde_json::from_slice(&output.stdout).expect("the query script prints JSON")
+    let found: Vec<serde_json::Value> =
+        serde_json::from_slice(&output.stdout).expect("the query script prints JSON");
+    found
+        .into_iter()
+        .map(|f| Found {
+            urls: serde_json::from_value(f["urls"].clone()).unwrap(),
+            explained: serde_json::from_value(f["explained"].clone()).unwrap(),
+        })
+        .collect()
+}
+
+/// Builds the default handbook, then runs `queries` through the query script.
+fn run_queries(queries: &[&str]) -> Vec<Vec<String>> {
+    let out = build_site(&repo_root());
+    query_site(&out, queries)
+        .into_iter()
+        .map(|f| f.urls)
+        .collect()
+}
+
+/// The queries of `pairs` whose expected page is not among the first `top`
+/// results (a page is found by any of its sections; a section must be found
+/// itself).
+fn misses(pairs: &[(&str, &str)], found: &[Found], top: usize) -> Vec<String> {
+    let mut missed = Vec::new();
+    for ((query, expected), found) in pairs.iter().zip(found) {
+        let hit = found.urls.iter().take(top).any(|url| {
+            url == expected || (!expected.contains('#') && url.split('#').next() == Some(expected))
+        });
+        if !hit {
+            missed.push(format!(
+                "{query:?}: expected {expected}, got {:?}",
+                &found.urls[..found.urls.len().min(top)]
+            ));
+        }
+    }
+    missed
 }
 
 #[test]
 fn french_queries_find_their_pages() {
     assert!(PAIRS.len() >= 50);
     let queries: Vec<&str> = PAIRS.iter().map(|(q, _)| *q).collect();
-    let results = run_queries(&queries);
-    let mut missed = Vec::new();
-    for ((query, expected), found) in PAIRS.iter().zip(&results) {
-        // A page is found by any of its sections; a section must be found itself.
-        let hit = found.iter().take(5).any(|url| {
-            url == expected || (!expected.contains('#') && url.split('#').next() == Some(expected))
-        });
-        if !hit {
-            missed.push(format!(
-                "{query:?}: expected {expected}, got {:?}",
-                &found[..found.len().min(5)]
-            ));
-        }
-    }
+    let out = build_site(&repo_root());
+    let missed = misses(PAIRS, &query_site(&out, &queries), 5);
     assert!(
         missed.is_empty(),
         "{} of {} queries missed:\n{}",
@@ -195,4 +234,184 @@ fn all_words_beat_some_words_and_nonsense_finds_nothing() {
     );
     // No page has both words: the query falls back to any of them.
     assert!(!results[2].is_empty());
+}
+
+/// The small edition's pairs (tests/fixtures/search-small, fifteen short pages):
+/// every query has a word whose form no page uses, which the test checks against
+/// the index's dictionary, so each is found through the stemmer, the derivation
+/// table, a typo correction or a synonym, not a word the pages happen to contain.
+const SMALL_PAIRS: &[(&str, &str)] = &[
+    // Inflections the pages do not use.
+    ("chartes", "pages/charte.html"),
+    ("formations", "pages/formation.html"),
+    ("équipe", "pages/formation.html"),
+    ("risque", "pages/evaluation-risques.html"),
+    ("évaluations", "pages/evaluation-risques.html"),
+    ("décisions", "pages/responsabilite.html"),
+    ("responsabilités", "pages/responsabilite.html"),
+    ("hallucination", "pages/hallucinations.html"),
+    ("réponses", "pages/hallucinations.html"),
+    ("salariés", "pages/charte.html"),
+    ("signent", "pages/charte.html"),
+    ("signées", "pages/charte.html"),
+    ("interdite", "pages/charte.html"),
+    ("consultés", "pages/dialogue-social.html"),
+    ("informées", "pages/dialogue-social.html"),
+    ("journal", "pages/securite.html"),
+    ("candidature", "pages/recrutement.html"),
+    ("serveur", "pages/sobriete.html"),
+    ("atelier", "pages/formation.html"),
+    ("algorithmes", "pages/responsabilite.html"),
+    ("inventaires", "pages/shadow-ai.html"),
+    ("projets", "pages/dialogue-social.html"),
+    ("exercices", "pages/formation.html"),
+    ("contenus", "pages/transparence.html"),
+    ("énergies", "pages/sobriete.html"),
+    ("personnes", "pages/responsabilite.html"),
+    ("contrôlées", "pages/securite.html"),
+    // The same, typed without accents.
+    ("evaluations", "pages/evaluation-risques.html"),
+    ("securites", "pages/securite.html"),
+    ("decisions", "pages/responsabilite.html"),
+    // Derivations: the stemmer's, and the table's.
+    ("former", "pages/formation.html"),
+    ("formateur", "pages/formation.html"),
+    ("protéger", "pages/protection-donnees.html"),
+    ("évaluer", "pages/evaluation-risques.html"),
+    ("responsable", "pages/responsabilite.html"),
+    ("sécuriser", "pages/securite.html"),
+    ("interdiction", "pages/recrutement.html"),
+    ("transparent", "pages/transparence.html"),
+    ("sobre", "pages/sobriete.html"),
+    ("recruter", "pages/recrutement.html"),
+    ("validations", "pages/shadow-ai.html"),
+    ("déployer", "pages/evaluation-risques.html"),
+    ("consultation", "pages/dialogue-social.html"),
+    ("information", "pages/dialogue-social.html"),
+    ("diffusion", "pages/hallucinations.html"),
+    ("vérification", "pages/protection-donnees.html"),
+    // Typos of forms no page uses.
+    ("formatoins", "pages/formation.html"),
+    ("évaluatoins", "pages/evaluation-risques.html"),
+    ("halucination", "pages/hallucinations.html"),
+    ("responsabilitées", "pages/responsabilite.html"),
+    ("candidatrues", "pages/recrutement.html"),
+    ("chartse", "pages/charte.html"),
+    ("inventiare", "pages/shadow-ai.html"),
+    // Typos in the first letter.
+    ("vormation", "pages/formation.html"),
+    ("ormation", "pages/formation.html"),
+    ("xécurité", "pages/securite.html"),
+    ("ecurité", "pages/securite.html"),
+    ("ahallucinations", "pages/hallucinations.html"),
+    ("rpotection", "pages/protection-donnees.html"),
+    ("gransparence", "pages/transparence.html"),
+    ("zobriété", "pages/sobriete.html"),
+    // Synonyms and acronyms: the base's list, the edition's own, a glossary alias.
+    ("GDPR", "pages/protection-donnees.html"),
+    ("IA fantôme", "pages/shadow-ai.html"),
+    ("DPIA", "pages/evaluation-risques.html"),
+    ("comité social et économique", "pages/dialogue-social.html"),
+    ("ChatGPT", "pages/transparence.html"),
+    ("DPO", "pages/protection-donnees.html"),
+    ("intelligence artificielle", "pages/recrutement.html"),
+    ("syndicat", "pages/dialogue-social.html"),
+    ("travail hybride", "pages/organisation.html"),
+    ("visio", "pages/annonce.html"),
+    ("analyse de conformité", "pages/glossaire.html#pia"),
+    // Several words, each in a form no page uses.
+    ("formations équipe", "pages/formation.html"),
+    ("chartes salariés", "pages/charte.html"),
+    ("risque déployer", "pages/evaluation-risques.html"),
+    ("journal contrôlées", "pages/securite.html"),
+];
+
+/// The folded words of a built site's index dictionary (its t*.js files).
+fn dictionary(site: &Path) -> BTreeSet<String> {
+    let mut words = BTreeSet::new();
+    for entry in std::fs::read_dir(site.join("search")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if !(name.starts_with('t') && name.ends_with(".js")) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let args = &text[text.find('(').unwrap() + 1..text.rfind(')').unwrap()];
+        let call: serde_json::Value = serde_json::from_str(&format!("[{args}]")).unwrap();
+        for pair in call[1].as_array().unwrap().chunks(2) {
+            words.insert(pair[0].as_str().unwrap().to_string());
+        }
+    }
+    words
+}
+
+#[test]
+fn a_small_edition_finds_forms_its_pages_do_not_use() {
+    assert!(SMALL_PAIRS.len() >= 60);
+    let out = build_site(&repo_root().join("tests/fixtures/search-small"));
+    let dictionary = dictionary(&out.path().join("public"));
+    assert!(dictionary.contains("formation"), "the dictionary is read");
+    // Each query has a word the pages do not use in that form.
+    let stop = ["de", "et", "la", "le"];
+    for (query, _) in SMALL_PAIRS {
+        let folded: Vec<String> = query
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(gouvernail::search::text::fold)
+            .filter(|w| !stop.contains(&w.as_str()))
+            .collect();
+        assert!(
+            folded.iter().any(|w| !dictionary.contains(w)),
+            "{query:?}: every word of it is in the index's dictionary"
+        );
+    }
+    let queries: Vec<&str> = SMALL_PAIRS.iter().map(|(q, _)| *q).collect();
+    let found = query_site(&out, &queries);
+    let missed = misses(SMALL_PAIRS, &found, 3);
+    assert!(
+        missed.is_empty(),
+        "{} of {} queries missed:\n{}",
+        missed.len(),
+        SMALL_PAIRS.len(),
+        missed.join("\n")
+    );
+    // Why a page matched, when it is not the word typed.
+    let explained = |query: &str| {
+        let i = queries.iter().position(|q| *q == query).unwrap();
+        found[i].explained.clone()
+    };
+    let corrected = explained("formatoins");
+    assert!(
+        corrected
+            .iter()
+            .any(|e| e["kind"] == "corrected" && e["typed"] == "formatoins"),
+        "{corrected:?}"
+    );
+    let synonym = explained("GDPR");
+    assert!(
+        synonym
+            .iter()
+            .any(|e| e["kind"] == "synonym" && e["used"] == "RGPD"),
+        "{synonym:?}"
+    );
+    assert!(
+        explained("formations").is_empty(),
+        "a form of the word needs no explanation"
+    );
+}
+
+#[test]
+fn words_in_one_section_rank_above_words_spread_and_open_there() {
+    // carnet-a has each word twice, in two sections; carnet-b each once, in one.
+    let out = build_site(&repo_root().join("tests/fixtures/search-small"));
+    let found = query_site(&out, &["corpus biais"]);
+    let urls = &found[0].urls;
+    let at = |page: &str| urls.iter().position(|u| u.starts_with(page));
+    let (a, b) = (at("pages/carnet-a.html"), at("pages/carnet-b.html"));
+    assert!(a.is_some() && b.is_some(), "{urls:?}");
+    assert!(
+        b < a,
+        "the page with both words in one section first: {urls:?}"
+    );
+    assert_eq!(urls[b.unwrap()], "pages/carnet-b.html#detail", "{urls:?}");
 }

@@ -24,6 +24,11 @@
   const WORD = /[\p{Alphabetic}\p{N}]+/gu;
   const PREFIX_TERMS = 8;
   const TYPO_TERMS = 5;
+  /// Factors of a match beside the word's own term (1) and a completion (0.9): a
+  /// synonym, just below; the longest term an unaccented stem starts with.
+  const SYNONYM = 0.95;
+  const STEM_PREFIX = 0.8;
+
 
   /// Lowercase, accents off, œ and æ spelled out: src/search/text.rs `fold`.
   function fold(word) {
@@ -39,7 +44,7 @@
       const next = text[end];
       const lower = m[0].toLowerCase();
       if ((next === "'" || next === "\u2019") && elisions.has(lower)) continue;
-      out.push({ start: m.index, end, folded: fold(lower) });
+      out.push({ start: m.index, end, lower, folded: fold(lower) });
     }
     return out;
   }
@@ -122,7 +127,7 @@
   function createEngine(loadFile) {
     // `error`: why the index cannot be read (meta.js of another version); `labels`:
     // meta.js's interface labels, whatever its version.
-    const index = { meta: null, codec: null, error: null, labels: null, facets: null, terms: [], heads: [], snippets: [] };
+    const index = { meta: null, codec: null, error: null, labels: null, facets: null, terms: [], tails: [], heads: [], snippets: [], derive: new Map(), rules: null };
     const loading = new Map();
     globalThis.gouvernailSearch = {
       meta(m) {
@@ -130,6 +135,8 @@
         try {
           index.codec = codec(m);
           index.meta = Object.assign(m, { stopSet: new Set(m.stop) });
+          index.derive = new Map(Object.entries(m.derive || {}));
+          index.rules = null;
           index.error = null;
         } catch (error) {
           index.meta = null;
@@ -145,6 +152,7 @@
         for (let k = 0; k < terms.length; k += 2) postings.set(terms[k], { code: terms[k + 1], pages: null, levels: null, sections: null });
         index.terms[i] = { dict, sorted, postings };
       },
+      tails(i, words) { index.tails[i] = words; },
       heads(i, first, pages) { index.heads[i] = { first, pages }; },
       snippets(i, first, pages) { index.snippets[i] = { first, pages }; },
     };
@@ -198,8 +206,25 @@
       return p;
     }
 
-    /// Parses a query into words: [{word, prefix}] (stop words out, but the word
-    /// being typed is kept as a prefix).
+    /// The term of a lowercased word, as the index makes it: the Snowball stem of
+    /// the index's language (assets/stem.js, the same algorithm as the build's),
+    /// folded, through meta.js's derivation table. Null without a stemmer.
+    function termOf(lower) {
+      const stemmers = globalThis.gouvernailStem;
+      const stem = stemmers && stemmers[index.meta.language];
+      if (!stem) return null;
+      const term = fold(stem(lower));
+      return index.derive.get(term) || term;
+    }
+
+    /// Whether `term` is in the index (its shard loaded).
+    function hasTerm(term) {
+      const shard = index.terms[termShard(term)];
+      return Boolean(shard && shard.postings.has(term));
+    }
+
+    /// Parses a query into words: [{word (folded), lower, text (as typed), prefix,
+    /// exact}] (stop words out, but the word being typed is kept as a prefix).
     function parse(query, stop) {
       const found = words(query, index.codec.elisions);
       const complete = !/[\p{Alphabetic}\p{N}]$/u.test(query);
@@ -207,27 +232,66 @@
       found.forEach((w, i) => {
         const prefix = i === found.length - 1 && !complete;
         if (stop.has(w.folded) && !(prefix && w.folded.length >= 2)) return;
-        out.push({ word: w.folded, prefix, exact: !stop.has(w.folded) });
+        out.push({ word: w.folded, lower: w.lower, start: w.start, end: w.end, text: query.slice(w.start, w.end), prefix, exact: !stop.has(w.folded) });
       });
       return out;
     }
 
-    /// The terms a query word stands for: Map term → factor (1 exact, less for a
-    /// completed prefix or a typo).
+    /// Candidates for a typo in the first letter of `word`: the dictionary words
+    /// that differ from it by that letter only (replaced, left out, added, or
+    /// swapped with the second), through the index's words sorted after their first
+    /// letter (tails) and the dictionary. [[word, term]].
+    async function firstLetterTypos(word) {
+      const swapped = word[1] + word[0] + word.slice(2);
+      const added = word.slice(1);
+      const tail = word.slice(1);
+      const tails = index.meta.tails;
+      await Promise.all([
+        loadTerms([termShard(swapped), termShard(added)]),
+        load(`k${shardFor(tails, tail)}.js`),
+        load(`k${shardFor(tails, word)}.js`),
+      ]);
+      const found = [];
+      const inDictionary = (w) => { const t = index.terms[termShard(w)].dict.get(w); if (t) found.push([w, t]); };
+      inDictionary(swapped);
+      inDictionary(added);
+      // Words whose tail is `tail` (first letter replaced) or `word` (left out).
+      const near = [];
+      for (const key of [tail, word]) {
+        const list = index.tails[shardFor(tails, key)] || [];
+        let lo = 0, hi = list.length;
+        while (lo < hi) { const mid = (lo + hi) >> 1; if (list[mid].slice(1) < key) lo = mid + 1; else hi = mid; }
+        for (let k = lo; k < list.length && list[k].slice(1) === key && near.length < 16; k++) if (list[k] !== word) near.push(list[k]);
+      }
+      await loadTerms(near.map(termShard));
+      for (const w of near) inDictionary(w);
+      return found;
+    }
+
+    /// What a query word stands for: `terms`, Map term → factor (1 for the word's
+    /// own term, from the dictionary or the stemmer; less for a completion of the
+    /// word being typed or a typo); `own`, its own term or null; `key`, its term
+    /// even when no page has it; `corrected`, the word a typo was corrected to, when
+    /// that is all it found.
     async function expand(q) {
-      const starts = index.meta.terms;
       const from = termShard(q.word);
-      const to = q.prefix && q.word.length >= 2 ? termShard(q.word + "\uffff") : from;
-      const shards = [];
-      for (let i = from; i <= Math.min(to, from + 2); i++) shards.push(i);
+      const typing = q.prefix && q.word.length >= 2;
+      const to = typing ? termShard(q.word + "\uffff") : from;
+      const completions = [];
+      for (let i = from; i <= Math.min(to, from + 2); i++) completions.push(i);
+      const stemmed = q.exact ? termOf(q.lower) : null;
+      const shards = stemmed ? completions.concat(termShard(stemmed)) : completions;
       await loadTerms(shards);
       const terms = new Map();
       const add = (term, factor) => { if (!(terms.get(term) >= factor)) terms.set(term, factor); };
-      const exact = q.exact && index.terms[from].dict.get(q.word);
-      if (exact) add(exact, 1);
-      if (q.prefix && q.word.length >= 2) {
+      // The dictionary's term of the word, else the stemmer's when the index has it
+      // (a form no page uses, of a word pages do).
+      let own = (q.exact && index.terms[from].dict.get(q.word)) || null;
+      if (!own && stemmed && hasTerm(stemmed)) own = stemmed;
+      if (own) add(own, 1);
+      if (typing) {
         const candidates = new Map();
-        for (const i of shards) {
+        for (const i of completions) {
           const { sorted, dict } = index.terms[i];
           let k = shardFor(sorted, q.word);
           if (sorted[k] < q.word) k++;
@@ -239,24 +303,120 @@
         // The terms of the shortest completions first: closest to what is typed.
         [...candidates].sort((a, b) => a[1] - b[1]).slice(0, PREFIX_TERMS).forEach(([term]) => add(term, 0.9));
       }
-      if (!exact && q.word.length >= 5) {
+      // Typed without its accents, a form no page uses may stem longer than the
+      // accented one (`securites` → `securit`, `sécurités` → `secur`), and the
+      // stemmer leaves some verb endings (`signent`): the longest term the stem
+      // starts with, if it is most of it.
+      if (!own && stemmed && !terms.size && stemmed.length >= 5) {
+        const prefixes = [];
+        for (let l = stemmed.length - 1; l >= Math.max(4, Math.floor(stemmed.length * 0.6)); l--) prefixes.push(stemmed.slice(0, l));
+        await loadTerms(prefixes.map(termShard));
+        const found = prefixes.find(hasTerm);
+        if (found) add(found, STEM_PREFIX);
+      }
+      let corrected = null;
+      if (!own && !terms.size && q.exact && q.word.length >= 5) {
         const max = q.word.length >= 9 ? 2 : 1;
         const found = [];
-        for (const i of shards) {
-          for (const [word, term] of index.terms[i].dict) {
+        for (const i of new Set(shards)) {
+          const { dict, postings } = index.terms[i];
+          for (const [word, term] of dict) {
             if (word[0] !== q.word[0]) continue;
             const d = distance(q.word, word, max);
-            if (d <= max) found.push([d, term]);
+            if (d <= max) found.push([d, term, word]);
+          }
+          // The stem of the typo against the terms: the typed form need not be
+          // one the pages use (`formatoins`: `formations`).
+          if (stemmed) {
+            for (const term of postings.keys()) {
+              if (term[0] !== stemmed[0]) continue;
+              const d = distance(stemmed, term, max);
+              if (d <= max) found.push([d, term, null]);
+            }
           }
         }
-        found.sort((a, b) => a[0] - b[0]).slice(0, TYPO_TERMS).forEach(([d, term]) => add(term, d === 1 ? 0.6 : 0.45));
+        if (!found.length && index.meta.tails) for (const [word, term] of await firstLetterTypos(q.word)) found.push([1, term, word]);
+        found.sort((a, b) => a[0] - b[0] || (a[2] === null) - (b[2] === null));
+        const kept = [];
+        for (const [d, term, word] of found) {
+          if (kept.length === TYPO_TERMS) break;
+          if (kept.includes(term)) continue;
+          kept.push(term);
+          add(term, d === 1 ? 0.6 : 0.45);
+          if (!corrected) corrected = word || wordOf(term);
+        }
       }
-      await loadTerms([...terms.keys()].map(termShard).filter((i) => i >= 0 && i < starts.length));
-      return terms;
+      await loadTerms([...terms.keys()].map(termShard));
+      // What synonym rules know the word by: its term, whether pages use it or not.
+      return { terms, own, key: own || stemmed, corrected };
+    }
+
+    /// A word of the loaded dictionary whose term is `term`, the shortest.
+    function wordOf(term) {
+      const shard = index.terms[termShard(term)];
+      let best = null;
+      if (shard) for (const [word, t] of shard.dict) if (t === term && (!best || word.length < best.length)) best = word;
+      return best || term;
+    }
+
+    /// The synonyms of meta.js as rules over terms: Map first term → [{from:
+    /// [terms], to: [{terms, text}]}], longest `from` first. Built on first use;
+    /// empty without a stemmer (a phrase's terms need it).
+    function synonymRules() {
+      if (index.rules) return index.rules;
+      const rules = new Map();
+      index.rules = rules;
+      const sequence = (text) => words(text, index.codec.elisions).filter((w) => !index.meta.stopSet.has(w.folded)).map((w) => termOf(w.lower));
+      if (termOf("a") === null) return rules;
+      const rule = (from, to) => {
+        const terms = sequence(from);
+        if (!terms.length) return;
+        const list = rules.get(terms[0]) || [];
+        rules.set(terms[0], list);
+        let r = list.find((x) => x.from.join(" ") === terms.join(" "));
+        if (!r) { r = { from: terms, to: [] }; list.push(r); list.sort((a, b) => b.from.length - a.from.length); }
+        for (const text of to) {
+          const t = sequence(text);
+          const key = t.join(" ");
+          if (t.length && key !== terms.join(" ") && !r.to.some((x) => x.terms.join(" ") === key)) r.to.push({ terms: t, text });
+        }
+      };
+      for (const group of index.meta.synonyms || []) for (const member of group) rule(member, group);
+      for (const [from, to] of index.meta.expansions || []) rule(from, to);
+      return rules;
+    }
+
+    /// The query's slots: runs of its words that one synonym rule matches become
+    /// one slot with the rule's alternatives; every other word is a slot alone.
+    /// [{words: [i…], alternatives: [{units: [i…], factor, text}]}], where units
+    /// index `units` (the query words first, then the synonyms' terms).
+    function slots(parsed, expanded, units) {
+      const rules = synonymRules();
+      const out = [];
+      for (let i = 0; i < parsed.length;) {
+        const key = expanded[i].key;
+        const rule = key && (rules.get(key) || []).find((r) => r.from.every((t, k) => expanded[i + k] && expanded[i + k].key === t));
+        const span = rule ? rule.from.length : 1;
+        const wordsOf = [];
+        for (let k = i; k < i + span; k++) wordsOf.push(k);
+        const alternatives = [{ units: wordsOf, factor: 1, text: null }];
+        if (rule) {
+          for (const to of rule.to) {
+            const first = units.length;
+            to.terms.forEach((term) => units.push({ terms: new Map([[term, 1]]) }));
+            alternatives.push({ units: to.terms.map((_, k) => first + k), factor: SYNONYM, text: to.text });
+          }
+        }
+        out.push({ words: wordsOf, alternatives });
+        i += span;
+      }
+      return out;
     }
 
     /// Runs a query: { count, top(k) → [{page, section, score}] best first, partial
-    /// (no page has every word: pages with some), terms, words }.
+    /// (no page has every word: pages with some), terms, words, explained }.
+    /// `explained` lists what the results stand on beyond the words typed:
+    /// [{typed, used, kind: "corrected" | "synonym"}].
     /// Loads meta.js, and throws IndexVersionError if this script cannot read it.
     async function loadMeta() {
       await load("meta.js");
@@ -269,20 +429,16 @@
       const meta = index.meta;
       const SCORE = index.codec.score;
       const parsed = parse(query, meta.stopSet);
-      if (!parsed.length) return { count: 0, top: () => [], partial: false, terms: new Set(), words: [] };
+      if (!parsed.length) return { count: 0, top: () => [], partial: false, terms: new Set(), words: [], explained: [] };
       const expanded = await Promise.all(parsed.map(expand));
+      const units = expanded.map((e) => ({ terms: e.terms }));
+      const groups = slots(parsed, expanded, units);
+      await loadTerms(units.slice(parsed.length).flatMap((u) => [...u.terms.keys()]).map(termShard));
       const n = meta.pages;
-      // Per page: the sum of each word's best score, how many words it has, and
-      // the section of its strongest match (the result opens there).
-      // The loops below run over every posting of every word, on cold code for
-      // a reader's first query: typed arrays and counters rather than pushes.
-      const total = new Float32Array(n);
-      const count = new Uint8Array(n);
-      const strongest = new Float32Array(n);
-      const section = new Uint16Array(n);
-      const hit = new Int32Array(n);
-      let hits = 0;
-      for (const terms of expanded) {
+      // Each unit's best score per page (over its terms) and that posting's section.
+      // The loops below run over every posting of every word, on cold code for a
+      // reader's first query: typed arrays and counters rather than pushes.
+      const scored = units.map(({ terms }) => {
         const best = new Float32Array(n);
         const bestSection = new Uint16Array(n);
         const touched = new Int32Array(n);
@@ -302,27 +458,97 @@
             }
           }
         }
-        for (let k = 0; k < touchedCount; k++) {
-          const page = touched[k];
+        return { best, bestSection, touched: touched.subarray(0, touchedCount) };
+      });
+      // Per page: the sum of its slots' scores, how many slots it matches, and each
+      // slot's section, so that a page whose words share their best section can
+      // rank above one where they are spread, and open there.
+      const total = new Float32Array(n);
+      const count = new Uint8Array(n);
+      const strongest = new Float32Array(n);
+      const section = new Uint16Array(n);
+      const slotSections = groups.map(() => new Int32Array(n).fill(-1));
+      const hit = new Int32Array(n);
+      let hits = 0;
+      const explained = [];
+      groups.forEach((slot, s) => {
+        const best = new Float32Array(n);
+        const winner = new Uint8Array(n);
+        const touched = [];
+        slot.alternatives.forEach((alt, a) => {
+          const parts = alt.units.map((u) => scored[u]);
+          for (const page of parts[0].touched) {
+            // The words typed, where a page has them, count over any synonym.
+            if (a > 0 && best[page] > 0 && winner[page] === 0) continue;
+            let sum = 0, top = 0, at = 0, all = true;
+            for (const part of parts) {
+              const v = part.best[page];
+              if (!v) { all = false; break; }
+              sum += v;
+              if (v > top) { top = v; at = part.bestSection[page]; }
+            }
+            if (!all) continue;
+            // A phrase of k terms standing for a span of the query's words scores
+            // as the span would: its mean, times the span's length.
+            const v = (sum / parts.length) * slot.words.length * alt.factor;
+            if (v > best[page]) {
+              if (best[page] === 0) touched.push(page);
+              best[page] = v;
+              winner[page] = a;
+              slotSections[s][page] = at;
+            }
+          }
+        });
+        const used = new Set();
+        for (const page of touched) {
           if (count[page] === 0) hit[hits++] = page;
           count[page]++;
           total[page] += best[page];
+          if (winner[page] > 0) used.add(winner[page]);
           if (best[page] > strongest[page]) {
             strongest[page] = best[page];
-            section[page] = bestSection[page];
+            section[page] = slotSections[s][page];
           }
+        }
+        const typed = query.slice(parsed[slot.words[0]].start, parsed[slot.words[slot.words.length - 1]].end);
+        for (const a of used) explained.push({ typed, used: slot.alternatives[a].text, kind: "synonym" });
+        for (const w of slot.words) {
+          const e = expanded[w];
+          if (e.corrected && touched.length) explained.push({ typed: parsed[w].text, used: e.corrected, kind: "corrected" });
+        }
+      });
+      // Words that share their best section: the page opens there, and when every
+      // slot does, it ranks above every page with the same words spread out (the
+      // index keeps no word positions: a shared section stands in for nearness).
+      const needed = groups.length;
+      const together = new Uint8Array(n);
+      if (needed > 1) {
+        for (let k = 0; k < hits; k++) {
+          const page = hit[k];
+          let bestCount = 1;
+          for (let a = 0; a < needed; a++) {
+            const at = slotSections[a][page];
+            if (at < 0) continue;
+            let c = 0;
+            for (let b = 0; b < needed; b++) if (slotSections[b][page] === at) c++;
+            if (c > bestCount) { bestCount = c; section[page] = at; }
+          }
+          if (bestCount === needed) together[page] = 1;
         }
       }
       // AND, falling back to OR. Pages with more of the words first, then by score.
-      const needed = expanded.length;
       const pageScore = new Float64Array(n);
       let order = [];
       for (let k = 0; k < hits; k++) if (count[hit[k]] === needed) order.push(hit[k]);
       const partial = !order.length && hits > 0 && needed > 1;
       if (!order.length) order = Array.from(hit.subarray(0, hits));
-      for (let k = 0; k < order.length; k++) pageScore[order[k]] = count[order[k]] * 1000 + total[order[k]];
+      for (let k = 0; k < order.length; k++) {
+        const page = order[k];
+        // Totals stay under 1,000 (a level's score is under 32, per word).
+        pageScore[page] = count[page] * 2000 + together[page] * 1000 + total[page];
+      }
       const terms = new Set();
-      expanded.forEach((m) => m.forEach((_, t) => terms.add(t)));
+      units.forEach((u) => u.terms.forEach((_, t) => terms.add(t)));
       // Results are ranked and made into objects only when asked for: the search
       // box needs the best few (one pass), the results page all (a sort).
       const better = (a, b) => pageScore[a] > pageScore[b] || (pageScore[a] === pageScore[b] && a < b);
@@ -348,7 +574,7 @@
         }
         return best.map((page) => ({ page, section: section[page], score: pageScore[page] }));
       };
-      return { count: order.length, top, partial, terms, words: parsed };
+      return { count: order.length, top, partial, terms, words: parsed, explained };
     }
 
     /// Titles, URLs and headings of these results (loads their head shards).
@@ -462,6 +688,24 @@
     const text = (engine.labels() && engine.labels()[key]) || key;
     return n === undefined ? text : text.replace("{n}", n);
   };
+  /// What the results stand on beyond the words typed, in a sentence: the word a
+  /// typo was corrected to, the synonyms that matched. Empty when nothing needs
+  /// saying.
+  function explanation(found) {
+    // One sentence per word typed: its correction, or its synonyms together.
+    const used = new Map();
+    for (const e of found.explained) {
+      const key = e.kind + "\u0000" + e.typed;
+      if (!used.has(key)) used.set(key, { kind: e.kind, typed: e.typed, used: [] });
+      if (!used.get(key).used.includes(e.used)) used.get(key).used.push(e.used);
+    }
+    const quote = (text) => label("quote_open") + text + label("quote_close");
+    return [...used.values()]
+      .map((e) => label(e.kind === "corrected" ? "search_corrected" : "search_synonym")
+        .replace("{typed}", quote(e.typed)).replace("{used}", e.used.map(quote).join(", ")))
+      .join(" ; ");
+  }
+
   /// What to tell the reader when the index cannot be read: the template's label
   /// (from src/i18n/*.yaml), which does not depend on the index.
   const versionMessage = (element) => (element && element.getAttribute("data-search-version-error")) || label("search_index_mismatch");
@@ -547,9 +791,10 @@
       const link = document.createElement("a");
       link.tabIndex = -1;
       link.href = form.action + "?q=" + encodeURIComponent(query);
-      link.textContent = found.count
+      const why = explanation(found);
+      link.textContent = (why ? why + " — " : "") + (found.count
         ? label(found.count === 1 ? "search_result_count" : "search_results_count", found.count)
-        : label("search_no_results");
+        : label("search_no_results"));
       all.append(link);
       listbox.append(all);
       say(link.textContent);
@@ -672,7 +917,8 @@
       const kept = all.filter((r) => passes(r.facets, selection));
       const shown = await engine.heads(kept.slice(0, shownCount));
       if (mine !== sequence) return;
-      say((found.partial ? label("search_partial") + " " : "") + (kept.length
+      const why = explanation(found);
+      say((why ? why + ". " : "") + (found.partial ? label("search_partial") + " " : "") + (kept.length
         ? label(kept.length === 1 ? "search_result_count" : "search_results_count", kept.length)
         : label("search_no_results")));
       list.textContent = "";

@@ -13,6 +13,7 @@
 //! and the query algorithm.
 
 mod postings;
+pub mod synonyms;
 pub use postings::PageCache;
 pub mod text;
 
@@ -68,6 +69,8 @@ pub struct Settings<'a> {
     pub label: &'a dyn Fn(&str) -> String,
     /// A role's name by id.
     pub role_title: &'a dyn Fn(&str) -> String,
+    /// The edition's synonyms and the headings' aliases.
+    pub synonyms: &'a synonyms::Synonyms,
 }
 
 /// The labels the query script shows (keys of src/i18n/*.yaml).
@@ -83,6 +86,10 @@ const UI_LABELS: &[&str] = &[
     "search_tag",
     "search_more",
     "search_partial",
+    "search_corrected",
+    "search_synonym",
+    "quote_open",
+    "quote_close",
     "search_index_mismatch",
 ];
 
@@ -91,6 +98,8 @@ const UI_LABELS: &[&str] = &[
 /// one per result shown), then terms, then snippets (loaded after the first results).
 const HEAD_FILES_PER_PAGE: f64 = 0.032;
 const TERM_FILES_PER_PAGE: f64 = 0.01;
+/// The words again, by tail, for typos in a first letter: a share of the terms'.
+const TAIL_FILES_PER_PAGE: f64 = 0.002;
 const SNIPPET_FILES_PER_PAGE: f64 = 0.006;
 
 /// Builds the index files: (path in the site, bytes).
@@ -110,6 +119,9 @@ pub fn build(
         target(built.bytes, (n * TERM_FILES_PER_PAGE).max(8.0), 12_000),
         &mut files,
     );
+
+    // The words again, sorted after their first letter, for typos in it.
+    let tail_starts = write_tail_shards(&built, (n * TAIL_FILES_PER_PAGE).max(2.0), &mut files);
 
     // Head and snippet shards, by page ranges.
     let heads: Vec<String> = pages.par_iter().map(|p| head(p).to_string()).collect();
@@ -136,6 +148,7 @@ pub fn build(
         settings,
         &analyzer,
         term_starts,
+        tail_starts,
         head_starts,
         snippet_starts,
     );
@@ -244,6 +257,53 @@ fn write_term_shards(
     }
     if !starts.is_empty() {
         flush(&mut words, &mut terms, files, &starts);
+    }
+    starts
+}
+
+/// A word after its first character: what the words with a typo in their first
+/// letter have in common.
+fn tail(word: &str) -> &str {
+    word.char_indices().nth(1).map_or("", |(i, _)| &word[i..])
+}
+
+/// Writes the dictionary's words again, sorted by their `tail`, in about
+/// `files_wanted` shards (`k<i>.js`, `gouvernailSearch.tails(i, words)`); returns
+/// each shard's first tail. The query script reads them only for a word with a
+/// typo that the shards of its own first letter cannot correct.
+fn write_tail_shards(
+    built: &postings::Built,
+    files_wanted: f64,
+    files: &mut Vec<(String, Vec<u8>)>,
+) -> Vec<String> {
+    let mut words: Vec<&str> = built.words.iter().map(|(w, _)| w.as_str()).collect();
+    let total: usize = words.iter().map(|w| w.len() + 3).sum();
+    let target = target(total, files_wanted, 12_000);
+    words.sort_by(|a, b| tail(a).cmp(tail(b)).then(a.cmp(b)));
+    let mut starts: Vec<String> = Vec::new();
+    let mut shard: Vec<&str> = Vec::new();
+    let mut size = 0;
+    let mut write = |starts: &Vec<String>, shard: &mut Vec<&str>| {
+        let i = starts.len() - 1;
+        let text = call("tails", &[json!(i), json!(shard)]);
+        files.push((format!("{FOLDER}/k{i}.js"), text.into_bytes()));
+        shard.clear();
+    };
+    for word in words {
+        // A shard starts at a new tail, so that the words of one tail are in one.
+        let new_tail = shard.last().is_none_or(|last| tail(last) != tail(word));
+        if starts.is_empty() || (size + word.len() + 3 > target && new_tail) {
+            if !starts.is_empty() {
+                write(&starts, &mut shard);
+            }
+            starts.push(tail(word).to_string());
+            size = 0;
+        }
+        size += word.len() + 3;
+        shard.push(word);
+    }
+    if !starts.is_empty() {
+        write(&starts, &mut shard);
     }
     starts
 }
@@ -387,6 +447,7 @@ fn meta(
     settings: &Settings,
     analyzer: &text::Analyzer,
     term_starts: Vec<String>,
+    tail_starts: Vec<String>,
     head_starts: Vec<usize>,
     snippet_starts: Vec<usize>,
 ) -> (serde_json::Value, serde_json::Value) {
@@ -454,8 +515,14 @@ fn meta(
         "elisions": text::ELISIONS,
         "scores": postings::level_scores(),
         "stop": analyzer.stop_words(),
+        // Derivations the stemmer leaves apart (`from` term → `to` term), and the
+        // synonyms as written: the query script reduces them to terms itself.
+        "derive": analyzer.derivations(),
+        "synonyms": settings.synonyms.groups,
+        "expansions": settings.synonyms.expansions,
         "pages": pages.len(),
         "terms": term_starts,
+        "tails": tail_starts,
         "heads": head_starts,
         "snippets": snippet_starts,
         "labels": labels,
@@ -478,6 +545,7 @@ fn bits(indexes: impl Iterator<Item = usize>) -> u32 {
 pub fn index(
     library: &Library,
     bodies: &[Body],
+    synonyms: &synonyms::Synonyms,
     cache: Option<&PageCache>,
 ) -> Vec<(String, Vec<u8>)> {
     use crate::model::KindData;
@@ -535,12 +603,22 @@ pub fn index(
             .get(id)
             .map_or_else(|| id.to_string(), |(title, _)| title.clone())
     };
+    // A heading's aliases join its text as a group of synonyms.
+    let mut synonyms = synonyms.clone();
+    for (page, body) in library.pages.iter().zip(bodies) {
+        for (anchor, aliases) in &page.doc.common.aliases {
+            if let Some(heading) = body.headings.iter().find(|h| &h.id == anchor) {
+                synonyms.add_aliases(&heading.text, aliases);
+            }
+        }
+    }
     build(
         &pages,
         &Settings {
             language: library.language(),
             label: &label,
             role_title: &role_title,
+            synonyms: &synonyms,
         },
         cache,
     )
@@ -597,6 +675,7 @@ mod tests {
                 language: Language::Fr,
                 label: &label,
                 role_title: &role_title,
+                synonyms: &synonyms::Synonyms::default(),
             },
             None,
         )

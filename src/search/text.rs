@@ -4,9 +4,12 @@
 //! apostrophes `'` and `’` included. An elided article or pronoun before an
 //! apostrophe (`l'IA`, `qu'il`, `jusqu'au`) is dropped. Words are lowercased; the
 //! index key of a word (its *term*) is its Snowball stem, taken on the accented word
-//! and then accent-folded (`sécurité` → `secur`). The browser never stems: the index
-//! ships a dictionary from folded surface words (`securite`) to terms, so the query
-//! script only folds, exactly as `fold` does here, and looks words up.
+//! and then accent-folded (`sécurité` → `secur`), then mapped through a small table
+//! of derivations the stemmer leaves apart (`format` → `form`: formation, former).
+//! The index ships a dictionary from folded surface words (`securite`) to terms; the
+//! query script looks words up there, and stems a word the dictionary lacks with its
+//! own port of the same Snowball stemmers (theme/stem.js, checked against this one
+//! on every word of two word lists by tests/stemmer.rs).
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::char::is_combining_mark;
@@ -22,6 +25,11 @@ pub const ELISIONS: &[&str] = &[
 /// Words too common to index in body text, folded (the Snowball lists, trimmed).
 const STOP_FR: &str = include_str!("stop-fr.txt");
 const STOP_EN: &str = include_str!("stop-en.txt");
+
+/// Derivations the stemmer does not join, as `from to` lines of terms. meta.js
+/// ships them: the query script maps its terms the same way.
+const DERIVE_FR: &str = include_str!("derive-fr.txt");
+const DERIVE_EN: &str = include_str!("derive-en.txt");
 
 /// A word of a text: its place (byte range).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,21 +113,28 @@ pub struct Analyzer {
     language: Language,
     stemmer: Stemmer,
     stop: std::collections::HashSet<&'static str>,
+    /// Term → the term it is indexed as (`derive-*.txt`).
+    derive: std::collections::HashMap<&'static str, &'static str>,
 }
 
 impl Analyzer {
     pub fn new(language: Language) -> Analyzer {
-        let (algorithm, stop) = match language {
-            Language::Fr => (Algorithm::French, STOP_FR),
-            Language::En => (Algorithm::English, STOP_EN),
+        let (algorithm, stop, derive) = match language {
+            Language::Fr => (Algorithm::French, STOP_FR, DERIVE_FR),
+            Language::En => (Algorithm::English, STOP_EN, DERIVE_EN),
+        };
+        let lines = |text: &'static str| {
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
         };
         Analyzer {
             language,
             stemmer: Stemmer::create(algorithm),
-            stop: stop
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            stop: lines(stop).collect(),
+            derive: lines(derive)
+                .filter_map(|l| l.split_once(' '))
+                .map(|(from, to)| (from, to.trim()))
                 .collect(),
         }
     }
@@ -129,9 +144,19 @@ impl Analyzer {
         self.language.code()
     }
 
-    /// The term of a lowercased word: its stem, folded.
+    /// The term of a lowercased word: its stem, folded, then taken to the term of
+    /// its derivation family when the table has one.
     pub fn term(&self, lower: &str) -> String {
-        fold(&self.stemmer.stem(lower))
+        let term = fold(&self.stemmer.stem(lower));
+        match self.derive.get(term.as_str()) {
+            Some(to) => to.to_string(),
+            None => term,
+        }
+    }
+
+    /// The derivation table, sorted (meta.js ships it).
+    pub fn derivations(&self) -> std::collections::BTreeMap<&'static str, &'static str> {
+        self.derive.iter().map(|(k, v)| (*k, *v)).collect()
     }
 
     /// Whether a folded word is a stop word.
@@ -203,7 +228,23 @@ mod tests {
         assert_eq!(a.term("données"), a.term("donnée"));
         assert_eq!(a.term("collaborateurs"), a.term("collaborateur"));
         assert_ne!(a.term("charte"), a.term("chat"));
+        // Derivations the stemmer leaves apart, joined by the table.
+        assert_eq!(a.term("formation"), a.term("former"));
+        assert_eq!(a.term("protection"), a.term("protéger"));
+        assert_eq!(a.term("décision"), a.term("décider"));
+        assert_ne!(a.term("production"), a.term("produit"));
         assert!(a.is_stop("les") && a.is_stop("a") && !a.is_stop("charte"));
+    }
+
+    #[test]
+    fn derivations_lead_to_terms_that_are_not_mapped_again() {
+        for language in [Language::Fr, Language::En] {
+            let a = Analyzer::new(language);
+            for (from, to) in a.derivations() {
+                assert!(!a.derive.contains_key(to), "{from} → {to} → …");
+                assert_ne!(from, to);
+            }
+        }
     }
 
     #[test]

@@ -99,6 +99,31 @@ for (const [name, rootOf] of [["file://", 0], ["http", 1]]) {
     await context.close();
   });
 
+  test(`${name}: a corrected word and a synonym say what the results stand on`, async () => {
+    const root = env.roots[rootOf][1];
+    const { page, context, problems } = await open(root, "index.html");
+    const allOption = page.locator("#gv_search-option-all");
+    // A typo in the first letter, corrected.
+    await typeQuery(page, "vormation");
+    assert.ok((await optionLinks(page)).slice(0, 3).some((h) => h.endsWith("procedures/plan-competences-formation.html")));
+    assert.match(await allOption.textContent(), /^Résultats pour « formation » — \d+ pages trouvées$/);
+    // An acronym the pages do not use, through the synonyms of data/synonyms.yaml.
+    await typeQuery(page, "GDPR");
+    assert.ok((await optionLinks(page)).slice(0, 3).some((h) => h.endsWith("pages/glossaire.html#rgpd")));
+    assert.match(await allOption.textContent(), /^« GDPR » : aussi « RGPD »/);
+    assert.match(await page.locator("[data-search-status]").textContent(), /« GDPR » : aussi « RGPD »/);
+    // The results page says it too.
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/recherche\.html\?q=GDPR/);
+    await page.locator("[data-search-results] > li").first().waitFor();
+    await page.waitForFunction(() => /aussi « RGPD »/.test(document.querySelector("[data-search-summary]").textContent));
+    // A word of the pages needs no explanation.
+    await typeQuery(page, "formations");
+    assert.match(await allOption.textContent(), /^\d+ pages trouvées$/);
+    assert.deepEqual(problems, [], problems.join("; "));
+    await context.close();
+  });
+
   test(`${name}: the results page lists every match and its filters narrow them with counts`, async () => {
     const root = env.roots[rootOf][1];
     const { page, context, problems } = await open(root, "index.html");

@@ -2,7 +2,8 @@
 // site's index, in Node, without a browser: the index files are run in one VM
 // context, as the page's <script> tags would run them.
 // Usage: node tests/search/query.mjs SITE_DIR < queries.json   (a JSON list of
-// strings). Prints, as JSON, each query's results: [url#anchor, …], best first.
+// strings). Prints, as JSON, each query's results: {urls: [url#anchor, …] best
+// first, explained: what they stand on beyond the words typed}.
 import fs from "node:fs";
 import path from "node:path";
 import vm from "node:vm";
@@ -11,7 +12,9 @@ import { fileURLToPath } from "node:url";
 const site = process.argv[2];
 const here = path.dirname(fileURLToPath(import.meta.url));
 const context = vm.createContext({ console });
-vm.runInContext(fs.readFileSync(path.join(here, "../../theme/search.js"), "utf8"), context);
+for (const script of ["stem.js", "search.js"]) {
+  vm.runInContext(fs.readFileSync(path.join(here, "../../theme", script), "utf8"), context, { filename: script });
+}
 const engine = context.gouvernailSearchEngine.createEngine(async (name) => {
   vm.runInContext(fs.readFileSync(path.join(site, "search", name), "utf8"), context, { filename: name });
 });
@@ -20,6 +23,6 @@ const out = [];
 for (const query of queries) {
   const found = await engine.search(query);
   const heads = await engine.heads(found.top(10));
-  out.push(heads.map((r) => r.url));
+  out.push({ urls: heads.map((r) => r.url), explained: found.explained });
 }
 process.stdout.write(JSON.stringify(out));
