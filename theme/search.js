@@ -152,7 +152,7 @@
         for (let k = 0; k < terms.length; k += 2) postings.set(terms[k], { code: terms[k + 1], pages: null, levels: null, sections: null });
         index.terms[i] = { dict, sorted, postings };
       },
-      tails(i, words) { index.tails[i] = words; },
+      tails(i, words) { index.tails[i] = words ? words.split(" ") : []; },
       heads(i, first, pages) { index.heads[i] = { first, pages }; },
       snippets(i, first, pages) { index.snippets[i] = { first, pages }; },
     };

@@ -267,8 +267,9 @@ fn tail(word: &str) -> &str {
     word.char_indices().nth(1).map_or("", |(i, _)| &word[i..])
 }
 
-/// Writes the dictionary's words again, sorted by their `tail`, in about
-/// `files_wanted` shards (`k<i>.js`, `gouvernailSearch.tails(i, words)`); returns
+/// Writes the dictionary's words of 5 letters or more again, sorted by their
+/// `tail`, in about `files_wanted` shards (`k<i>.js`,
+/// `gouvernailSearch.tails(i, "word word…")`); returns
 /// each shard's first tail. The query script reads them only for a word with a
 /// typo that the shards of its own first letter cannot correct.
 fn write_tail_shards(
@@ -276,8 +277,14 @@ fn write_tail_shards(
     files_wanted: f64,
     files: &mut Vec<(String, Vec<u8>)>,
 ) -> Vec<String> {
-    let mut words: Vec<&str> = built.words.iter().map(|(w, _)| w.as_str()).collect();
-    let total: usize = words.iter().map(|w| w.len() + 3).sum();
+    // Typos are looked for in words of 5 letters or more, and not in numbers.
+    let mut words: Vec<&str> = built
+        .words
+        .iter()
+        .map(|(w, _)| w.as_str())
+        .filter(|w| w.chars().count() >= 5 && !w.bytes().any(|b| b.is_ascii_digit()))
+        .collect();
+    let total: usize = words.iter().map(|w| w.len() + 1).sum();
     let target = target(total, files_wanted, 12_000);
     words.sort_by(|a, b| tail(a).cmp(tail(b)).then(a.cmp(b)));
     let mut starts: Vec<String> = Vec::new();
@@ -285,21 +292,22 @@ fn write_tail_shards(
     let mut size = 0;
     let mut write = |starts: &Vec<String>, shard: &mut Vec<&str>| {
         let i = starts.len() - 1;
-        let text = call("tails", &[json!(i), json!(shard)]);
+        // One string of words separated by spaces: no quotes and commas per word.
+        let text = call("tails", &[json!(i), json!(shard.join(" "))]);
         files.push((format!("{FOLDER}/k{i}.js"), text.into_bytes()));
         shard.clear();
     };
     for word in words {
         // A shard starts at a new tail, so that the words of one tail are in one.
         let new_tail = shard.last().is_none_or(|last| tail(last) != tail(word));
-        if starts.is_empty() || (size + word.len() + 3 > target && new_tail) {
+        if starts.is_empty() || (size + word.len() + 1 > target && new_tail) {
             if !starts.is_empty() {
                 write(&starts, &mut shard);
             }
             starts.push(tail(word).to_string());
             size = 0;
         }
-        size += word.len() + 3;
+        size += word.len() + 1;
         shard.push(word);
     }
     if !starts.is_empty() {
