@@ -9,20 +9,39 @@
 (function () {
   "use strict";
 
-  // Snowball French stemmer, matching rust-stemmers 1.2.0 (an older Snowball
-  // version: no 'ë'/'ï' marks in the prelude; ü, ÿ and œ are not vowels).
-  // I, U and Y are vowels marked as consonants by the prelude.
+  // Snowball French stemmer, as in rust-stemmers 1.2.0 (an older Snowball:
+  // no 'ë'/'ï' marks in the prelude; ü, ÿ and œ are not vowels).
 
-  const frVowels = new Set('aeiouyâàëéêèïîôûù');
-  const frKeepS = new Set('aiouès'); // a final 's' after these is kept (step 4)
+  const frV = 'aeiouyâàëéêèïîôûù';
+  const frPrelude = new RegExp(`[${frV}][ui](?=[${frV}])|[${frV}]y|y(?=[${frV}])|qu`, 'g');
+  // RV starts after two leading vowels and a letter, after col/par/tap, else
+  // after the first vowel not at the start; R1 after the first non-vowel
+  // following a vowel; R2 the same within R1. Any of them may be at the end.
+  const frRV = new RegExp(`^(?:[${frV}]{2}[^]|col|par|tap|[^][^${frV}]*[${frV}]|[^]*)`, 'u');
+  const frR1 = new RegExp(`^(?:[^${frV}]*[${frV}]+[^${frV}]|[^]*)`);
+  const frUnaccent = new RegExp(`[éè](?=[^${frV}]+$)`);
 
-  // Step 1: standard suffixes, grouped by how they are treated.
-  const frStep1 = {
+  // Suffixes grouped by treatment, as a map from last letter to
+  // [suffix, group] pairs, longest first.
+  const frTable = (groups) => {
+    const table = new Map();
+    for (const group in groups) {
+      for (const s of groups[group]) {
+        const last = s.slice(-1);
+        if (!table.has(last)) table.set(last, []);
+        table.get(last).push([s, group]);
+      }
+    }
+    for (const pairs of table.values()) pairs.sort((a, b) => b[0].length - a[0].length);
+    return table;
+  };
+
+  const frStep1 = frTable({
     plain: ['ance', 'ances', 'iqUe', 'iqUes', 'isme', 'ismes', 'able', 'ables', 'iste', 'istes', 'eux'],
-    ateur: ['atrice', 'atrices', 'ateur', 'ateurs', 'ation', 'ations'],
     logie: ['logie', 'logies'],
     ution: ['usion', 'usions', 'ution', 'utions'],
     ence: ['ence', 'ences'],
+    ateur: ['atrice', 'atrices', 'ateur', 'ateurs', 'ation', 'ations'],
     ement: ['ement', 'ements'],
     ite: ['ité', 'ités'],
     ive: ['if', 'ifs', 'ive', 'ives'],
@@ -30,222 +49,149 @@
     aux: ['aux'],
     euse: ['euse', 'euses'],
     issement: ['issement', 'issements'],
-    amment: ['amment'],
-    emment: ['emment'],
+    mment: ['amment', 'emment'],
     ment: ['ment', 'ments'],
-  };
+  });
 
-  // Step 2a: verb suffixes beginning with i.
-  const frStep2a = {
+  const frStep2a = frTable({
     i: ['i', 'ie', 'ies', 'ir', 'ira', 'irai', 'iraIent', 'irais', 'irait', 'iras', 'irent', 'irez',
       'iriez', 'irions', 'irons', 'iront', 'is', 'issaIent', 'issais', 'issait', 'issant', 'issante',
       'issantes', 'issants', 'isse', 'issent', 'isses', 'issez', 'issiez', 'issions', 'issons', 'it',
       'îmes', 'ît', 'îtes'],
-  };
+  });
 
-  // Step 2b: other verb suffixes.
-  const frStep2b = {
+  const frStep2b = frTable({
     ions: ['ions'],
     e: ['é', 'ée', 'ées', 'és', 'èrent', 'er', 'era', 'erai', 'eraIent', 'erais', 'erait', 'eras',
       'erez', 'eriez', 'erions', 'erons', 'eront', 'ez', 'iez'],
     a: ['a', 'ai', 'aIent', 'ais', 'ait', 'ant', 'ante', 'antes', 'ants', 'as', 'asse', 'assent',
       'asses', 'assiez', 'assions', 'âmes', 'ât', 'âtes'],
-  };
+  });
 
-  // Step 4: residual suffixes.
-  const frStep4 = {
-    ion: ['ion'],
-    ier: ['ier', 'ière', 'Ier', 'Ière'],
-    e: ['e'],
-    'ë': ['ë'],
-  };
-
-  const frUnaccent = /[éè](?=[^aeiouyâàëéêèïîôûù]+$)/;
+  const frStep4 = frTable({ ion: ['ion'], ier: ['ier', 'ière', 'Ier', 'Ière'], e: ['e'], ë: ['ë'] });
 
   function stemFrench(word) {
-    const isVowel = (c) => frVowels.has(c);
+    // Prelude: u or i between vowels, y after or before a vowel and u after q
+    // (the last letter of each match) are marked as consonants U, I, Y.
+    let w = word.replace(frPrelude, (m) => m.slice(0, -1) + m.slice(-1).toUpperCase());
 
-    // Prelude: mark u, i between vowels, y next to a vowel and u after q as
-    // consonants (upper case), scanning left to right.
-    const c = word.split('');
-    for (let i = 0; i < c.length; i++) {
-      const next = c[i + 1];
-      if (isVowel(c[i]) && (next === 'u' || next === 'i') && isVowel(c[i + 2])) c[i + 1] = next.toUpperCase();
-      else if (isVowel(c[i]) && next === 'y') c[i + 1] = 'Y';
-      else if (c[i] === 'y' && isVowel(next)) c[i] = 'Y';
-      else if (c[i] === 'q' && next === 'u') c[i + 1] = 'U';
-    }
-    let w = c.join('');
+    // Regions, as start indices.
+    const rv = frRV.exec(w)[0].length;
+    const r1 = frR1.exec(w)[0].length;
+    const r2 = r1 + frR1.exec(w.slice(r1))[0].length;
 
-    // Regions, as start indices. RV: after the third letter if the word starts
-    // with two vowels (a whole character, as in Rust), after a 'col', 'par' or
-    // 'tap' prefix, otherwise after the first vowel not at the start.
-    const end = w.length;
-    let rv = end;
-    if (isVowel(w[0]) && isVowel(w[1])) rv = Math.min(end, w.codePointAt(2) > 0xffff ? 4 : 3);
-    else if (/^(?:col|par|tap)/.test(w)) rv = 3;
-    else for (let i = 1; i < end; i++) if (isVowel(w[i])) { rv = i + 1; break; }
-    // R1: after the first non-vowel following a vowel; R2: the same within R1.
-    const regionAfter = (from) => {
-      for (let i = from + 1; i < end; i++) if (isVowel(w[i - 1]) && !isVowel(w[i])) return i + 1;
-      return end;
+    // Are the last n letters in the region?
+    const inRV = (n) => w.length - n >= rv;
+    const inR1 = (n) => w.length - n >= r1;
+    const inR2 = (n) => w.length - n >= r2;
+    const vowelBefore = (n) => frV.includes(w[w.length - n - 1]);
+    // Cut the last n letters, put s instead; true, to chain after conditions.
+    const cut = (n, s = '') => {
+      w = w.slice(0, w.length - n) + s;
+      return true;
     };
-    const r1 = regionAfter(0);
-    const r2 = regionAfter(r1);
-
-    // Is the suffix made of the last len characters inside the region?
-    const inRV = (len) => w.length - len >= rv;
-    const inR1 = (len) => w.length - len >= r1;
-    const inR2 = (len) => w.length - len >= r2;
-    const replaceEnd = (len, s = '') => { w = w.slice(0, w.length - len) + s; };
-    // The longest suffix of any group that starts at or after `from`: [group, length].
-    const longest = (groups, from) => {
-      let group = '', len = 0;
-      for (const g in groups) {
-        for (const s of groups[g]) {
-          if (s.length > len && w.length - s.length >= from && w.endsWith(s)) { group = g; len = s.length; }
-        }
+    // The longest [suffix, group] of the table starting at or after `from`.
+    const longest = (table, from) => {
+      for (const pair of table.get(w[w.length - 1]) || []) {
+        if (w.length - pair[0].length >= from && w.endsWith(pair[0])) return pair;
       }
-      return [group, len];
+      return ['', ''];
     };
-    const icToIqU = () => { if (w.endsWith('ic')) replaceEnd(2, inR2(2) ? '' : 'iqU'); };
+    // A final 'ic' is deleted in R2, else becomes 'iqU' (true either way).
+    const ic = () => !w.endsWith('ic') || cut(2, inR2(2) ? '' : 'iqU');
 
-    // Step 1: standard suffixes. True when the word is done with steps 1-2;
-    // 'amment', 'emment' and 'ment' are rewritten but go on to step 2a.
+    // Step 1: standard suffixes. False (go on to step 2a) if nothing was
+    // removed; 'amment', 'emment' and 'ment' are changed but still go on.
     const step1 = () => {
-      const [group, n] = longest(frStep1, 0);
-      const start = w.length - n;
+      const [suffix, group] = longest(frStep1, 0);
+      const n = suffix.length;
       switch (group) {
-        case 'plain':
-          if (!inR2(n)) return false;
-          replaceEnd(n);
-          return true;
-        case 'ateur':
-          if (!inR2(n)) return false;
-          replaceEnd(n);
-          icToIqU();
-          return true;
-        case 'logie':
-          if (!inR2(n)) return false;
-          replaceEnd(n, 'log');
-          return true;
-        case 'ution':
-          if (!inR2(n)) return false;
-          replaceEnd(n, 'u');
-          return true;
-        case 'ence':
-          if (!inR2(n)) return false;
-          replaceEnd(n, 'ent');
-          return true;
+        case 'plain': return inR2(n) && cut(n);
+        case 'logie': return inR2(n) && cut(n, 'log');
+        case 'ution': return inR2(n) && cut(n, 'u');
+        case 'ence': return inR2(n) && cut(n, 'ent');
+        case 'eaux': return cut(n, 'eau');
+        case 'aux': return inR1(n) && cut(n, 'al');
+        case 'euse': return inR2(n) ? cut(n) : inR1(n) && cut(n, 'eux');
+        case 'issement': return inR1(n) && !vowelBefore(n) && cut(n);
+        case 'ateur': return inR2(n) && cut(n) && ic();
         case 'ement':
           if (!inRV(n)) return false;
-          replaceEnd(n);
-          if (w.endsWith('iv')) {
-            if (inR2(2)) {
-              replaceEnd(2);
-              if (w.endsWith('at') && inR2(2)) replaceEnd(2);
-            }
-          } else if (w.endsWith('eus')) {
-            if (inR2(3)) replaceEnd(3);
-            else if (inR1(3)) replaceEnd(3, 'eux');
-          } else if (w.endsWith('abl') || w.endsWith('iqU')) {
-            if (inR2(3)) replaceEnd(3);
-          } else if (w.endsWith('ièr') || w.endsWith('Ièr')) {
-            if (inRV(3)) replaceEnd(3, 'i');
-          }
+          cut(n);
+          if (w.endsWith('iv') && inR2(2)) {
+            cut(2);
+            if (w.endsWith('at') && inR2(2)) cut(2);
+          } else if (w.endsWith('eus') && inR2(3)) cut(3);
+          else if (w.endsWith('eus') && inR1(3)) cut(3, 'eux');
+          else if (/(?:abl|iqU)$/.test(w) && inR2(3)) cut(3);
+          else if (/[iI]èr$/.test(w) && inRV(3)) cut(3, 'i');
           return true;
         case 'ite':
           if (!inR2(n)) return false;
-          replaceEnd(n);
-          if (w.endsWith('abil')) replaceEnd(4, inR2(4) ? '' : 'abl');
-          else if (w.endsWith('iv')) { if (inR2(2)) replaceEnd(2); }
-          else icToIqU();
+          cut(n);
+          if (w.endsWith('abil')) cut(4, inR2(4) ? '' : 'abl');
+          else if (w.endsWith('iv') && inR2(2)) cut(2);
+          else ic();
           return true;
         case 'ive':
           if (!inR2(n)) return false;
-          replaceEnd(n);
+          cut(n);
           if (w.endsWith('at') && inR2(2)) {
-            replaceEnd(2);
-            icToIqU();
+            cut(2);
+            ic();
           }
           return true;
-        case 'eaux':
-          replaceEnd(n, 'eau');
-          return true;
-        case 'aux':
-          if (!inR1(n)) return false;
-          replaceEnd(n, 'al');
-          return true;
-        case 'euse':
-          if (inR2(n)) replaceEnd(n);
-          else if (inR1(n)) replaceEnd(n, 'eux');
-          else return false;
-          return true;
-        case 'issement':
-          if (!inR1(n) || isVowel(w[start - 1])) return false;
-          replaceEnd(n);
-          return true;
-        case 'amment':
-          if (inRV(n)) replaceEnd(n, 'ant');
+        case 'mment': // amment -> ant, emment -> ent
+          if (inRV(n)) cut(n, suffix[0] + 'nt');
           return false;
-        case 'emment':
-          if (inRV(n)) replaceEnd(n, 'ent');
-          return false;
-        case 'ment':
-          if (start - 1 >= rv && isVowel(w[start - 1])) replaceEnd(n);
+        case 'ment': // after a vowel in RV
+          if (inRV(n + 1) && vowelBefore(n)) cut(n);
           return false;
       }
       return false;
     };
 
-    // Step 2a: i-verb suffixes in RV, after a non-vowel also in RV.
+    // Step 2a: verb suffixes beginning with i, in RV after a non-vowel in RV.
     const step2a = () => {
-      const [group, n] = longest(frStep2a, rv);
-      const start = w.length - n;
-      if (!group || start - 1 < rv || isVowel(w[start - 1])) return false;
-      replaceEnd(n);
-      return true;
+      const n = longest(frStep2a, rv)[0].length;
+      return n > 0 && inRV(n + 1) && !vowelBefore(n) && cut(n);
     };
 
     // Step 2b: other verb suffixes in RV ('ions' only in R2).
     const step2b = () => {
-      const [group, n] = longest(frStep2b, rv);
-      if (!group || (group === 'ions' && !inR2(n))) return false;
-      replaceEnd(n);
-      if (group === 'a' && w.endsWith('e') && inRV(1)) replaceEnd(1);
+      const [suffix, group] = longest(frStep2b, rv);
+      const n = suffix.length;
+      if (!n || (group === 'ions' && !inR2(n))) return false;
+      cut(n);
+      if (group === 'a' && w.endsWith('e') && inRV(1)) cut(1);
       return true;
     };
 
     // Step 4: residual suffixes.
     const step4 = () => {
-      if (w.length > 1 && w.endsWith('s') && !frKeepS.has(w[w.length - 2])) replaceEnd(1);
-      const [group, n] = longest(frStep4, rv);
-      const before = w[w.length - n - 1];
-      if (group === 'ion') {
-        if (inR2(n) && inRV(n + 1) && (before === 's' || before === 't')) replaceEnd(n);
-      } else if (group === 'ier') replaceEnd(n, 'i');
-      else if (group === 'e') replaceEnd(n);
-      else if (group === 'ë') {
-        if (inRV(n + 2) && w.endsWith('guë')) replaceEnd(n);
-      }
+      if (/[^aiouès]s$/.test(w)) cut(1);
+      const [suffix, group] = longest(frStep4, rv);
+      const n = suffix.length;
+      if (group === 'ion' && inR2(n) && inRV(n + 1) && /[st]ion$/.test(w)) cut(n);
+      else if (group === 'ier') cut(n, 'i');
+      else if (group === 'e' || (group === 'ë' && inRV(n + 2) && w.endsWith('guë'))) cut(n);
     };
 
     if (step1() || step2a() || step2b()) {
       // Step 3: final Y becomes i, final ç becomes c.
-      if (w.endsWith('Y')) replaceEnd(1, 'i');
-      else if (w.endsWith('ç')) replaceEnd(1, 'c');
+      w = w.replace(/Y$/, 'i').replace(/ç$/, 'c');
     } else {
       step4();
     }
 
     // Step 5: undouble enn, onn, ett, ell, eill.
-    if (/(?:enn|onn|ett|ell|eill)$/.test(w)) replaceEnd(1);
+    if (/(?:enn|onn|ett|ell|eill)$/.test(w)) cut(1);
 
     // Step 6: é or è before the final non-vowels becomes e.
     w = w.replace(frUnaccent, 'e');
 
-    // Postlude: back to lower case.
-    return w.replace(/[IUY]/g, (m) => m.toLowerCase());
+    // Postlude: marked letters back to lower case.
+    return /[IUY]/.test(w) ? w.replace(/[IUY]/g, (m) => m.toLowerCase()) : w;
   }
 
   // Snowball English (Porter2) stemmer, giving the same stems as rust-stemmers 1.2.0
