@@ -41,7 +41,8 @@ const timeQuery = (page, q) => page.evaluate((q) => new Promise((resolve) => {
     input.removeEventListener("gouvernail-search", on);
     const ms = performance.now() - t0;
     // The index files loaded when the first results show (snippets load after).
-    const files = [...document.querySelectorAll("script[src]")].map((s) => s.src).filter((n) => /\/search\/[^/]+\.js$/.test(n));
+    // (Their URLs carry meta.js's hash of the index: `t3.js?v=…`.)
+    const files = [...document.querySelectorAll("script[src]")].map((s) => s.src.replace(/[?#].*$/, "")).filter((n) => /\/search\/[^/]+\.js$/.test(n));
     resolve({ ms, files });
   });
   input.value = q;

@@ -279,14 +279,15 @@
       const to = typing ? termShard(q.word + "\uffff") : from;
       const completions = [];
       for (let i = from; i <= Math.min(to, from + 2); i++) completions.push(i);
-      const stemmed = q.exact ? termOf(q.lower) : null;
-      const shards = stemmed ? completions.concat(termShard(stemmed)) : completions;
-      await loadTerms(shards);
+      await loadTerms(completions);
       const terms = new Map();
       const add = (term, factor) => { if (!(terms.get(term) >= factor)) terms.set(term, factor); };
       // The dictionary's term of the word, else the stemmer's when the index has it
-      // (a form no page uses, of a word pages do).
+      // (a form no page uses, of a word pages do): stemmed only then.
       let own = (q.exact && index.terms[from].dict.get(q.word)) || null;
+      const stemmed = q.exact && !own ? termOf(q.lower) : null;
+      const shards = stemmed ? completions.concat(termShard(stemmed)) : completions;
+      if (stemmed) await loadTerms(shards);
       if (!own && stemmed && hasTerm(stemmed)) own = stemmed;
       if (own) add(own, 1);
       if (typing) {
@@ -366,6 +367,8 @@
       if (index.rules) return index.rules;
       const rules = new Map();
       index.rules = rules;
+      const { synonyms = [], expansions = [] } = index.meta;
+      if (!synonyms.length && !expansions.length) return rules;
       const sequence = (text) => words(text, index.codec.elisions).filter((w) => !index.meta.stopSet.has(w.folded)).map((w) => termOf(w.lower));
       if (termOf("a") === null) return rules;
       const rule = (from, to) => {
@@ -381,8 +384,8 @@
           if (t.length && key !== terms.join(" ") && !r.to.some((x) => x.terms.join(" ") === key)) r.to.push({ terms: t, text });
         }
       };
-      for (const group of index.meta.synonyms || []) for (const member of group) rule(member, group);
-      for (const [from, to] of index.meta.expansions || []) rule(from, to);
+      for (const group of synonyms) for (const member of group) rule(member, group);
+      for (const [from, to] of expansions) rule(from, to);
       return rules;
     }
 
@@ -471,52 +474,66 @@
       const hit = new Int32Array(n);
       let hits = 0;
       const explained = [];
-      groups.forEach((slot, s) => {
-        const best = new Float32Array(n);
-        const winner = new Uint8Array(n);
-        const touched = [];
-        slot.alternatives.forEach((alt, a) => {
-          const parts = alt.units.map((u) => scored[u]);
-          for (const page of parts[0].touched) {
-            // The words typed, where a page has them, count over any synonym.
-            if (a > 0 && best[page] > 0 && winner[page] === 0) continue;
-            let sum = 0, top = 0, at = 0, all = true;
-            for (const part of parts) {
-              const v = part.best[page];
-              if (!v) { all = false; break; }
-              sum += v;
-              if (v > top) { top = v; at = part.bestSection[page]; }
-            }
-            if (!all) continue;
+      for (let s = 0; s < groups.length; s++) {
+        const slot = groups[s];
+        const sections = slotSections[s];
+        let best, winner = null, touched, touchedCount = 0, unitSection = null;
+        if (slot.alternatives.length === 1 && slot.alternatives[0].units.length === 1) {
+          // One word and no synonym (most slots): its scores as they are.
+          const unit = scored[slot.alternatives[0].units[0]];
+          ({ best, touched } = unit);
+          touchedCount = touched.length;
+          unitSection = unit.bestSection;
+        } else {
+          best = new Float32Array(n);
+          winner = new Uint8Array(n);
+          touched = new Int32Array(n);
+          for (let a = 0; a < slot.alternatives.length; a++) {
+            const alt = slot.alternatives[a];
+            const parts = alt.units.map((u) => scored[u]);
             // A phrase of k terms standing for a span of the query's words scores
             // as the span would: its mean, times the span's length.
-            const v = (sum / parts.length) * slot.words.length * alt.factor;
-            if (v > best[page]) {
-              if (best[page] === 0) touched.push(page);
-              best[page] = v;
+            const scale = (slot.words.length * alt.factor) / parts.length;
+            const first = parts[0].touched;
+            for (let k = 0; k < first.length; k++) {
+              const page = first[k];
+              // The words typed, where a page has them, count over any synonym.
+              if (a > 0 && best[page] > 0 && winner[page] === 0) continue;
+              let sum = 0, top = 0, at = 0, p = 0;
+              for (; p < parts.length; p++) {
+                const v = parts[p].best[page];
+                if (!v) break;
+                sum += v;
+                if (v > top) { top = v; at = parts[p].bestSection[page]; }
+              }
+              if (p < parts.length || sum * scale <= best[page]) continue;
+              if (best[page] === 0) touched[touchedCount++] = page;
+              best[page] = sum * scale;
               winner[page] = a;
-              slotSections[s][page] = at;
+              sections[page] = at;
             }
           }
-        });
+        }
         const used = new Set();
-        for (const page of touched) {
+        for (let k = 0; k < touchedCount; k++) {
+          const page = touched[k];
+          if (unitSection) sections[page] = unitSection[page];
           if (count[page] === 0) hit[hits++] = page;
           count[page]++;
           total[page] += best[page];
-          if (winner[page] > 0) used.add(winner[page]);
+          if (winner && winner[page] > 0) used.add(winner[page]);
           if (best[page] > strongest[page]) {
             strongest[page] = best[page];
-            section[page] = slotSections[s][page];
+            section[page] = sections[page];
           }
         }
         const typed = query.slice(parsed[slot.words[0]].start, parsed[slot.words[slot.words.length - 1]].end);
         for (const a of used) explained.push({ typed, used: slot.alternatives[a].text, kind: "synonym" });
         for (const w of slot.words) {
           const e = expanded[w];
-          if (e.corrected && touched.length) explained.push({ typed: parsed[w].text, used: e.corrected, kind: "corrected" });
+          if (e.corrected && touchedCount) explained.push({ typed: parsed[w].text, used: e.corrected, kind: "corrected" });
         }
-      });
+      }
       // Words that share their best section: the page opens there, and when every
       // slot does, it ranks above every page with the same words spread out (the
       // index keeps no word positions: a shared section stands in for nearness).
@@ -525,6 +542,8 @@
       if (needed > 1) {
         for (let k = 0; k < hits; k++) {
           const page = hit[k];
+          // Only a page with every slot can have them all in one section.
+          if (count[page] !== needed) continue;
           let bestCount = 1;
           for (let a = 0; a < needed; a++) {
             const at = slotSections[a][page];
