@@ -74,10 +74,6 @@ impl Synonyms {
         group.extend(aliases.iter().cloned());
         self.groups.push(group);
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.groups.is_empty() && self.expansions.is_empty()
-    }
 }
 
 fn read(path: &Path) -> Result<(Arc<SourceFile>, SynonymsFile), Diagnostic> {
