@@ -124,7 +124,7 @@ pub fn build(
     let tail_starts = write_tail_shards(&built, (n * TAIL_FILES_PER_PAGE).max(2.0), &mut files);
 
     // Head and snippet shards, by page ranges.
-    let heads: Vec<String> = pages.par_iter().map(|p| head(p).to_string()).collect();
+    let heads: Vec<String> = pages.par_iter().map(head).collect();
     let head_starts = write_page_shards(
         "h",
         "heads",
@@ -133,7 +133,7 @@ pub fn build(
         8_000,
         &mut files,
     );
-    let snippets: Vec<String> = pages.par_iter().map(|p| snippets(p).to_string()).collect();
+    let snippets: Vec<String> = pages.par_iter().map(snippets).collect();
     let snippet_starts = write_page_shards(
         "s",
         "snippets",
@@ -168,15 +168,17 @@ pub fn build(
     files
 }
 
-/// One short hash of index files, names and contents.
+/// One short hash of index files, names and contents (streamed: the index of a
+/// large handbook is megabytes, and this runs before the pages can be written).
 fn files_hash(files: &[(String, Vec<u8>)]) -> String {
-    let mut all = Vec::new();
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     for (path, bytes) in files {
-        all.extend_from_slice(path.as_bytes());
-        all.push(0);
-        all.extend_from_slice(bytes);
+        hasher.update(path.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
     }
-    crate::assets::content_hash(&all)
+    format!("{:08x}", hasher.digest() as u32)
 }
 
 /// Bytes per shard: the total over the wanted file count, at least `floor`.
@@ -361,7 +363,7 @@ fn write_page_shards(
 /// A page's head: [title, url, anchor, heading, anchor, heading…] for the sections
 /// after the lead. An anchor the query script can derive from its heading
 /// (`slug`) is written empty.
-fn head(page: &SearchPage) -> serde_json::Value {
+fn head(page: &SearchPage) -> String {
     let mut out = vec![page.title.to_string(), page.url.to_string()];
     for section in page.sections.iter().filter(|s| s.anchor.is_some()) {
         let anchor = section.anchor.as_deref().unwrap_or_default();
@@ -372,7 +374,7 @@ fn head(page: &SearchPage) -> serde_json::Value {
         });
         out.push(section.heading.clone());
     }
-    json!(out)
+    json_array(&out)
 }
 
 /// The anchor the query script derives from a heading: folded, runs of anything but
@@ -394,7 +396,7 @@ pub fn slug(heading: &str) -> String {
 
 /// A page's snippet texts, one per section (lead first): each section's start, cut
 /// at a word.
-fn snippets(page: &SearchPage) -> serde_json::Value {
+fn snippets(page: &SearchPage) -> String {
     let mut budget = SNIPPET_CHARS_PER_PAGE;
     // The lead's snippet starts with the summary.
     let texts: Vec<String> = postings::section_fields(page, "")
@@ -414,7 +416,12 @@ fn snippets(page: &SearchPage) -> serde_json::Value {
             text
         })
         .collect();
-    json!(texts)
+    json_array(&texts)
+}
+
+/// A JSON array of strings, written straight from them (no `serde_json::Value`).
+fn json_array(texts: &[String]) -> String {
+    serde_json::to_string(texts).expect("strings always serialise")
 }
 
 /// The first `max` characters of `text`, cut after a whole word.

@@ -122,19 +122,49 @@ fn page_key(page: &SearchPage, analyzer: &Analyzer) -> u64 {
 }
 
 /// Reads pages into `PageTerms`, remembering each word it stems (one reader per
-/// thread's pages).
+/// thread's pages). Its scratch tables are arrays indexed by the reader's own ids,
+/// reset after each page: the index reads every word of every page through here,
+/// and an array costs less than a hash map per word.
 struct Reader<'a> {
     analyzer: &'a Analyzer,
     /// Word as written → its entry in `lexicon`, or None for a stop word. Words are
     /// remembered as they are written: most come back with the same case.
     cache: FxHashMap<String, Option<u32>>,
-    /// (term, folded word).
-    lexicon: Vec<(String, String)>,
-    /// Scratch: the page's term for each lexicon entry it uses.
-    local: FxHashMap<u32, u32>,
+    /// Entry → (the term's id in `partial`, folded word, whether `partial` has
+    /// the word).
+    lexicon: Vec<(u32, String, bool)>,
+    /// What the reader's pages add up to; its term ids are the reader's.
+    partial: Partial,
+    /// Scratch, per page: the page's term for each lexicon entry, and for each of
+    /// the partial's terms (`UNSEEN` where the page has none yet).
+    entry_on_page: Vec<u32>,
+    term_on_page: Vec<u32>,
+    /// Scratch, per section: where each page term's frequencies are in the
+    /// section's list.
+    slot_in_section: Vec<u32>,
+    /// The last page read: the partial's id of each of its terms, and which of
+    /// its words the partial has not met.
+    page_ids: Vec<u32>,
+    page_new_words: Vec<u32>,
 }
 
-impl Reader<'_> {
+const UNSEEN: u32 = u32::MAX;
+
+impl<'a> Reader<'a> {
+    fn new(analyzer: &'a Analyzer) -> Reader<'a> {
+        Reader {
+            analyzer,
+            cache: FxHashMap::default(),
+            lexicon: Vec::new(),
+            partial: Partial::default(),
+            entry_on_page: Vec::new(),
+            term_on_page: Vec::new(),
+            slot_in_section: Vec::new(),
+            page_ids: Vec::new(),
+            page_new_words: Vec::new(),
+        }
+    }
+
     fn lookup(&mut self, word: &str) -> Option<u32> {
         if let Some(&found) = self.cache.get(word) {
             return found;
@@ -144,7 +174,9 @@ impl Reader<'_> {
         let found = if self.analyzer.is_stop(&folded) {
             None
         } else {
-            self.lexicon.push((self.analyzer.term(&lower), folded));
+            let id = self.partial.term_id(&self.analyzer.term(&lower));
+            self.lexicon.push((id, folded, false));
+            self.entry_on_page.push(UNSEEN);
             Some(self.lexicon.len() as u32 - 1)
         };
         self.cache.insert(word.to_string(), found);
@@ -157,50 +189,81 @@ impl Reader<'_> {
             words: Vec::new(),
             sections: Vec::new(),
         };
-        // The page's term of each of its words, by the term's text.
-        let mut by_term: FxHashMap<String, u32> = FxHashMap::default();
-        let mut folded_seen: rustc_hash::FxHashSet<u32> = Default::default();
-        self.local.clear();
+        self.page_ids.clear();
+        self.page_new_words.clear();
+        self.term_on_page.resize(self.partial.terms.len(), UNSEEN);
+        let mut entries: Vec<u32> = Vec::new();
         let tags = page.tags.join(" ");
         for (fields, body) in section_fields(page, &tags) {
             let mut tfs: Vec<(u32, Tf)> = Vec::new();
-            let mut slot: FxHashMap<u32, usize> = FxHashMap::default();
             for (f, text) in fields.iter().chain(std::iter::once(&body)).enumerate() {
                 for word in words(text) {
                     let Some(entry) = self.lookup(&text[word.start..word.end]) else {
                         continue;
                     };
-                    let term = match self.local.get(&entry) {
-                        Some(&term) => term,
-                        None => {
-                            let (text, folded) = &self.lexicon[entry as usize];
-                            let next = terms.terms.len() as u32;
-                            let term = match by_term.get(text.as_str()) {
-                                Some(&term) => term,
-                                None => {
-                                    by_term.insert(text.clone(), next);
-                                    terms.terms.push(text.clone());
-                                    next
-                                }
-                            };
-                            self.local.insert(entry, term);
-                            if folded_seen.insert(entry) {
-                                terms.words.push((folded.clone(), term));
-                            }
-                            term
+                    let mut term = self.entry_on_page[entry as usize];
+                    if term == UNSEEN {
+                        let (id, folded, listed) = &mut self.lexicon[entry as usize];
+                        let id = *id as usize;
+                        if id >= self.term_on_page.len() {
+                            self.term_on_page.resize(id + 1, UNSEEN);
                         }
-                    };
-                    let at = *slot.entry(term).or_insert_with(|| {
+                        term = self.term_on_page[id];
+                        if term == UNSEEN {
+                            term = terms.terms.len() as u32;
+                            terms.terms.push(self.partial.terms[id].clone());
+                            self.term_on_page[id] = term;
+                            self.slot_in_section.push(UNSEEN);
+                            self.page_ids.push(id as u32);
+                        }
+                        if !*listed {
+                            *listed = true;
+                            self.page_new_words.push(terms.words.len() as u32);
+                        }
+                        terms.words.push((folded.clone(), term));
+                        self.entry_on_page[entry as usize] = term;
+                        entries.push(entry);
+                    }
+                    let slot = &mut self.slot_in_section[term as usize];
+                    if *slot == UNSEEN {
+                        *slot = tfs.len() as u32;
                         tfs.push((term, [0; 4]));
-                        tfs.len() - 1
-                    });
-                    let tf = &mut tfs[at].1;
+                    }
+                    let tf = &mut tfs[*slot as usize].1;
                     tf[f] = tf[f].saturating_add(1);
                 }
             }
+            for &(term, _) in &tfs {
+                self.slot_in_section[term as usize] = UNSEEN;
+            }
             terms.sections.push((body.len(), tfs));
         }
+        for entry in entries {
+            self.entry_on_page[entry as usize] = UNSEEN;
+        }
+        for &id in &self.page_ids {
+            self.term_on_page[id as usize] = UNSEEN;
+        }
+        self.slot_in_section.clear();
         terms
+    }
+
+    /// Adds page number `page_index`, which this reader has just read.
+    fn add_read(&mut self, page_index: u32, page: &PageTerms, average: f64) {
+        let words = self.page_new_words.iter().map(|&w| &page.words[w as usize]);
+        self.partial
+            .add_page(page_index, page, &self.page_ids, words, average);
+    }
+
+    /// Adds page number `page_index`, read by another reader.
+    fn add_cached(&mut self, page_index: u32, page: &PageTerms, average: f64) {
+        let ids: Vec<u32> = page
+            .terms
+            .iter()
+            .map(|term| self.partial.term_id(term))
+            .collect();
+        self.partial
+            .add_page(page_index, page, &ids, page.words.iter(), average);
     }
 }
 
@@ -260,9 +323,17 @@ impl Partial {
     /// Adds page number `page_index`, as read: for each of its terms, the section
     /// where it scores best (BM25F without the idf; `average` is the corpus's mean
     /// body length, in bytes).
-    fn add_page(&mut self, page_index: u32, page: &PageTerms, average: f64) {
-        let ids: Vec<u32> = page.terms.iter().map(|term| self.term_id(term)).collect();
-        for (folded, term) in &page.words {
+    /// `ids` are the partial's ids of the page's terms; `words`, the page's words
+    /// that the partial may not have.
+    fn add_page<'p>(
+        &mut self,
+        page_index: u32,
+        page: &PageTerms,
+        ids: &[u32],
+        words: impl Iterator<Item = &'p (String, u32)>,
+        average: f64,
+    ) {
+        for (folded, term) in words {
             if !self.words.contains_key(folded) {
                 self.words
                     .insert(folded.clone(), page.terms[*term as usize].clone());
@@ -343,29 +414,28 @@ pub fn index(pages: &[SearchPage], analyzer: &Analyzer, cache: Option<&PageCache
         .par_chunks(chunk)
         .enumerate()
         .map(|(c, pages)| {
-            let mut reader = Reader {
-                analyzer,
-                cache: FxHashMap::default(),
-                lexicon: Vec::new(),
-                local: FxHashMap::default(),
-            };
-            let mut acc = Partial::default();
+            let mut reader = Reader::new(analyzer);
             for (i, page) in pages.iter().enumerate() {
                 let index = (c * chunk + i) as u32;
                 match cache {
                     Some(cache) => {
                         let key = page_key(page, analyzer);
-                        let terms = cache.get(key).unwrap_or_else(|| {
-                            let terms = std::sync::Arc::new(reader.read(page));
-                            cache.keep(key, terms.clone());
-                            terms
-                        });
-                        acc.add_page(index, &terms, average);
+                        match cache.get(key) {
+                            Some(terms) => reader.add_cached(index, &terms, average),
+                            None => {
+                                let terms = std::sync::Arc::new(reader.read(page));
+                                reader.add_read(index, &terms, average);
+                                cache.keep(key, terms);
+                            }
+                        }
                     }
-                    None => acc.add_page(index, &reader.read(page), average),
+                    None => {
+                        let terms = reader.read(page);
+                        reader.add_read(index, &terms, average);
+                    }
                 }
             }
-            acc
+            reader.partial
         })
         .reduce(Partial::default, Partial::merge);
     let n = sections as f64;
