@@ -427,9 +427,18 @@ fn json_array(texts: &[String]) -> String {
 /// The first `max` characters of `text`, cut after a whole word.
 fn cut(text: &str, max: usize) -> String {
     let text = text.trim();
-    match text.char_indices().nth(max) {
+    // By bytes (a character starts at each byte but UTF-8's continuation bytes),
+    // and not at all when the text has fewer bytes than `max`: every section of
+    // every page comes through here.
+    let end = (text.len() > max)
+        .then(|| {
+            let starts = text.bytes().enumerate().filter(|(_, b)| b & 0xC0 != 0x80);
+            starts.map(|(at, _)| at).nth(max)
+        })
+        .flatten();
+    match end {
         None => text.to_string(),
-        Some((end, _)) => {
+        Some(end) => {
             let head = &text[..end];
             let at = head.rfind(char::is_whitespace).unwrap_or(end);
             format!("{}…", head[..at].trim_end())
@@ -774,5 +783,9 @@ mod tests {
     fn cut_keeps_whole_words() {
         assert_eq!(cut("un deux trois", 7), "un…");
         assert_eq!(cut("court", 20), "court");
+        // Counted in characters, not bytes: five accented letters are ten bytes.
+        assert_eq!(cut("éééé é", 5), "éééé…");
+        assert_eq!(cut("ééééé", 5), "ééééé");
+        assert_eq!(cut("  élan  ", 4), "élan");
     }
 }
