@@ -69,7 +69,8 @@ type PagePosting = (u32, u16, f32);
 /// folded words that lead to them, in the order they first occur. Scores depend on
 /// the whole corpus (the mean body length, the idf), so this is what a page gives
 /// whatever the others: the editions of a batch, which mostly show the same pages,
-/// read each page's text once (`PageCache`).
+/// read each page's text once (`PageCache`). Outside a batch, the terms and words
+/// are not spelled out (the reader that made it has their ids).
 pub struct PageTerms {
     terms: Vec<String>,
     /// Folded word → the page's term.
@@ -142,16 +143,19 @@ struct Reader<'a> {
     /// Scratch, per section: where each page term's frequencies are in the
     /// section's list.
     slot_in_section: Vec<u32>,
-    /// The last page read: the partial's id of each of its terms, and which of
-    /// its words the partial has not met.
+    /// The last page read: the partial's id of each of its terms, and the
+    /// lexicon entries of its words that the partial has not met.
     page_ids: Vec<u32>,
     page_new_words: Vec<u32>,
+    /// Whether `read` spells out each page's terms and words in its `PageTerms`,
+    /// for the other editions of a batch; a single build needs only the ids.
+    keep_text: bool,
 }
 
 const UNSEEN: u32 = u32::MAX;
 
 impl<'a> Reader<'a> {
-    fn new(analyzer: &'a Analyzer) -> Reader<'a> {
+    fn new(analyzer: &'a Analyzer, keep_text: bool) -> Reader<'a> {
         Reader {
             analyzer,
             cache: FxHashMap::default(),
@@ -162,6 +166,7 @@ impl<'a> Reader<'a> {
             slot_in_section: Vec::new(),
             page_ids: Vec::new(),
             page_new_words: Vec::new(),
+            keep_text,
         }
     }
 
@@ -210,17 +215,21 @@ impl<'a> Reader<'a> {
                         }
                         term = self.term_on_page[id];
                         if term == UNSEEN {
-                            term = terms.terms.len() as u32;
-                            terms.terms.push(self.partial.terms[id].clone());
+                            term = self.page_ids.len() as u32;
+                            if self.keep_text {
+                                terms.terms.push(self.partial.terms[id].clone());
+                            }
                             self.term_on_page[id] = term;
                             self.slot_in_section.push(UNSEEN);
                             self.page_ids.push(id as u32);
                         }
                         if !*listed {
                             *listed = true;
-                            self.page_new_words.push(terms.words.len() as u32);
+                            self.page_new_words.push(entry);
                         }
-                        terms.words.push((folded.clone(), term));
+                        if self.keep_text {
+                            terms.words.push((folded.clone(), term));
+                        }
                         self.entry_on_page[entry as usize] = term;
                         entries.push(entry);
                     }
@@ -250,7 +259,11 @@ impl<'a> Reader<'a> {
 
     /// Adds page number `page_index`, which this reader has just read.
     fn add_read(&mut self, page_index: u32, page: &PageTerms, average: f64) {
-        let words = self.page_new_words.iter().map(|&w| &page.words[w as usize]);
+        let lexicon = &self.lexicon;
+        let words = self.page_new_words.iter().map(|&entry| {
+            let (id, folded, _) = &lexicon[entry as usize];
+            (folded.as_str(), *id)
+        });
         self.partial
             .add_page(page_index, page, &self.page_ids, words, average);
     }
@@ -262,8 +275,12 @@ impl<'a> Reader<'a> {
             .iter()
             .map(|term| self.partial.term_id(term))
             .collect();
+        let words = page
+            .words
+            .iter()
+            .map(|(folded, term)| (folded.as_str(), ids[*term as usize]));
         self.partial
-            .add_page(page_index, page, &ids, page.words.iter(), average);
+            .add_page(page_index, page, &ids, words, average);
     }
 }
 
@@ -324,19 +341,19 @@ impl Partial {
     /// where it scores best (BM25F without the idf; `average` is the corpus's mean
     /// body length, in bytes).
     /// `ids` are the partial's ids of the page's terms; `words`, the page's words
-    /// that the partial may not have.
+    /// that the partial may not have, with the partial's id of their term.
     fn add_page<'p>(
         &mut self,
         page_index: u32,
         page: &PageTerms,
         ids: &[u32],
-        words: impl Iterator<Item = &'p (String, u32)>,
+        words: impl Iterator<Item = (&'p str, u32)>,
         average: f64,
     ) {
-        for (folded, term) in words {
+        for (folded, id) in words {
             if !self.words.contains_key(folded) {
-                self.words
-                    .insert(folded.clone(), page.terms[*term as usize].clone());
+                let term = self.terms[id as usize].clone();
+                self.words.insert(folded.to_string(), term);
             }
         }
         for (section, (body_len, tfs)) in page.sections.iter().enumerate() {
@@ -414,7 +431,7 @@ pub fn index(pages: &[SearchPage], analyzer: &Analyzer, cache: Option<&PageCache
         .par_chunks(chunk)
         .enumerate()
         .map(|(c, pages)| {
-            let mut reader = Reader::new(analyzer);
+            let mut reader = Reader::new(analyzer, cache.is_some());
             for (i, page) in pages.iter().enumerate() {
                 let index = (c * chunk + i) as u32;
                 match cache {
