@@ -98,6 +98,9 @@ const PAIRS: &[(&str, &str)] = &[
     ),
     // Typos (one letter from 5 letters, two from 9).
     ("sécurtié", "procedures/securiser-donnees-modeles.html"),
+    // Its first letter left out, though words of its own first letter are as near
+    // (`ecrite`).
+    ("ecurité", "procedures/securiser-donnees-modeles.html"),
     ("glosaire", "pages/glossaire.html"),
     ("temoignages livre blnc", "cas/temoignages-livre-blanc.html"),
     ("collaboratuers", "roles/collaborateurs.html"),

@@ -271,8 +271,8 @@
     /// What a query word stands for: `terms`, Map term → factor (1 for the word's
     /// own term, from the dictionary or the stemmer; less for a completion of the
     /// word being typed or a typo); `own`, its own term or null; `key`, its term
-    /// even when no page has it; `corrected`, the word a typo was corrected to, when
-    /// that is all it found.
+    /// even when no page has it; `corrected`, the words a typo was corrected to
+    /// (the closest, up to two), when that is all it found.
     async function expand(q) {
       const from = termShard(q.word);
       const typing = q.prefix && q.word.length >= 2;
@@ -315,7 +315,7 @@
         const found = prefixes.find(hasTerm);
         if (found) add(found, STEM_PREFIX);
       }
-      let corrected = null;
+      const corrected = [];
       if (!own && !terms.size && q.exact && q.word.length >= 5) {
         const max = q.word.length >= 9 ? 2 : 1;
         const found = [];
@@ -336,15 +336,24 @@
             }
           }
         }
-        if (!found.length && index.meta.tails) for (const [word, term] of await firstLetterTypos(q.word)) found.push([1, term, word]);
-        found.sort((a, b) => a[0] - b[0] || (a[2] === null) - (b[2] === null));
+        // A typo in the first letter too, even when the word's own shards found
+        // others (`ecurité` is one letter from `écrite` and from `sécurité`).
+        if (index.meta.tails) for (const [word, term] of await firstLetterTypos(q.word)) found.push([1, term, word]);
+        // Closest first, words before stems; among the closest, the terms more
+        // pages have (their postings are longer) before the rarer ones.
+        const best = found.reduce((m, f) => Math.min(m, f[0]), Infinity);
+        const closest = [...new Set(found.filter((f) => f[0] === best).map((f) => f[1]))].slice(0, 16);
+        await loadTerms(closest.map(termShard));
+        const pages = (term) => (closest.includes(term) && index.terms[termShard(term)].postings.get(term)?.code.length) || 0;
+        found.sort((a, b) => a[0] - b[0] || (a[2] === null) - (b[2] === null) || pages(b[1]) - pages(a[1]));
         const kept = [];
         for (const [d, term, word] of found) {
           if (kept.length === TYPO_TERMS) break;
           if (kept.includes(term)) continue;
           kept.push(term);
           add(term, d === 1 ? 0.6 : 0.45);
-          if (!corrected) corrected = word || wordOf(term);
+          // The closest corrections, up to two, say what the results stand on.
+          if (d === best && corrected.length < 2) corrected.push(word || wordOf(term));
         }
       }
       await loadTerms([...terms.keys()].map(termShard));
@@ -531,7 +540,7 @@
         for (const a of used) explained.push({ typed, used: slot.alternatives[a].text, kind: "synonym" });
         for (const w of slot.words) {
           const e = expanded[w];
-          if (e.corrected && touchedCount) explained.push({ typed: parsed[w].text, used: e.corrected, kind: "corrected" });
+          if (touchedCount) for (const used of e.corrected) explained.push({ typed: parsed[w].text, used, kind: "corrected" });
         }
       }
       // Words that share their best section: the page opens there, and when every
