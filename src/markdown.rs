@@ -883,7 +883,7 @@ mod tests {
             label: "Nom de l'outil [interne]".into(),
             example: None,
         }];
-        let body = "Avant.\n\n::: sizes micro small\nPetit : {{ var.outil }}.\n:::\n\n::: note\nNote.\n:::\n\n::: sectors public\nPublic.\n:::\n";
+        let body = "Avant.\n\n::: sizes micro small\nPetit : {{ var.outil }}.\n:::\n\n::: note\nNote.\n:::\n\n::: sectors public\nPublic.\n:::\n\n::: suggestion\nDeux jours par mois.\n:::\n";
         let (tailored, problems) = tailor_body(body, 5, Audience::default(), &values, &declared);
         assert!(problems.is_empty(), "{problems:?}");
         tailored
@@ -903,7 +903,9 @@ mod tests {
         assert!(html.contains("<p>Petit : <span class=\"blank\" data-var=\"outil\">Nom de l'outil [interne]</span>.</p>"), "{html}");
         let note = labels.get("note");
         assert!(html.contains(&format!("<div class=\"admonition note\" role=\"note\">\n<p class=\"admonition-title\">{note}</p>")), "{html}");
-        assert_eq!(html.matches("</div>").count(), 3, "{html}");
+        // What the handbook proposes, under its own title.
+        assert!(html.contains("<div class=\"admonition suggestion\" role=\"note\">\n<p class=\"admonition-title\">Proposition du guide</p>"), "{html}");
+        assert_eq!(html.matches("</div>").count(), 4, "{html}");
         assert!(
             !html.contains(['\u{fdd0}', '\u{fdd3}', '\u{fdd4}']),
             "a mark reached the HTML: {html}"

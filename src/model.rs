@@ -369,6 +369,12 @@ pub struct Common {
     /// for them finds (`aipd: [DPIA, analyse d'impact]` on a glossary).
     #[serde(default)]
     pub aliases: BTreeMap<String, Vec<String>>,
+    /// The figures of the page that the handbook proposes rather than takes from a
+    /// source, which the theme marks as proposals: `duration` (a playbook's and its
+    /// steps'), `phases` (a communication plan's calendar), `time` (a role card's
+    /// time at each size).
+    #[serde(default)]
+    pub suggested: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]

@@ -753,7 +753,7 @@ pub fn tailor_body(
                         (true, None)
                     })
                 }
-                "note" | "tip" | "warning" => {
+                "note" | "tip" | "warning" | "suggestion" => {
                     let title = (!arg.is_empty()).then(|| {
                         let mut title_problems = Vec::new();
                         let title = fill(arg, true, &[], values, declared, &mut title_problems);
@@ -763,16 +763,17 @@ pub fn tailor_body(
                     let kind = match name {
                         "note" => "note",
                         "tip" => "tip",
+                        "suggestion" => "suggestion",
                         _ => "warning",
                     };
                     (true, Some(Container::Admonition { kind, title }))
                 }
                 other => {
                     let hint =
-                        match did_you_mean(other, ["sizes", "sectors", "note", "tip", "warning"]) {
+                        match did_you_mean(other, ["sizes", "sectors", "note", "tip", "warning", "suggestion"]) {
                             Some(known) => format!("did you mean `::: {known}`?"),
                             None => {
-                                "blocks are `sizes`, `sectors`, `note`, `tip` and `warning`".into()
+                                "blocks are `sizes`, `sectors`, `note`, `tip`, `warning` and `suggestion`".into()
                             }
                         };
                     problems.push((start, format!("unknown block `::: {other}`"), hint));

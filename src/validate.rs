@@ -75,6 +75,31 @@ impl Checker<'_> {
         if let Some(owner) = &common.owner {
             self.role(owner, "owner", &[Key("owner")]);
         }
+        let figures = suggestible(doc.kind);
+        for (i, figure) in common.suggested.iter().enumerate() {
+            if !figures.contains(&figure.as_str()) {
+                let hint = match figures {
+                    [] => format!(
+                        "a page of kind `{}` has no figures to mark: remove `suggested`",
+                        doc.kind.id()
+                    ),
+                    _ => format!(
+                        "a page of kind `{}` can mark {}",
+                        doc.kind.id(),
+                        figures
+                            .iter()
+                            .map(|f| format!("`{f}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                self.error(
+                    format!("`suggested` names `{figure}`, which this page has no figures of"),
+                    &[Key("suggested"), Index(i)],
+                    &hint,
+                );
+            }
+        }
         for (i, id) in common.related.iter().enumerate() {
             self.page(id, "related", &[Key("related"), Index(i)]);
         }
@@ -381,6 +406,16 @@ impl Checker<'_> {
                 .at(&self.doc.source, span)
                 .hint(hint),
         );
+    }
+}
+
+/// The figures a page of `kind` can mark as the handbook's proposals (`suggested:`).
+pub fn suggestible(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Playbook => &["duration"],
+        Kind::Comms => &["phases"],
+        Kind::Role => &["time"],
+        _ => &[],
     }
 }
 

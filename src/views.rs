@@ -111,6 +111,8 @@ pub struct PageView<'a> {
     pub sectors: Vec<&'static str>,
     pub tags: Vec<TagLink>,
     pub phases: &'a [String],
+    /// The figures the handbook proposes (`duration`, `phases`, `time`).
+    pub suggested: &'a [String],
     pub owner: Option<Link>,
     pub reviewed: Option<String>,
     pub next_review: Option<String>,
@@ -624,6 +626,7 @@ impl<'a> Views<'a> {
                 })
                 .collect(),
             phases: &common.phases,
+            suggested: &common.suggested,
             owner: common.owner.as_deref().map(|o| self.link(o)),
             reviewed: common.reviewed.map(|d| d.to_string()),
             next_review: next_review.map(|d| d.to_string()),

@@ -827,3 +827,49 @@ fn no_section_is_left_empty_once_tailored() {
         }
     }
 }
+
+/// The figures the handbook proposes rather than takes from a seed (issue 16): every
+/// role card's time at each size and every communication plan's calendar are marked
+/// `suggested:`, and the page says so beside them; a page that marks nothing says
+/// nothing.
+#[test]
+fn proposed_figures_are_marked_and_only_those() {
+    // In the sector the page is for (the elected officials' card is public only).
+    let said = |url: &str| {
+        [Sector::Private, Sector::Public].iter().any(|&sector| {
+            main_of(site(Size::Ge, sector), url).is_some_and(|m| m.contains("class=\"suggested\""))
+        })
+    };
+    for doc in of_kind(Kind::Role) {
+        let KindData::Role(role) = &doc.data else {
+            unreachable!()
+        };
+        if role.by_size.values().any(|h| h.time.is_some()) {
+            assert!(
+                doc.common.suggested.iter().any(|s| s == "time"),
+                "{}: its times are the handbook's proposals; mark them `suggested: [time]`",
+                doc.id
+            );
+            assert!(said(&url("roles", &doc.id)), "{}: the card says so", doc.id);
+        }
+    }
+    for doc in of_kind(Kind::Comms) {
+        assert!(
+            doc.common.suggested.iter().any(|s| s == "phases"),
+            "{}: its calendar is the handbook's proposal; mark it `suggested: [phases]`",
+            doc.id
+        );
+        assert!(
+            said(&url("communication", &doc.id)),
+            "{}: the plan says so",
+            doc.id
+        );
+    }
+    for doc in of_kind(Kind::Playbook).filter(|d| d.common.suggested.is_empty()) {
+        assert!(
+            !said(&url("procedures", &doc.id)),
+            "{}: it marks nothing",
+            doc.id
+        );
+    }
+}

@@ -425,3 +425,31 @@ fn synonyms_that_cannot_work_are_errors_at_their_line() {
     );
     assert!(d.hint.unwrap().contains("groups"));
 }
+
+#[test]
+fn suggested_names_a_figure_of_the_page_kind() {
+    let d = expect_error(
+        "bad-suggested",
+        "`suggested` names `time`",
+        "content/pages/note.md",
+        Some(4),
+    );
+    assert!(d.hint.unwrap().contains("remove `suggested`"));
+    let d = expect_error(
+        "bad-suggested",
+        "`suggested` names `duration`",
+        "content/roles/veilleur.md",
+        Some(5),
+    );
+    assert!(
+        d.hint.unwrap().contains("`time`"),
+        "the hint names what a role can mark"
+    );
+    let d = expect_error(
+        "bad-suggested",
+        "unknown block `::: suggestoin`",
+        "content/pages/note.md",
+        Some(8),
+    );
+    assert!(d.hint.unwrap().contains("`::: suggestion`"));
+}
