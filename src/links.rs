@@ -196,30 +196,32 @@ pub fn check_anchors(library: &Library, bodies: &[Body]) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// The `aliases:` of each page name headings of that page, by their anchors.
-pub fn check_aliases(library: &Library, bodies: &[Body]) -> Vec<Diagnostic> {
+/// The `search_aliases:` of each page name headings of that page, by their anchors.
+pub fn check_search_aliases(library: &Library, bodies: &[Body]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     for (page, body) in library.pages.iter().zip(bodies) {
         let doc = &page.doc;
-        for anchor in doc.common.aliases.keys() {
+        for anchor in doc.common.search_aliases.keys() {
             if body.headings.iter().any(|h| &h.id == anchor) {
                 continue;
             }
             let yaml = &doc.source.text[doc.front_matter.clone()];
-            let at = crate::spans::YamlSpans::new(yaml, doc.front_matter.start)
-                .key_or_start(&[crate::spans::Key("aliases"), crate::spans::Key(anchor)]);
+            let at = crate::spans::YamlSpans::new(yaml, doc.front_matter.start).key_or_start(&[
+                crate::spans::Key("search_aliases"),
+                crate::spans::Key(anchor),
+            ]);
             let known = || body.headings.iter().map(|h| h.id.as_str());
             let hint = match did_you_mean(anchor, known()) {
                 Some(known) => format!("did you mean `{known}`?"),
-                None if body.headings.is_empty() => "the page has no heading: a key of `aliases:` is the anchor of one of its headings (« Shadow AI » → `shadow-ai`)".into(),
+                None if body.headings.is_empty() => "the page has no heading: a key of `search_aliases:` is the anchor of one of its headings (« Shadow AI » → `shadow-ai`)".into(),
                 None => format!(
-                    "a key of `aliases:` is the anchor of one of the page's headings: {}",
+                    "a key of `search_aliases:` is the anchor of one of the page's headings: {}",
                     known().take(8).map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
                 ),
             };
             problems.push(
                 Diagnostic::error(format!(
-                    "`aliases:` names `{anchor}`, which is no heading of this page"
+                    "`search_aliases:` names `{anchor}`, which is no heading of this page"
                 ))
                 .at(&doc.source, at)
                 .hint(hint),

@@ -368,7 +368,12 @@ pub struct Common {
     /// Other names of the page's headings, by the heading's anchor, that a search
     /// for them finds (`aipd: [DPIA, analyse d'impact]` on a glossary).
     #[serde(default)]
-    pub aliases: BTreeMap<String, Vec<String>>,
+    pub search_aliases: BTreeMap<String, Vec<String>>,
+    /// The page's former addresses (`procedures/ancien-nom.html`, relative to the
+    /// site's root): each gets a small page that leads to this one, so that a link
+    /// kept in an intranet or an e-mail still lands.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// The figures of the page that the handbook proposes rather than takes from a
     /// source, which the theme marks as proposals: `duration` (a playbook's and its
     /// steps'), `phases` (a communication plan's calendar), `time` (a role card's

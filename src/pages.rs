@@ -125,6 +125,57 @@ fn charter_templates(library: &Library) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// A small page at each former address of a page (`aliases:`) that leads to where
+/// it is now, by a relative link (so from disk too): at once where the browser
+/// follows `<meta http-equiv="refresh">`, by its link where it does not. An address
+/// the site already uses (`taken`), or that two pages claim, is an error at its
+/// line and gets no page.
+pub fn redirects(
+    library: &Library,
+    taken: &std::collections::HashSet<String>,
+) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
+    let (mut files, mut problems) = (Vec::new(), Vec::new());
+    let mut claimed: HashMap<&str, &str> = HashMap::new();
+    let lang = library.language().code();
+    let moved = crate::tailor::html_escape(library.labels.get("moved_to"));
+    // The site's icon, else a browser asks the server for /favicon.ico.
+    let icon = crate::tailor::html_escape(&match &library.settings.branding.favicon {
+        Some(favicon) => urls::asset(favicon),
+        None => urls::asset("favicon.svg"),
+    });
+    for page in &library.pages {
+        let doc = &page.doc;
+        for (i, alias) in doc.common.aliases.iter().enumerate() {
+            let clash = if taken.contains(alias) {
+                Some("is a file of the site".to_string())
+            } else {
+                claimed
+                    .insert(alias, &doc.id)
+                    .map(|other| format!("is also a former address of `{other}`"))
+            };
+            if let Some(clash) = clash {
+                let yaml = &doc.source.text[doc.front_matter.clone()];
+                let at = crate::spans::YamlSpans::new(yaml, doc.front_matter.start)
+                    .value_or_key(&[crate::spans::Key("aliases"), crate::spans::Index(i)]);
+                problems.push(
+                    Diagnostic::error(format!("the former address `{alias}` {clash}"))
+                        .at(&doc.source, at)
+                        .hint("a former address must be free: remove it, or rename the page that has it now"),
+                );
+                continue;
+            }
+            let root = urls::root_of(alias);
+            let target = crate::tailor::html_escape(&format!("{root}{}", page.url));
+            let title = crate::tailor::html_escape(&doc.common.title);
+            let html = format!(
+                "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"icon\" href=\"{root}{icon}\">\n<link rel=\"canonical\" href=\"{target}\">\n</head>\n<body>\n<p>{moved} <a href=\"{target}\">{title}</a></p>\n</body>\n</html>\n"
+            );
+            files.push((alias.clone(), html.into_bytes()));
+        }
+    }
+    (files, problems)
+}
+
 /// What every template receives: the site, the labels, and the URLs of the site's
 /// files that change with their content (`files["assets/style.css"]`).
 fn base_context(views: &Views, file_urls: &BTreeMap<String, String>) -> Context {

@@ -189,7 +189,7 @@ pub fn build_staged(
     let bodies = problems.take(bodies::render(&library, session));
     clock.lap("bodies");
     problems.extend(links::check_anchors(&library, &bodies));
-    problems.extend(links::check_aliases(&library, &bodies));
+    problems.extend(links::check_search_aliases(&library, &bodies));
     clock.lap("anchors");
     let views = Views::new(&library, &bodies);
     clock.lap("views");
@@ -268,6 +268,13 @@ pub fn build_staged(
             out,
         ));
         found
+    });
+    // The former addresses last, where they can be checked against every file.
+    let (redirects, clashes) = pages::redirects(&library, &written);
+    problems.extend(clashes);
+    write_part(sink, &mut written, &mut problems, |out| {
+        out.send_all(redirects);
+        Vec::new()
     });
     clock.lap(if early_urls.is_some() {
         "index and print book"

@@ -75,6 +75,15 @@ impl Checker<'_> {
         if let Some(owner) = &common.owner {
             self.role(owner, "owner", &[Key("owner")]);
         }
+        for (i, alias) in common.aliases.iter().enumerate() {
+            if let Some(problem) = alias_problem(alias) {
+                self.error(
+                    format!("the former address `{alias}` {problem}"),
+                    &[Key("aliases"), Index(i)],
+                    "write the old page's path from the site's root, as its links had it: `procedures/ancien-nom.html`",
+                );
+            }
+        }
         let figures = suggestible(doc.kind);
         for (i, figure) in common.suggested.iter().enumerate() {
             if !figures.contains(&figure.as_str()) {
@@ -407,6 +416,30 @@ impl Checker<'_> {
                 .hint(hint),
         );
     }
+}
+
+/// What is wrong with a former address of a page (`aliases:`), if anything: it is
+/// a path from the site's root to an `.html` file, of plain segments, so that the
+/// redirect page is written inside the site and found by a relative link.
+fn alias_problem(alias: &str) -> Option<&'static str> {
+    if alias.starts_with('/') || alias.contains("://") {
+        return Some("is not relative to the site's root");
+    }
+    if !alias.ends_with(".html") {
+        return Some("does not end in `.html`");
+    }
+    let plain = |segment: &str| {
+        !segment.is_empty()
+            && segment != "."
+            && segment != ".."
+            && segment
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    if !alias.split('/').all(plain) {
+        return Some("has an empty, `.` or `..` segment, or a character other than letters, digits, `-`, `_` and `.`");
+    }
+    None
 }
 
 /// The figures a page of `kind` can mark as the handbook's proposals (`suggested:`).

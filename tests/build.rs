@@ -517,3 +517,62 @@ fn a_list_of_zero_cards_per_page_is_an_error_at_its_line() {
         .unwrap_or_else(|| panic!("{errors:#?}"));
     assert_eq!(error.line_column().map(|p| p.0), Some(3), "{error:#?}");
 }
+
+/// A page's former addresses (`aliases:`) each get a page that leads to it by a
+/// relative link, from disk too; a former address the site uses, or that two pages
+/// claim, is an error at its line and loses nothing.
+#[test]
+fn former_addresses_lead_to_the_page_and_may_not_take_a_file() {
+    let page = "---\ntitle: Nouveau nom\nsummary: Une page renommée.\naliases:\n  - procedures/ancien-nom.html\n  - vieux/dossier/page.html\n---\nCorps.\n";
+    let edition = common::child_of_base("", &[("content/pages/nouveau-nom.md", page)]);
+    let (_, files) = common::build_in_memory(edition.path(), &options(None, None)).expect("builds");
+    let url = files
+        .keys()
+        .find(|k| k.ends_with("/nouveau-nom.html"))
+        .expect("the page is built")
+        .clone();
+    for (alias, root) in [
+        ("procedures/ancien-nom.html", "../"),
+        ("vieux/dossier/page.html", "../../"),
+    ] {
+        let html = &files[alias];
+        let target = format!("{root}{url}");
+        assert!(
+            html.contains(&format!(
+                "<meta http-equiv=\"refresh\" content=\"0; url={target}\">"
+            )),
+            "{html}"
+        );
+        assert!(
+            html.contains(&format!("<a href=\"{target}\">Nouveau nom</a>")),
+            "{html}"
+        );
+        assert!(!html.contains("<script"), "{html}");
+    }
+
+    // A former address that is a page of the site, and one two pages claim.
+    let taken = format!("---\ntitle: Autre\nsummary: Elle prend une adresse utilisée.\naliases: [{url}, procedures/ancien-nom.html]\n---\nCorps.\n");
+    let edition = common::child_of_base(
+        "",
+        &[
+            ("content/pages/nouveau-nom.md", page),
+            ("content/pages/autre.md", &taken),
+        ],
+    );
+    let errors = common::errors_of(edition.path());
+    let at = |needle: &str| {
+        errors
+            .iter()
+            .find(|d| d.message.contains(needle))
+            .unwrap_or_else(|| panic!("no error about {needle}: {errors:#?}"))
+    };
+    assert_eq!(
+        at("is a file of the site")
+            .line_column()
+            .map(|(line, _)| line),
+        Some(4)
+    );
+    assert!(at("is also a former address of")
+        .message
+        .contains("procedures/ancien-nom.html"));
+}

@@ -409,7 +409,7 @@ fn synonyms_that_cannot_work_are_errors_at_their_line() {
     // A heading's aliases name it by its anchor.
     let d = expect_error(
         "bad-synonyms",
-        "`aliases:` names `aipd`",
+        "`search_aliases:` names `aipd`",
         "content/pages/lexique.md",
         Some(6),
     );
@@ -452,4 +452,26 @@ fn suggested_names_a_figure_of_the_page_kind() {
         Some(8),
     );
     assert!(d.hint.unwrap().contains("`::: suggestion`"));
+}
+
+#[test]
+fn a_former_address_outside_the_site_is_an_error_at_its_line() {
+    for (alias, problem) in [
+        ("/procedures/ancien.html", "is not relative"),
+        ("../ailleurs.html", "segment"),
+        ("procedures/ancien", "does not end in `.html`"),
+        ("procedures//ancien.html", "segment"),
+    ] {
+        let page = format!(
+            "---\ntitle: Renommée\nsummary: Une page.\naliases:\n  - \"{alias}\"\n---\nCorps.\n"
+        );
+        let edition = common::child_of_base("", &[("content/pages/renommee.md", &page)]);
+        let errors = errors_of(edition.path());
+        let d = errors
+            .iter()
+            .find(|d| d.message.contains(&format!("the former address `{alias}`")))
+            .unwrap_or_else(|| panic!("{alias}: {errors:#?}"));
+        assert!(d.message.contains(problem), "{alias}: {}", d.message);
+        assert_eq!(d.line_column().map(|(line, _)| line), Some(5), "{alias}");
+    }
 }

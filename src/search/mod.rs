@@ -630,7 +630,7 @@ pub fn index(
     // A heading's aliases join its text as a group of synonyms.
     let mut synonyms = synonyms.clone();
     for (page, body) in library.pages.iter().zip(bodies) {
-        for (anchor, aliases) in &page.doc.common.aliases {
+        for (anchor, aliases) in &page.doc.common.search_aliases {
             if let Some(heading) = body.headings.iter().find(|h| &h.id == anchor) {
                 synonyms.add_aliases(&heading.text, aliases);
             }

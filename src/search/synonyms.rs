@@ -1,7 +1,7 @@
 //! Synonyms: words and phrases the search treats as one (`RGPD` and `GDPR`, `IA
 //! fantôme` and `shadow AI`), from `data/synonyms.yaml` of every layer of the
 //! edition, base first (a client edition's list adds to its parent's), and from the
-//! `aliases:` of pages' headings (a glossary entry's other names).
+//! `search_aliases:` of pages' headings (a glossary entry's other names).
 //!
 //! They go into meta.js as written; the query script reduces them to terms with
 //! the same text pipeline as a query (its stemmer agrees with the index's), so the
@@ -67,7 +67,7 @@ impl Synonyms {
         (synonyms, problems)
     }
 
-    /// Joins the aliases of a heading (`aliases:` of a page): the heading's text
+    /// Joins the aliases of a heading (`search_aliases:` of a page): the heading's text
     /// and its other names are one group.
     pub fn add_aliases(&mut self, heading: &str, aliases: &[String]) {
         let mut group = vec![heading.to_string()];

@@ -77,6 +77,11 @@ before(async () => {
     "content/playbooks/coches.md": playbook(["Réunir l'équipe", "Fixer le budget", "{ id: calendrier, text: Écrire le calendrier }"]),
   });
   build(ticksEdition, "ticks");
+  // A page renamed, with its former addresses.
+  build(edition("moved", {
+    "handbook.yaml": `extends: ${JSON.stringify(base)}\n`,
+    "content/pages/nouveau-nom.md": "---\ntitle: Nouveau nom\nsummary: Une page renommée.\naliases: [procedures/ancien-nom.html, vieux/dossier/page.html]\n---\nLe corps.\n",
+  }), "moved");
   env = await start(sites);
 });
 after(async () => {
@@ -119,6 +124,19 @@ for (const [scheme, index] of [["file://", 0], ["http", 1]]) {
     assert.ok(await page.locator("[data-print]").isVisible(), "the print button shows");
     assert.deepEqual(problems, [], problems.join("; "));
     await context.close();
+  });
+}
+
+for (const [scheme, index] of [["file://", 0], ["http", 1]]) {
+  test(`${scheme}: a former address leads to the page, with no script`, async () => {
+    const root = env.roots[index][1];
+    for (const old of ["moved/procedures/ancien-nom.html", "moved/vieux/dossier/page.html"]) {
+      const { page, context, problems } = await openIn(env.browser, root, old);
+      await page.waitForURL(/\/pages\/nouveau-nom\.html$/);
+      assert.equal(await page.locator("h1").first().textContent(), "Nouveau nom", old);
+      assert.deepEqual(problems, [], problems.join("; "));
+      await context.close();
+    }
   });
 }
 
