@@ -146,6 +146,10 @@ pub fn redirects(
     for page in &library.pages {
         let doc = &page.doc;
         for (i, alias) in doc.common.aliases.iter().enumerate() {
+            // The validate stage reported it.
+            if crate::validate::alias_problem(alias).is_some() {
+                continue;
+            }
             let clash = if taken.contains(alias) {
                 Some("is a file of the site".to_string())
             } else {

@@ -421,7 +421,7 @@ impl Checker<'_> {
 /// What is wrong with a former address of a page (`aliases:`), if anything: it is
 /// a path from the site's root to an `.html` file, of plain segments, so that the
 /// redirect page is written inside the site and found by a relative link.
-fn alias_problem(alias: &str) -> Option<&'static str> {
+pub fn alias_problem(alias: &str) -> Option<&'static str> {
     if alias.starts_with('/') || alias.contains("://") {
         return Some("is not relative to the site's root");
     }

@@ -400,3 +400,41 @@ fn kill_9_of_a_real_build_never_loses_the_site() {
     assert!(snapshot(&out) == reference);
     assert_eq!(entries(tmp.path()), ["public"], "leftovers after kills");
 }
+
+/// Nothing a build writes lands outside its site: a former address that climbs out
+/// of it is an error and is not written, and the folder sink refuses any path that
+/// is not inside the site, whoever asks.
+#[test]
+fn no_path_leaves_the_site() {
+    let (tmp, ed) = workspace();
+    std::fs::write(
+        ed.join("content/pages/renommee.md"),
+        "---\ntitle: Renommée\nsummary: Une page.\naliases: [\"../../hors.html\", \"/racine.html\"]\n---\nCorps.\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("sites").join("public");
+    let output = gouvernail(tmp.path(), &["build", "ed", "--out", out.to_str().unwrap()]);
+    assert_refused(
+        &output,
+        &[
+            "the former address `../../hors.html`",
+            "the former address `/racine.html`",
+        ],
+    );
+    let stray: Vec<_> = walkdir::WalkDir::new(tmp.path())
+        .into_iter()
+        .flatten()
+        .filter(|e| matches!(e.file_name().to_str(), Some("hors.html" | "racine.html")))
+        .map(|e| e.path().display().to_string())
+        .collect();
+    assert!(stray.is_empty(), "written outside the site: {stray:?}");
+
+    use gouvernail::output::Sink;
+    let edition = Edition::load(&ed).unwrap();
+    let sink = DirSink::new(&out, &edition, false).unwrap();
+    for path in ["../dehors.html", "/etc/dehors.html", "a/../../dehors.html"] {
+        let refused = sink.write(path, b"x".to_vec().into());
+        assert!(refused.is_err(), "{path} was written");
+    }
+    assert!(!tmp.path().join("sites").join("dehors.html").exists());
+}

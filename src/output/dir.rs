@@ -215,6 +215,17 @@ impl DirSink {
     }
 
     fn create(&self, path: &str) -> io::Result<fs::File> {
+        // Whatever asks, nothing is written outside the staging folder: a path
+        // is relative and goes down only.
+        let inside = std::path::Path::new(path)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("`{path}` is not a path inside the site"),
+            ));
+        }
         let full = self.staging.join(path);
         if let Some(dir) = full.parent() {
             fs::create_dir_all(dir)?;
