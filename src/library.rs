@@ -38,6 +38,9 @@ pub struct Catalogue {
     /// The files under content/ that are not pages (images, attachments), by path
     /// under content/: the site copies them, and links may name them.
     pub files: HashSet<String>,
+    /// For each role that another holds at some sizes (`by_size.<size>.held_by`),
+    /// the holder's id by size.
+    pub held_by: HashMap<String, BTreeMap<Size, String>>,
 }
 
 impl Catalogue {
@@ -59,8 +62,24 @@ impl Catalogue {
             unparsed,
             excluded,
             files,
+            held_by: documents
+                .iter()
+                .filter_map(|d| match &d.data {
+                    KindData::Role(role) => Some((d.id.clone(), holders(role))),
+                    _ => None,
+                })
+                .filter(|(_, holders)| !holders.is_empty())
+                .collect(),
         }
     }
+}
+
+/// The roles that hold `role` at some sizes, by size.
+pub fn holders(role: &Role) -> BTreeMap<Size, String> {
+    role.by_size
+        .iter()
+        .filter_map(|(size, h)| Some((*size, h.held_by.clone()?)))
+        .collect()
 }
 
 /// The corpus of one edition, indexed.
@@ -207,6 +226,7 @@ fn drawn_anchors(doc: &Document) -> HashSet<String> {
             .questions
             .iter()
             .map(|q| urls::question_anchor(&q.id))
+            .chain(a.outcomes.iter().map(|o| urls::outcome_anchor(&o.id)))
             .collect(),
         _ => HashSet::new(),
     }

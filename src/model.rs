@@ -331,6 +331,12 @@ pub struct Source {
     pub reference: String,
     #[serde(default)]
     pub locator: Option<String>,
+    /// The audiences the source is cited for (a private-sector law is no source of
+    /// a public edition); every one by default.
+    #[serde(default)]
+    pub sizes: SizeSet,
+    #[serde(default)]
+    pub sectors: SectorSet,
 }
 
 /// The front matter fields every kind has.
@@ -571,7 +577,53 @@ pub struct Role {
     #[serde(default)]
     pub by_size: BTreeMap<Size, Holder>,
     #[serde(default)]
-    pub legal_basis: Vec<String>,
+    pub legal_basis: Vec<Basis>,
+}
+
+/// A text a role rests on (`Code du travail, article L2312-8`): for every audience
+/// when written as a text, for some when written `{ text: …, sectors: private }`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Basis {
+    pub text: String,
+    pub sizes: SizeSet,
+    pub sectors: SectorSet,
+}
+
+impl<'de> Deserialize<'de> for Basis {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Written {
+            text: String,
+            #[serde(default)]
+            sizes: SizeSet,
+            #[serde(default)]
+            sectors: SectorSet,
+        }
+        struct BasisVisitor;
+        impl<'de> Visitor<'de> for BasisVisitor {
+            type Value = Basis;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a text, or `{ text: …, sizes: …, sectors: … }`")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Basis, E> {
+                Ok(Basis {
+                    text: text.to_string(),
+                    sizes: SizeSet::all(),
+                    sectors: SectorSet::all(),
+                })
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Basis, A::Error> {
+                let w = Written::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Basis {
+                    text: w.text,
+                    sizes: w.sizes,
+                    sectors: w.sectors,
+                })
+            }
+        }
+        deserializer.deserialize_any(BasisVisitor)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
@@ -580,6 +632,10 @@ pub struct Holder {
     pub holder: String,
     #[serde(default)]
     pub time: Option<String>,
+    /// The role that holds this one at this size (the sponsor of a very small firm
+    /// is its head): steps, RACI tables and lists then name the holder.
+    #[serde(default)]
+    pub held_by: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -672,10 +728,35 @@ pub struct Case {
     pub impacts: Vec<String>,
 }
 
+/// A self-diagnostic, in one of two forms. Scored: each option has a `score`, and
+/// the total falls in one of the `bands`. Routed: each option has a `next`, the id
+/// of the question to ask next or of one of the `outcomes`, which is the verdict.
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 pub struct Assessment {
     pub questions: Vec<Question>,
+    #[serde(default)]
     pub bands: Vec<Band>,
+    #[serde(default)]
+    pub outcomes: Vec<Outcome>,
+}
+
+impl Assessment {
+    /// Whether answers lead from question to question to an outcome.
+    pub fn is_routed(&self) -> bool {
+        !self.outcomes.is_empty()
+    }
+}
+
+/// Where a routed assessment can end: a verdict, what to do, the pages to read.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    pub id: String,
+    pub verdict: String,
+    #[serde(default)]
+    pub advice: Option<String>,
+    #[serde(default)]
+    pub recommended: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
@@ -692,7 +773,12 @@ pub struct Question {
 #[serde(deny_unknown_fields)]
 pub struct AnswerOption {
     pub label: String,
-    pub score: i64,
+    /// In a scored assessment.
+    #[serde(default)]
+    pub score: Option<i64>,
+    /// In a routed one: the next question's id, or an outcome's.
+    #[serde(default)]
+    pub next: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
@@ -755,7 +841,9 @@ macro_rules! inline_fields {
                 for (_, holder) in & $($m)? r.by_size {
                     fields.push(& $($m)? holder.holder);
                 }
-                fields.extend(& $($m)? r.legal_basis);
+                for basis in & $($m)? r.legal_basis {
+                    fields.push(& $($m)? basis.text);
+                }
             }
             KindData::Myth(m) => {
                 fields.push(& $($m)? m.claim);
@@ -787,6 +875,10 @@ macro_rules! inline_fields {
                 for band in & $($m)? a.bands {
                     fields.push(& $($m)? band.verdict);
                     fields.extend(& $($m)? band.advice);
+                }
+                for outcome in & $($m)? a.outcomes {
+                    fields.push(& $($m)? outcome.verdict);
+                    fields.extend(& $($m)? outcome.advice);
                 }
             }
             KindData::Page(_) => {}

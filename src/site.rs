@@ -158,13 +158,18 @@ pub fn build_staged(
         let stem = rel.strip_suffix(".md")?;
         Some(stem.rsplit('/').next().unwrap_or(stem).to_string())
     }));
-    problems.extend(validate(&corpus.documents, &withheld, options.today));
-    clock.lap("validate");
-
     let audience = Audience {
         size: options.size.or(edition.size),
         sector: options.sector.or(edition.sector),
     };
+    problems.extend(validate(
+        &corpus.documents,
+        &withheld,
+        audience,
+        options.today,
+    ));
+    clock.lap("validate");
+
     let labels = Labels::new(edition.settings.language, &edition.settings.labels);
     let values = Values::of_edition(&edition.settings, audience, &labels, &data);
     clock.lap("data");

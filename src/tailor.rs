@@ -263,6 +263,9 @@ fn tailor_document(
         Err(found) => problems.extend(placeholder_errors(&doc, found)),
     }
     filter_parts(&mut doc.data, audience);
+    doc.common
+        .sources
+        .retain(|s| audience.admits(s.sizes, s.sectors));
     // The fields shown as Markdown take their values as text; the others (a title)
     // are escaped where they are shown.
     let mut found = Vec::new();
@@ -930,9 +933,12 @@ pub fn fill_kind(
     })
 }
 
-/// Drops the steps and clauses that do not apply to the audience.
+/// Drops the steps, clauses and legal bases that do not apply to the audience.
 pub fn filter_parts(data: &mut KindData, audience: Audience) {
     match data {
+        KindData::Role(role) => role
+            .legal_basis
+            .retain(|b| audience.admits(b.sizes, b.sectors)),
         KindData::Playbook(playbook) => playbook
             .steps
             .retain(|s| audience.admits(s.sizes, s.sectors)),

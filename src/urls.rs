@@ -170,6 +170,11 @@ pub fn question_anchor(id: &str) -> String {
     format!("q-{id}")
 }
 
+/// The anchor of a routed assessment's outcome.
+pub fn outcome_anchor(id: &str) -> String {
+    format!("r-{id}")
+}
+
 /// A page's article in the print book.
 pub fn book_article(id: &str) -> String {
     format!("page-{id}")

@@ -14,6 +14,7 @@ use chrono::{Months, NaiveDate};
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::*;
 use crate::spans::{Index, Key, Step, YamlSpans};
+use crate::tailor::Audience;
 
 /// Checks the corpus. `unparsed` holds the ids of pages that are not built: those
 /// that failed to parse have their own errors, and those the edition excludes are
@@ -21,6 +22,7 @@ use crate::spans::{Index, Key, Step, YamlSpans};
 pub fn validate(
     docs: &[std::sync::Arc<Document>],
     unparsed: &HashSet<String>,
+    audience: Audience,
     today: NaiveDate,
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
@@ -47,6 +49,7 @@ pub fn validate(
             by_id: &by_id,
             roles: &roles,
             unparsed,
+            audience,
             problems: &mut problems,
             spans: YamlSpans::new(
                 &doc.source.text[doc.front_matter.clone()],
@@ -63,6 +66,9 @@ struct Checker<'a> {
     by_id: &'a HashMap<&'a str, &'a Document>,
     roles: &'a HashSet<&'a str>,
     unparsed: &'a HashSet<String>,
+    /// The audiences the edition publishes for: the sizes and sectors at which a
+    /// step must name roles that exist.
+    audience: Audience,
     problems: &'a mut Vec<Diagnostic>,
     /// The front matter's positions, read only if a problem needs one.
     spans: YamlSpans<'a>,
@@ -159,7 +165,10 @@ impl Checker<'_> {
                             let path = [Key("steps"), Index(s), Key(field), Index(i)];
                             match field {
                                 "deliverables" => self.page(id, field, &path),
-                                _ => self.role(id, field, &path),
+                                _ => {
+                                    self.role(id, field, &path);
+                                    self.role_present(id, field, step, &path);
+                                }
                             }
                         }
                     }
@@ -221,6 +230,7 @@ impl Checker<'_> {
                 }
             }
             KindData::Role(role) => {
+                self.holders(role);
                 if let Some(boss) = &role.reports_to {
                     self.role(boss, "reports_to", &[Key("reports_to")]);
                     if boss == &doc.id {
@@ -309,8 +319,30 @@ impl Checker<'_> {
                 self.error(
                     format!("the question `{}` has fewer than two options", question.id),
                     &id,
-                    "give each question at least two `options`, each with a `label` and a `score`",
+                    "give each question at least two `options`, each with a `label` and a `score` (or, routed, a `next`)",
                 );
+            }
+        }
+        if assessment.is_routed() {
+            self.routes(assessment);
+            return;
+        }
+        for (q, question) in assessment.questions.iter().enumerate() {
+            for (o, option) in question.options.iter().enumerate() {
+                let at = [Key("questions"), Index(q), Key("options"), Index(o)];
+                if option.next.is_some() {
+                    self.error(
+                        format!("the option « {} » has a `next`, but the assessment has no `outcomes`", option.label),
+                        &at,
+                        "a routed assessment lists where its routes end in `outcomes`; a scored one gives each option a `score`",
+                    );
+                } else if option.score.is_none() {
+                    self.error(
+                        format!("the option « {} » has no score", option.label),
+                        &at,
+                        "give it `score: <number>`; the total picks one of the `bands`",
+                    );
+                }
             }
         }
         // Sorted by `min`, each with its place in the list as written.
@@ -345,6 +377,150 @@ impl Checker<'_> {
                     ),
                     &[Key("bands"), Index(i), Key("min")],
                     "each total score must fall in exactly one band",
+                );
+            }
+        }
+    }
+
+    /// A routed assessment: every option leads to a question or an outcome, no route
+    /// comes back to a question it went through (so every route ends in a verdict),
+    /// and every question and outcome is on some route.
+    fn routes(&mut self, assessment: &Assessment) {
+        if !assessment.bands.is_empty() {
+            self.error(
+                "an assessment has both `bands` and `outcomes`".into(),
+                &[Key("bands")],
+                "a scored assessment ends in `bands`, a routed one in `outcomes`: keep one",
+            );
+        }
+        let questions: HashMap<&str, usize> = assessment
+            .questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.id.as_str(), i))
+            .collect();
+        let mut outcomes = HashSet::new();
+        for (i, outcome) in assessment.outcomes.iter().enumerate() {
+            let id = [Key("outcomes"), Index(i), Key("id")];
+            self.anchor_id("outcome", &outcome.id, &id);
+            if questions.contains_key(outcome.id.as_str()) || !outcomes.insert(outcome.id.as_str())
+            {
+                self.error(
+                    format!("the id `{}` is used twice", outcome.id),
+                    &id,
+                    "questions and outcomes share one set of ids: an option's `next` names one of them",
+                );
+            }
+            for (r, page) in outcome.recommended.iter().enumerate() {
+                self.page(
+                    page,
+                    "recommended",
+                    &[Key("outcomes"), Index(i), Key("recommended"), Index(r)],
+                );
+            }
+        }
+        // Each question's next questions, by index, for the walk below.
+        let mut edges: Vec<Vec<(usize, usize)>> = vec![Vec::new(); assessment.questions.len()];
+        let mut reached_outcomes = HashSet::new();
+        for (q, question) in assessment.questions.iter().enumerate() {
+            for (o, option) in question.options.iter().enumerate() {
+                let at = [Key("questions"), Index(q), Key("options"), Index(o)];
+                if option.score.is_some() {
+                    self.error(
+                        format!("the option « {} » has a `score` in a routed assessment", option.label),
+                        &at,
+                        "an option of a routed assessment leads on with `next: <question or outcome id>`",
+                    );
+                }
+                let Some(next) = &option.next else {
+                    self.error(
+                        format!("the option « {} » leads nowhere", option.label),
+                        &at,
+                        "add `next: <question id or outcome id>`",
+                    );
+                    continue;
+                };
+                if let Some(&target) = questions.get(next.as_str()) {
+                    edges[q].push((target, o));
+                } else if outcomes.contains(next.as_str()) {
+                    reached_outcomes.insert(next.as_str());
+                } else {
+                    let known = questions.keys().copied().chain(outcomes.iter().copied());
+                    let hint = match did_you_mean(next, known) {
+                        Some(id) => format!("did you mean `{id}`?"),
+                        None => "name a question's `id` or an outcome's `id`".to_string(),
+                    };
+                    let mut path = at.to_vec();
+                    path.push(Key("next"));
+                    self.error(
+                        format!("`next` names `{next}`, which is no question or outcome here"),
+                        &path,
+                        &hint,
+                    );
+                }
+            }
+        }
+        // Depth-first from the first question: a question met again on the route that
+        // leads to it closes a loop.
+        #[derive(Clone, Copy, PartialEq)]
+        enum Mark {
+            New,
+            OnRoute,
+            Done,
+        }
+        let mut marks = vec![Mark::New; edges.len()];
+        let mut stack: Vec<(usize, usize)> = Vec::new();
+        if !edges.is_empty() {
+            marks[0] = Mark::OnRoute;
+            stack.push((0, 0));
+        }
+        while let Some(&mut (q, ref mut next_edge)) = stack.last_mut() {
+            let Some(&(target, option)) = edges[q].get(*next_edge) else {
+                marks[q] = Mark::Done;
+                stack.pop();
+                continue;
+            };
+            *next_edge += 1;
+            match marks[target] {
+                Mark::New => {
+                    marks[target] = Mark::OnRoute;
+                    stack.push((target, 0));
+                }
+                Mark::OnRoute => {
+                    let (from, to) = (&assessment.questions[q], &assessment.questions[target]);
+                    self.error(
+                        format!(
+                            "the option « {} » of `{}` leads back to `{}`: that route never ends",
+                            from.options[option].label, from.id, to.id
+                        ),
+                        &[
+                            Key("questions"),
+                            Index(q),
+                            Key("options"),
+                            Index(option),
+                            Key("next"),
+                        ],
+                        "each answer leads to a later question or to an outcome",
+                    );
+                }
+                Mark::Done => {}
+            }
+        }
+        for (q, question) in assessment.questions.iter().enumerate() {
+            if marks[q] == Mark::New {
+                self.error(
+                    format!("no answer leads to the question `{}`", question.id),
+                    &[Key("questions"), Index(q), Key("id")],
+                    "the route starts at the first question: name this one in some option's `next`, or remove it",
+                );
+            }
+        }
+        for (i, outcome) in assessment.outcomes.iter().enumerate() {
+            if !reached_outcomes.contains(outcome.id.as_str()) {
+                self.error(
+                    format!("no answer leads to the outcome `{}`", outcome.id),
+                    &[Key("outcomes"), Index(i), Key("id")],
+                    "name it in some option's `next`, or remove it",
                 );
             }
         }
@@ -388,6 +564,106 @@ impl Checker<'_> {
             .at(&self.doc.source, span)
             .hint(hint),
         );
+    }
+
+    /// Warns when a step that some published audience sees names a role that has no
+    /// card for that audience and, for a size, no holder there (`by_size.<size>.
+    /// held_by`): the reader would be told to turn to someone who does not exist.
+    fn role_present(&mut self, id: &str, field: &str, step: &crate::model::Step, path: &[Step]) {
+        let Some(card) = self.by_id.get(id) else {
+            return;
+        };
+        let KindData::Role(role) = &card.data else {
+            return;
+        };
+        let common = &self.doc.common;
+        let audience = self.audience;
+        let absent_sizes: Vec<&str> = common
+            .sizes
+            .intersect(step.sizes)
+            .members()
+            .filter(|&size| audience.size.is_none_or(|a| a == size))
+            .filter(|&size| !card.common.sizes.contains(size))
+            .filter(|size| role.by_size.get(size).is_none_or(|h| h.held_by.is_none()))
+            .map(Member::id)
+            .collect();
+        let absent_sectors: Vec<&str> = common
+            .sectors
+            .intersect(step.sectors)
+            .members()
+            .filter(|&sector| audience.sector.is_none_or(|a| a == sector))
+            .filter(|&sector| !card.common.sectors.contains(sector))
+            .map(Member::id)
+            .collect();
+        let span = self.spans.value_or_key(path);
+        if !absent_sizes.is_empty() {
+            let sizes = absent_sizes.join(", ");
+            self.problems.push(
+                Diagnostic::warning(format!(
+                    "the step `{}` names `{id}` ({field}) at the size {sizes}, where the role has no card and no holder",
+                    step.id
+                ))
+                .at(&self.doc.source, span.clone())
+                .hint(format!(
+                    "say who holds the role there in its card (`by_size: {{ {}: {{ held_by: <role> }} }}`), or limit the step with `sizes:`",
+                    absent_sizes[0]
+                )),
+            );
+        }
+        if !absent_sectors.is_empty() {
+            self.problems.push(
+                Diagnostic::warning(format!(
+                    "the step `{}` names `{id}` ({field}) in the sector {}, where the role has no card",
+                    step.id,
+                    absent_sectors.join(", ")
+                ))
+                .at(&self.doc.source, span)
+                .hint("name a role of that sector, or limit the step with `sectors:`"),
+            );
+        }
+    }
+
+    /// The roles that hold a role at some sizes: role cards that exist there, and
+    /// not themselves held by another (a holder is a person's role, not a chain).
+    fn holders(&mut self, role: &Role) {
+        for (size, holder) in &role.by_size {
+            let Some(id) = &holder.held_by else { continue };
+            let path = [Key("by_size"), Key(size.id()), Key("held_by")];
+            if id == &self.doc.id {
+                self.error(
+                    "a role cannot be held by itself".into(),
+                    &path,
+                    "name the role that holds it at this size, or remove `held_by`",
+                );
+                continue;
+            }
+            self.role(id, "held_by", &path);
+            let Some(card) = self.by_id.get(id.as_str()) else {
+                continue;
+            };
+            let KindData::Role(other) = &card.data else {
+                continue;
+            };
+            if !card.common.sizes.contains(*size) {
+                self.error(
+                    format!(
+                        "`held_by` names `{id}`, which has no card at the size {}",
+                        size.id()
+                    ),
+                    &path,
+                    "the holder is a role that exists at this size: check its `sizes:`",
+                );
+            } else if let Some(next) = other.by_size.get(size).and_then(|h| h.held_by.as_ref()) {
+                self.error(
+                    format!(
+                        "`held_by` names `{id}`, which is itself held by `{next}` at the size {}",
+                        size.id()
+                    ),
+                    &path,
+                    &format!("name the role that holds both: `held_by: {next}`"),
+                );
+            }
+        }
     }
 
     fn page(&mut self, id: &str, field: &str, path: &[Step]) {

@@ -21,6 +21,43 @@ pub struct Link {
     /// None when the page is not part of this edition.
     pub url: Option<String>,
     pub kind: Option<Kind>,
+    /// For a role that another holds at some sizes: who, and at which sizes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub holdings: Vec<Holding>,
+    /// With holdings, in the generic edition: the sizes where the role is its own.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub own_sizes: Vec<&'static str>,
+}
+
+/// A role held by another at some sizes (« Direction générale (rôle de sponsor
+/// exécutif) »): the holder, and the role's name as the phrase puts it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Holding {
+    /// The sizes it applies to; empty in an edition tailored to one size.
+    pub sizes: Vec<&'static str>,
+    pub holder_id: String,
+    pub holder_title: String,
+    pub holder_url: Option<String>,
+    /// « rôle de », or « rôles de » when one holder holds several roles of a list.
+    pub joiner: String,
+    pub roles: Vec<HeldRole>,
+}
+
+/// A role as a holding names it: « sponsor exécutif », linked to its card if built.
+#[derive(Clone, Debug, Serialize)]
+pub struct HeldRole {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+/// A cited source, marked with the audiences it is cited for.
+#[derive(Serialize)]
+pub struct SourceView<'a> {
+    pub title: &'a str,
+    pub reference: &'a str,
+    pub locator: Option<&'a str>,
+    pub sizes: Vec<&'static str>,
+    pub sectors: Vec<&'static str>,
 }
 
 /// A page as a card in a list.
@@ -117,7 +154,7 @@ pub struct PageView<'a> {
     pub reviewed: Option<String>,
     pub next_review: Option<String>,
     pub overdue: bool,
-    pub sources: &'a [Source],
+    pub sources: Vec<SourceView<'a>>,
     pub related: Vec<Link>,
     pub previous: Option<Link>,
     pub next: Option<Link>,
@@ -241,7 +278,7 @@ pub struct RoleView<'a> {
     pub skills: &'a [String],
     pub reports_to: Option<Link>,
     pub by_size: Vec<SizeHolder<'a>>,
-    pub legal_basis: &'a [String],
+    pub legal_basis: Vec<BasisView<'a>>,
     pub involvement: Vec<Involvement>,
 }
 
@@ -251,6 +288,16 @@ pub struct SizeHolder<'a> {
     pub label: &'a str,
     pub holder: &'a str,
     pub time: Option<&'a str>,
+    /// The role that holds this one at this size.
+    pub held_by: Option<Link>,
+}
+
+/// A legal basis of a role, marked with the audiences it applies to.
+#[derive(Serialize)]
+pub struct BasisView<'a> {
+    pub text: &'a str,
+    pub sizes: Vec<&'static str>,
+    pub sectors: Vec<&'static str>,
 }
 
 /// A step where a role is R, A, C or I.
@@ -350,6 +397,28 @@ pub struct AssessmentView<'a> {
     pub questions: &'a [Question],
     pub bands: Vec<BandView<'a>>,
     pub max_score: i64,
+    /// A routed assessment: where each option leads, by question then option.
+    pub routed: bool,
+    pub routes: Vec<Vec<Route<'a>>>,
+    pub outcomes: Vec<OutcomeView<'a>>,
+}
+
+/// Where an option of a routed assessment leads: a question's or an outcome's
+/// anchor, and what the page says of it (« question 3 », the outcome's verdict).
+#[derive(Serialize)]
+pub struct Route<'a> {
+    pub anchor: String,
+    pub to_outcome: bool,
+    pub label: std::borrow::Cow<'a, str>,
+}
+
+#[derive(Serialize)]
+pub struct OutcomeView<'a> {
+    pub id: &'a str,
+    pub anchor: String,
+    pub verdict: &'a str,
+    pub advice: Option<&'a str>,
+    pub recommended: Vec<Link>,
 }
 
 #[derive(Serialize)]
@@ -413,7 +482,58 @@ impl<'a> Views<'a> {
         views
     }
 
+    /// A link to page `id`; a role that another holds at some sizes names its
+    /// holder there.
     pub fn link(&self, id: &str) -> Link {
+        let mut link = self.plain_link(id);
+        let Some(held) = self.library.catalogue.held_by.get(id) else {
+            return link;
+        };
+        let joiner = self.library.labels.get("in_role_of").to_string();
+        let role = HeldRole {
+            name: lower_first(&link.title),
+            url: link.url.clone(),
+        };
+        let holding = |sizes: Vec<&'static str>, holder: &str| {
+            let holder = self.plain_link(holder);
+            Holding {
+                sizes,
+                holder_id: holder.id,
+                holder_title: holder.title,
+                holder_url: holder.url,
+                joiner: joiner.clone(),
+                roles: vec![role.clone()],
+            }
+        };
+        match self.library.audience.size {
+            Some(size) => link
+                .holdings
+                .extend(held.get(&size).map(|h| holding(Vec::new(), h))),
+            None => {
+                // One holding per holder, with the sizes where it holds the role.
+                let mut by_holder: Vec<(&str, Vec<&'static str>)> = Vec::new();
+                for (size, holder) in held {
+                    match by_holder.iter_mut().find(|(h, _)| h == holder) {
+                        Some((_, sizes)) => sizes.push(size.id()),
+                        None => by_holder.push((holder, vec![size.id()])),
+                    }
+                }
+                link.own_sizes = Size::ALL
+                    .iter()
+                    .filter(|s| !held.contains_key(s))
+                    .map(|s| s.id())
+                    .collect();
+                link.holdings = by_holder
+                    .into_iter()
+                    .map(|(holder, sizes)| holding(sizes, holder))
+                    .collect();
+            }
+        }
+        link
+    }
+
+    /// A link to page `id` as it is, holder or not.
+    fn plain_link(&self, id: &str) -> Link {
         match self.library.by_id.get(id) {
             Some(&i) => {
                 let page = &self.library.pages[i];
@@ -422,6 +542,8 @@ impl<'a> Views<'a> {
                     title: page.doc.common.title.clone(),
                     url: Some(page.url.clone()),
                     kind: Some(page.doc.kind),
+                    holdings: Vec::new(),
+                    own_sizes: Vec::new(),
                 }
             }
             None => {
@@ -437,6 +559,8 @@ impl<'a> Views<'a> {
                     title,
                     url: None,
                     kind,
+                    holdings: Vec::new(),
+                    own_sizes: Vec::new(),
                 }
             }
         }
@@ -456,8 +580,41 @@ impl<'a> Views<'a> {
         markdown::render_inline(text, &unlinked, self.library.settings.raw_html).html
     }
 
+    /// Links to pages `ids`. In an edition of one size, a holder is named once for
+    /// all the roles of the list it holds, and for itself if the list names it too:
+    /// « Direction générale (rôles de délégué à la protection des données, DSI) ».
     fn links(&self, ids: &[String]) -> Vec<Link> {
-        ids.iter().map(|id| self.link(id)).collect()
+        let mut links: Vec<Link> = Vec::new();
+        for id in ids {
+            let link = self.link(id);
+            let holder_of = |l: &Link| match l.holdings.as_slice() {
+                [h] if h.sizes.is_empty() => Some(h.holder_id.clone()),
+                _ => None,
+            };
+            if let Some(holder) = holder_of(&link) {
+                let same = links.iter_mut().find(|l| {
+                    holder_of(l).as_ref() == Some(&holder)
+                        || (l.holdings.is_empty() && l.id == holder)
+                });
+                if let Some(same) = same {
+                    if same.holdings.is_empty() {
+                        // The holder, named plainly before: it now names the role too.
+                        *same = link;
+                    } else {
+                        same.holdings[0]
+                            .roles
+                            .extend(link.holdings[0].roles.clone());
+                        same.holdings[0].joiner =
+                            self.library.labels.get("in_roles_of").to_string();
+                    }
+                    continue;
+                }
+            } else if links.iter().any(|l| holder_of(l).as_deref() == Some(id)) {
+                continue; // the holder, already named with the role it holds
+            }
+            links.push(link);
+        }
+        links
     }
 
     /// A role id or a free label (« médias ») as a link when it names a page.
@@ -470,6 +627,8 @@ impl<'a> Views<'a> {
                 title: text.to_string(),
                 url: None,
                 kind: None,
+                holdings: Vec::new(),
+                own_sizes: Vec::new(),
             }
         }
     }
@@ -631,7 +790,17 @@ impl<'a> Views<'a> {
             reviewed: common.reviewed.map(|d| d.to_string()),
             next_review: next_review.map(|d| d.to_string()),
             overdue: next_review.is_some_and(|d| d < today),
-            sources: &common.sources,
+            sources: common
+                .sources
+                .iter()
+                .map(|s| SourceView {
+                    title: &s.title,
+                    reference: &s.reference,
+                    locator: s.locator.as_deref(),
+                    sizes: self.size_marks(s.sizes),
+                    sectors: self.sector_marks(s.sectors),
+                })
+                .collect(),
             related: common
                 .related
                 .iter()
@@ -787,9 +956,18 @@ impl<'a> Views<'a> {
                     }),
                     holder: &holder.holder,
                     time: holder.time.as_deref(),
+                    held_by: holder.held_by.as_deref().map(|h| self.plain_link(h)),
                 })
                 .collect(),
-            legal_basis: &role.legal_basis,
+            legal_basis: role
+                .legal_basis
+                .iter()
+                .map(|b| BasisView {
+                    text: &b.text,
+                    sizes: self.size_marks(b.sizes),
+                    sectors: self.sector_marks(b.sectors),
+                })
+                .collect(),
             involvement: self.involvement.get(id).cloned().unwrap_or_default(),
         }
     }
@@ -855,8 +1033,49 @@ impl<'a> Views<'a> {
             max_score: assessment
                 .questions
                 .iter()
-                .map(|q| q.options.iter().map(|o| o.score).max().unwrap_or(0))
+                .map(|q| q.options.iter().filter_map(|o| o.score).max().unwrap_or(0))
                 .sum(),
+            routed: assessment.is_routed(),
+            routes: assessment
+                .questions
+                .iter()
+                .map(|q| {
+                    q.options
+                        .iter()
+                        .map(|o| self.route(assessment, o))
+                        .collect()
+                })
+                .collect(),
+            outcomes: assessment
+                .outcomes
+                .iter()
+                .map(|o| OutcomeView {
+                    id: &o.id,
+                    anchor: urls::outcome_anchor(&o.id),
+                    verdict: &o.verdict,
+                    advice: o.advice.as_deref(),
+                    recommended: self.links(&o.recommended),
+                })
+                .collect(),
+        }
+    }
+
+    /// Where an option of a routed assessment leads (an empty route in a scored one).
+    fn route<'x>(&self, assessment: &'x Assessment, option: &AnswerOption) -> Route<'x> {
+        let next = option.next.as_deref().unwrap_or_default();
+        if let Some(n) = assessment.questions.iter().position(|q| q.id == next) {
+            let label = format!("{} {}", self.library.labels.get("question"), n + 1);
+            return Route {
+                anchor: urls::question_anchor(next),
+                to_outcome: false,
+                label: label.into(),
+            };
+        }
+        let outcome = assessment.outcomes.iter().find(|o| o.id == next);
+        Route {
+            anchor: outcome.map_or_else(String::new, |o| urls::outcome_anchor(&o.id)),
+            to_outcome: outcome.is_some(),
+            label: outcome.map_or("".into(), |o| o.verdict.as_str().into()),
         }
     }
 
@@ -999,6 +1218,19 @@ fn marks<T: Member>(set: Set<T>, tailored: bool) -> Vec<&'static str> {
         Vec::new()
     } else {
         set.members().map(Member::id).collect()
+    }
+}
+
+/// A name as it reads inside a sentence: « Sponsor exécutif » becomes « sponsor
+/// exécutif », while an acronym (« DSI », « DPO ») stays as it is.
+fn lower_first(name: &str) -> String {
+    let mut chars = name.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), second) if second.is_none_or(|c| !c.is_uppercase()) => first
+            .to_lowercase()
+            .chain(name[first.len_utf8()..].chars())
+            .collect(),
+        _ => name.to_string(),
     }
 }
 

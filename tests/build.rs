@@ -576,3 +576,53 @@ fn former_addresses_lead_to_the_page_and_may_not_take_a_file() {
         .message
         .contains("procedures/ancien-nom.html"));
 }
+
+#[test]
+fn a_source_or_legal_basis_for_one_sector_is_kept_there_only_and_marked_in_the_generic_edition() {
+    let card = "---
+title: Instance test
+summary: Un rôle.
+mission: Représenter.
+legal_basis:
+  - Règle commune
+  - { text: Règle du secteur privé, sectors: private }
+  - { text: Règle du secteur public, sectors: public }
+sources:
+  - { title: Texte du privé, reference: privé.txt, sectors: private }
+  - { title: Texte commun, reference: commun.txt }
+---
+Corps.
+";
+    let edition = child_of_base("", &[("content/roles/instance-test.md", card)]);
+    let built = |sector| {
+        build_in_memory(edition.path(), &options(None, sector))
+            .unwrap_or_else(|d| panic!("{d:#?}"))
+            .1
+    };
+    let public = built(Some(Sector::Public));
+    let html = page(&public, "roles/instance-test.html");
+    assert!(html.contains("Règle commune") && html.contains("Règle du secteur public"));
+    assert!(
+        !html.contains("secteur privé") && !html.contains("Texte du privé"),
+        "{html}"
+    );
+    assert!(html.contains("Texte commun"));
+    let generic = built(None);
+    let html = page(&generic, "roles/instance-test.html");
+    assert!(
+        html.contains(r#"<li data-sectors="private">Règle du secteur privé"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"<li data-sectors="private">Texte du privé"#));
+    let bad = card.replace(
+        "{ text: Règle du secteur public",
+        "{ texte: Règle du secteur public",
+    );
+    let edition = child_of_base("", &[("content/roles/instance-test.md", &bad)]);
+    let errors = common::errors_of(edition.path());
+    let d = errors
+        .iter()
+        .find(|d| d.message.contains("texte"))
+        .unwrap_or_else(|| panic!("{errors:#?}"));
+    assert_eq!(d.line_column().map(|(line, _)| line), Some(8), "{d:?}");
+}

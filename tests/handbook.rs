@@ -14,7 +14,7 @@ use std::fs;
 use std::sync::OnceLock;
 
 use common::{build_in_memory, options, repo_root};
-use gouvernail::model::{Document, Kind, KindData, Sector, Size};
+use gouvernail::model::{Document, Kind, KindData, Member, Sector, Size};
 use gouvernail::parse::{decode, parse_document};
 use regex::Regex;
 
@@ -66,8 +66,8 @@ fn site(size: Size, sector: Sector) -> &'static BTreeMap<String, String> {
     static SITES: OnceLock<BTreeMap<(Size, Sector), BTreeMap<String, String>>> = OnceLock::new();
     let sites = SITES.get_or_init(|| {
         let mut sites = BTreeMap::new();
-        for size in [Size::Micro, Size::Ge] {
-            for sector in [Sector::Private, Sector::Public] {
+        for &size in Size::ALL {
+            for &sector in Sector::ALL {
                 let (summary, files) =
                     build_in_memory(&repo_root(), &options(Some(size), Some(sector)))
                         .unwrap_or_else(|d| {
@@ -197,17 +197,20 @@ fn the_self_diagnostic_scores_every_answer_and_recommends_playbooks() {
         let KindData::Assessment(a) = &doc.data else {
             unreachable!()
         };
+        if a.is_routed() {
+            continue; // its routes are checked by `check`, its verdicts in the browser
+        }
         found = true;
         assert!(a.questions.len() >= 5, "{}: too few questions", doc.id);
         let lowest: i64 = a
             .questions
             .iter()
-            .map(|q| q.options.iter().map(|o| o.score).min().unwrap())
+            .map(|q| q.options.iter().filter_map(|o| o.score).min().unwrap())
             .sum();
         let highest: i64 = a
             .questions
             .iter()
-            .map(|q| q.options.iter().map(|o| o.score).max().unwrap())
+            .map(|q| q.options.iter().filter_map(|o| o.score).max().unwrap())
             .sum();
         // Every total a reader can reach falls in exactly one band.
         for total in lowest..=highest {
@@ -872,4 +875,156 @@ fn proposed_figures_are_marked_and_only_those() {
             doc.id
         );
     }
+}
+
+/// The role cards of a built edition, and among them those whose card says that
+/// another role holds them at this size (the `.held-by` line of their size table).
+fn role_cards(files: &BTreeMap<String, String>) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut cards = BTreeSet::new();
+    let mut held = BTreeSet::new();
+    for (path, html) in files {
+        let Some(id) = path
+            .strip_prefix("roles/")
+            .and_then(|p| p.strip_suffix(".html"))
+        else {
+            continue;
+        };
+        if id == "index" || id.contains('/') {
+            continue;
+        }
+        cards.insert(id.to_string());
+        if html.contains(r#"class="held-by""#) {
+            held.insert(id.to_string());
+        }
+    }
+    (cards, held)
+}
+
+#[test]
+fn at_every_size_and_sector_a_step_names_only_roles_that_exist_there() {
+    let dl = Regex::new(r#"(?s)<dl class="raci">(.*?)</dl>"#).unwrap();
+    let dd = Regex::new(r"(?s)<dd>(.*?)</dd>").unwrap();
+    let holder = Regex::new(r#"(?s)<span class="role-holder">(.*?)</span></span>"#).unwrap();
+    let role_link = Regex::new(r#"<a href="\.\./roles/([a-z0-9-]+)\.html">"#).unwrap();
+    let linked = Regex::new(r#"<a href="\.\./roles/[a-z0-9-]+\.html">[^<]*</a>"#).unwrap();
+    let tag = Regex::new(r"<[^>]+>").unwrap();
+    let mut checked = 0;
+    let mut held_seen = 0;
+    for &size in Size::ALL {
+        for &sector in Sector::ALL {
+            let files = site(size, sector);
+            let (cards, held) = role_cards(files);
+            assert!(
+                !cards.is_empty(),
+                "the {size:?} {sector:?} edition has role cards"
+            );
+            let mut problems = Vec::new();
+            for (path, html) in files.range("procedures/".to_string()..) {
+                if !path.starts_with("procedures/") {
+                    break;
+                }
+                for list in dl.captures_iter(html) {
+                    for entry in dd.captures_iter(&list[1]) {
+                        checked += 1;
+                        let text = &entry[1];
+                        // « Direction générale (rôle de sponsor exécutif) »: the holder
+                        // exists here and holds no other role's place.
+                        for held_role in holder.captures_iter(text) {
+                            held_seen += 1;
+                            let links: Vec<_> = role_link
+                                .captures_iter(&held_role[1])
+                                .map(|c| c[1].to_string())
+                                .collect();
+                            match links.first() {
+                                Some(h) if cards.contains(h) && !held.contains(h) => {}
+                                _ => problems.push(format!(
+                                    "{path}: the holder in « {} » is no card of this edition",
+                                    tag.replace_all(&held_role[1], "")
+                                )),
+                            }
+                        }
+                        let rest = holder.replace_all(text, "");
+                        for role in role_link.captures_iter(&rest) {
+                            let id = &role[1];
+                            if !cards.contains(id) {
+                                problems
+                                    .push(format!("{path}: names `{id}`, which has no card here"));
+                            } else if held.contains(id) {
+                                problems.push(format!("{path}: names `{id}` plainly, while its card says another role holds it here"));
+                            }
+                        }
+                        let unlinked = linked.replace_all(&rest, "");
+                        let plain = tag.replace_all(&unlinked, "");
+                        if plain.chars().any(|c| c != ',' && !c.is_whitespace()) {
+                            problems.push(format!(
+                                "{path}: names « {} », which links to no role card",
+                                plain.trim()
+                            ));
+                        }
+                    }
+                }
+            }
+            assert!(
+                problems.is_empty(),
+                "the {size:?} {sector:?} edition:\n{}",
+                problems.join("\n")
+            );
+        }
+    }
+    assert!(checked > 1000, "the steps' roles were read ({checked})");
+    assert!(held_seen > 0, "some step names a role through its holder");
+}
+
+#[test]
+fn a_public_edition_cites_no_private_sector_labour_law() {
+    let article = Regex::new(r"\b[LR] ?23\d\d-\d+").unwrap();
+    for &size in Size::ALL {
+        let files = site(size, Sector::Public);
+        let found: Vec<String> = files
+            .iter()
+            .filter_map(|(path, text)| {
+                let hits: BTreeSet<&str> = article.find_iter(text).map(|m| m.as_str()).collect();
+                (!hits.is_empty()).then(|| format!("{path}: {hits:?}"))
+            })
+            .collect();
+        assert!(
+            found.is_empty(),
+            "the {size:?} public edition cites Code du travail articles on the CSE:\n{}",
+            found.join("\n")
+        );
+        // The private edition of the same size does cite them: the test can fail.
+        let private = site(size, Sector::Private);
+        if size != Size::Micro {
+            assert!(
+                private.values().any(|t| article.is_match(t)),
+                "the {size:?} private edition cites L23xx"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_role_card_that_says_the_role_is_missing_at_a_size_names_its_holder() {
+    // « Pas de DSI ; le dirigeant… », « Généralement aucune instance élue… »: the card
+    // says nobody holds the role as such, so it must say who does.
+    let missing = Regex::new(r"^(Pas de|Aucun|Généralement aucun|Le plus souvent pas)").unwrap();
+    let mut said = 0;
+    for doc in of_kind(Kind::Role) {
+        let KindData::Role(role) = &doc.data else {
+            unreachable!()
+        };
+        for (size, holder) in &role.by_size {
+            if missing.is_match(&holder.holder) {
+                said += 1;
+                assert!(
+                    holder.held_by.is_some(),
+                    "{} at {}: « {} » but no `held_by`",
+                    doc.id,
+                    size.id(),
+                    holder.holder
+                );
+            }
+        }
+    }
+    assert!(said >= 3, "the cards say where a role is missing ({said})");
 }

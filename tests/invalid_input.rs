@@ -475,3 +475,200 @@ fn a_former_address_outside_the_site_is_an_error_at_its_line() {
         assert_eq!(d.line_column().map(|(line, _)| line), Some(5), "{alias}");
     }
 }
+
+/// The line of the error whose message contains `message`, among `errors`.
+fn line_of(errors: &[Diagnostic], message: &str) -> usize {
+    let found: Vec<_> = errors
+        .iter()
+        .filter(|d| d.message.contains(message))
+        .collect();
+    assert_eq!(found.len(), 1, "{message:?} in {errors:#?}");
+    assert!(found[0].hint.is_some(), "{message:?} has a hint");
+    found[0].line_column().map(|(line, _)| line).unwrap()
+}
+
+#[test]
+fn a_routed_assessment_whose_routes_loop_or_lead_nowhere_is_an_error_at_each_line() {
+    let page = "---
+title: Orientation
+summary: Un questionnaire routé.
+questions:
+  - id: a
+    text: A ?
+    options:
+      - { label: Oui, next: b }
+      - { label: Non, next: fin }
+  - id: b
+    text: B ?
+    options:
+      - { label: Retour, next: a }
+      - { label: Ailleurs, next: fim }
+  - id: c
+    text: C ?
+    options:
+      - { label: Oui, next: fin }
+      - { label: Compté, score: 1 }
+outcomes:
+  - id: fin
+    verdict: Fin
+  - id: jamais
+    verdict: Jamais
+---
+Corps.
+";
+    let edition = common::child_of_base("", &[("content/assessments/orientation.md", page)]);
+    let errors: Vec<Diagnostic> = errors_of(edition.path())
+        .into_iter()
+        .filter(|d| d.is_error())
+        .collect();
+    assert_eq!(line_of(&errors, "leads back to `a`"), 13);
+    assert_eq!(line_of(&errors, "`next` names `fim`"), 14);
+    assert_eq!(line_of(&errors, "no answer leads to the question `c`"), 15);
+    assert_eq!(line_of(&errors, "« Compté » has a `score` in a routed"), 19);
+    assert_eq!(line_of(&errors, "« Compté » leads nowhere"), 19);
+    assert_eq!(
+        line_of(&errors, "no answer leads to the outcome `jamais`"),
+        23
+    );
+    let typo = errors.iter().find(|d| d.message.contains("fim")).unwrap();
+    assert!(typo.hint.as_deref().unwrap().contains("`fin`"), "{typo:?}");
+}
+
+#[test]
+fn a_holder_that_is_the_role_itself_unknown_or_held_in_turn_is_an_error_at_its_line() {
+    let card = "---
+title: Fonction test
+summary: Un rôle.
+mission: Tenir un rôle.
+by_size:
+  micro:
+    holder: Personne
+    held_by: fonction-test
+  small:
+    holder: Le dirigeant
+    held_by: directoin
+  medium:
+    holder: Un autre rôle
+    held_by: fonction-relais
+---
+Corps.
+";
+    // A role that the direction holds at medium: naming it as a holder there is a chain.
+    let relay = "---
+title: Fonction relais
+summary: Un rôle.
+mission: Relayer.
+by_size:
+  medium:
+    holder: La direction
+    held_by: direction
+---
+Corps.
+";
+    let edition = common::child_of_base(
+        "",
+        &[
+            ("content/roles/fonction-test.md", card),
+            ("content/roles/fonction-relais.md", relay),
+        ],
+    );
+    let errors = errors_of(edition.path());
+    assert_eq!(line_of(&errors, "cannot be held by itself"), 8);
+    assert_eq!(line_of(&errors, "names the role `directoin`"), 11);
+    assert_eq!(
+        line_of(
+            &errors,
+            "`fonction-relais`, which is itself held by `direction`"
+        ),
+        14
+    );
+    let d = errors
+        .iter()
+        .find(|d| d.message.contains("itself held by"))
+        .unwrap();
+    assert!(d.hint.as_deref().unwrap().contains("held_by: direction"));
+    // The same holder at a size where it is its own role is fine.
+    let fine = card.replace(
+        "  medium:\n    holder: Un autre rôle",
+        "  eti:\n    holder: Un autre rôle",
+    );
+    let edition = common::child_of_base(
+        "",
+        &[
+            ("content/roles/fonction-test.md", &fine),
+            ("content/roles/fonction-relais.md", relay),
+        ],
+    );
+    let errors = errors_of(edition.path());
+    assert!(
+        !errors.iter().any(|d| d.message.contains("itself held by")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn a_step_that_names_a_role_missing_at_a_size_is_a_warning_at_its_line() {
+    let card = "---
+title: Comité de groupe
+summary: Un comité des grands groupes.
+sizes: eti+
+mission: Arbitrer.
+by_size:
+  medium:
+    holder: Le comité de direction
+    held_by: direction
+---
+Corps.
+";
+    let playbook = "---
+title: Procédure test
+summary: Une procédure.
+steps:
+  - id: decider
+    title: Décider
+    accountable: comite-groupe
+  - id: decider-grand
+    title: Décider en grand
+    sizes: eti+
+    accountable: comite-groupe
+---
+Corps.
+";
+    let edition = common::child_of_base(
+        "",
+        &[
+            ("content/roles/comite-groupe.md", card),
+            ("content/playbooks/procedure-test.md", playbook),
+        ],
+    );
+    let (summary, _) = common::build_in_memory(edition.path(), &common::options(None, None))
+        .unwrap_or_else(|d| panic!("{d:#?}"));
+    let found: Vec<_> = summary
+        .warnings
+        .iter()
+        .filter(|d| d.message.contains("comite-groupe"))
+        .collect();
+    assert_eq!(found.len(), 1, "{:#?}", summary.warnings);
+    let d = found[0];
+    assert!(
+        d.message.contains("`decider`") && d.message.contains("micro, small"),
+        "held at medium, missing at micro and small: {}",
+        d.message
+    );
+    assert_eq!(d.line_column().map(|(line, _)| line), Some(7));
+    assert!(d.hint.as_deref().unwrap().contains("held_by"));
+    // An edition for the size where the role exists has nothing to say.
+    let (summary, _) = common::build_in_memory(
+        edition.path(),
+        &common::options(Some(gouvernail::model::Size::Ge), None),
+    )
+    .unwrap();
+    assert!(
+        !summary
+            .warnings
+            .iter()
+            .any(|d| d.message.contains("comite-groupe")),
+        "{:#?}",
+        summary.warnings
+    );
+}

@@ -22,6 +22,9 @@
 //   myths          details.reveal; [data-verdict-filter] buttons over .myth-card[data-verdict]
 //   assessments    form[data-assessment] with radios; optional output[name=score] (in a <p>),
 //                  [data-answered], [data-result][data-label]; .band[data-min][data-max] (h3)
+//   routes         form[data-routed-assessment] > li[data-question][id] with radios whose
+//                  data-next is a question's id or an .outcome[data-outcome]'s; optional
+//                  [data-result][data-label]
 //   RACI filter    select[data-raci-role] and table.raci-matrix with th[data-role]
 //   blanks         .blank[data-var]
 //   print buttons  [data-print]
@@ -305,6 +308,43 @@
     });
   }
 
+  // Routed self-diagnostic: from the first question, each answer shows the question it
+  // leads to, until an outcome; the questions off the route are hidden. A route that
+  // came back on itself would stop (the build refuses one anyway).
+  function setupRoutedAssessments() {
+    all("form[data-routed-assessment]").forEach(function (form) {
+      var questions = all("li[data-question]", form);
+      var outcomes = all(".outcome[data-outcome]");
+      var result = form.querySelector("[data-result]");
+      function update() {
+        var onRoute = {};
+        var reached = null;
+        var current = questions[0];
+        while (current && !onRoute[current.id]) {
+          onRoute[current.id] = true;
+          var answer = current.querySelector("input[type=radio]:checked");
+          var next = answer ? document.getElementById(answer.getAttribute("data-next") || "") : null;
+          if (next && next.hasAttribute("data-question")) { current = next; } else { reached = next; current = null; }
+        }
+        questions.forEach(function (q) { q.hidden = !onRoute[q.id]; });
+        outcomes.forEach(function (o) {
+          o.classList.toggle("band-current", o === reached);
+          o.classList.toggle("band-other", Boolean(reached) && o !== reached);
+        });
+        if (result) {
+          var heading = reached && reached.querySelector("h3");
+          result.hidden = !reached;
+          result.textContent = reached ? result.getAttribute("data-label") + " " + (heading ? heading.textContent.replace(/\s+/g, " ").trim() : "") : "";
+        }
+        document.body.classList.toggle("has-result", Boolean(reached));
+      }
+      form.classList.add("is-live");
+      form.addEventListener("change", update);
+      form.addEventListener("reset", function () { window.setTimeout(update, 0); });
+      update();
+    });
+  }
+
   // RACI matrix: show one role's column and the playbooks it takes part in.
   function setupRaciFilter() {
     var select = document.querySelector("select[data-raci-role]");
@@ -359,7 +399,7 @@
 
   // Each feature on its own: one that fails (a template changed in a way this script
   // did not foresee) is reported and the others still run.
-  var features = { "theme toggle": setupThemeToggle, audience: setupAudience, "where to start": setupStart, checklists: setupChecklists, myths: setupMyths, assessments: setupAssessments, "RACI filter": setupRaciFilter, blanks: setupBlanks, "print buttons": setupPrintButtons };
+  var features = { "theme toggle": setupThemeToggle, audience: setupAudience, "where to start": setupStart, checklists: setupChecklists, myths: setupMyths, assessments: setupAssessments, routes: setupRoutedAssessments, "RACI filter": setupRaciFilter, blanks: setupBlanks, "print buttons": setupPrintButtons };
   function init() {
     root.classList.add("js");
     Object.keys(features).forEach(function (name) {

@@ -26,6 +26,8 @@ const pages = {
   comms: "communication/annoncer-programme-ia.html",
   case: "cas/cas-quebec-reprise-en-main.html",
   assessment: "autodiagnostic/autodiagnostic-maturite.html",
+  governance: "autodiagnostic/autodiagnostic-gouvernance.html",
+  routed: "autodiagnostic/classer-systeme-ai-act.html",
   page: "pages/introduction.html",
   raci: "raci.html",
   tags: "etiquettes/index.html",
@@ -166,8 +168,8 @@ for (const [scheme, index] of [["file://", 0], ["http", 1]]) {
     await context.close();
   });
 
-  test(`${scheme}: the self-diagnostic scores the answers and shows the matching result`, async () => {
-    const { page, context, problems } = await open(rootOf(), pages.assessment);
+  for (const diagnostic of [pages.assessment, pages.governance]) test(`${scheme}: the self-diagnostic ${diagnostic} scores the answers and shows the matching result`, async () => {
+    const { page, context, problems } = await open(rootOf(), diagnostic);
     const form = page.locator("form[data-assessment]");
     const max = Number(await form.getAttribute("data-max"));
     let expected = 0;
@@ -189,6 +191,67 @@ for (const [scheme, index] of [["file://", 0], ["http", 1]]) {
     await form.locator("button[type=reset]").click();
     await page.waitForFunction(() => document.querySelector("output[name=score]").closest("p").hidden);
     assert.equal(await page.locator(".band.band-current").count(), 0, "clearing the answers clears the result");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test(`${scheme}: the size switcher names the role's holder where another holds it`, async () => {
+    const { page, context, problems } = await open(rootOf(), pages.playbook);
+    const sponsor = page.locator("dl.raci .role-own", { hasText: "Sponsor exécutif" }).first();
+    const holder = page.locator("dl.raci .role-held", { hasText: "rôle de sponsor exécutif" }).first();
+    assert.ok(await sponsor.isVisible(), "with no size chosen, the step names the sponsor");
+    assert.ok(!(await holder.isVisible()), "and not its holders");
+    const size = page.locator("select[data-audience=size]");
+    await size.selectOption("micro");
+    assert.ok(await holder.isVisible(), "a micro-enterprise reads who holds the role");
+    assert.match(await holder.textContent(), /^Direction générale \(rôle de sponsor exécutif\)$/);
+    assert.ok(!(await sponsor.isVisible()), "and no longer the role alone");
+    await size.selectOption("ge");
+    assert.ok(await sponsor.isVisible() && !(await holder.isVisible()), "a large group has its own sponsor");
+    await size.selectOption("");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test(`${scheme}: the AI Act questionnaire routes from answer to answer to each of its verdicts`, async () => {
+    const { page, context, problems } = await open(rootOf(), pages.routed);
+    // The routes as the page draws them: question id -> [next anchor of each option].
+    const graph = await page.evaluate(() => Object.fromEntries(
+      [...document.querySelectorAll("li[data-question]")].map((q) => [q.id, [...q.querySelectorAll("input[type=radio]")].map((r) => r.dataset.next)])));
+    const outcomes = await page.locator(".outcome[data-outcome]").evaluateAll((list) => list.map((o) => o.id));
+    const first = Object.keys(graph)[0];
+    assert.ok(outcomes.length >= 4, `the page has its verdicts (${outcomes.length})`);
+    // A shortest answer sequence to every outcome, found from the first question.
+    const paths = {};
+    const queue = [[first, []]];
+    while (queue.length) {
+      const [question, taken] = queue.shift();
+      graph[question].forEach((next, option) => {
+        const path = [...taken, [question, option]];
+        if (graph[next]) { if (path.length <= Object.keys(graph).length) { queue.push([next, path]); } }
+        else if (!paths[next]) { paths[next] = path; }
+      });
+    }
+    assert.deepEqual(Object.keys(paths).sort(), [...outcomes].sort(), "every verdict is at the end of some route");
+    assert.equal(await page.locator("li[data-question]:visible").count(), 1, "only the first question shows at first");
+    assert.equal(await page.locator(".route:visible").count(), 0, "the signposts go once the script leads");
+    for (const outcome of outcomes) {
+      await page.locator("form[data-routed-assessment] button[type=reset]").click();
+      await page.waitForFunction(() => document.querySelector("[data-result]").hidden);
+      for (const [question, option] of paths[outcome]) {
+        await page.locator(`#${question} input[type=radio]`).nth(option).check();
+      }
+      assert.equal(await page.locator("li[data-question]:visible").count(), paths[outcome].length, `only the route to ${outcome} shows`);
+      const current = page.locator(".outcome.band-current");
+      assert.equal(await current.count(), 1, `one verdict is reached for ${outcome}`);
+      assert.equal(await current.getAttribute("id"), outcome);
+      const verdict = (await current.locator("h3").textContent()).trim();
+      assert.ok((await page.locator("[data-result]").textContent()).includes(verdict), `the result names « ${verdict} »`);
+    }
+    // Changing the first answer to one that ends at once hides the rest of the route.
+    const direct = graph[first].findIndex((next) => !graph[next]);
+    await page.locator(`#${first} input[type=radio]`).nth(direct).check();
+    assert.equal(await page.locator("li[data-question]:visible").count(), 1, "a shorter route hides the questions of the longer one");
     assert.deepEqual(problems, []);
     await context.close();
   });
