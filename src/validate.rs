@@ -719,7 +719,7 @@ pub fn alias_problem(alias: &str) -> Option<&'static str> {
 }
 
 /// The figures a page of `kind` can mark as the handbook's proposals (`suggested:`).
-pub fn suggestible(kind: Kind) -> &'static [&'static str] {
+fn suggestible(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::Playbook => &["duration"],
         Kind::Comms => &["phases"],
