@@ -73,7 +73,7 @@ test("serve: edits show in the open pages, a broken page shows an overlay, fixin
   await tab.waitForTimeout(500);
 
   // The base's page, edited: the client's preview shows it, where it was scrolled.
-  await tab.evaluate(() => window.scrollTo(0, 1200));
+  await tab.evaluate(() => window.scrollTo({ top: 1200, behavior: "instant" }));
   const scrolled = await tab.evaluate(() => window.scrollY);
   assert.ok(scrolled > 1000, `the page scrolls (${scrolled})`);
   const original = fs.readFileSync(page, "utf8");
