@@ -27,6 +27,7 @@ pub mod model;
 pub mod output;
 pub mod pages;
 pub mod parse;
+pub mod references;
 pub mod sanitise;
 pub mod scaffold;
 pub mod search;

@@ -877,6 +877,8 @@ mod tests {
             org_sector_label: None,
             variables: &variables,
             data: &data,
+            references: &crate::references::References::default(),
+            language: crate::edition::Language::Fr,
         };
         let declared = [crate::model::Variable {
             name: "outil".into(),

@@ -189,6 +189,12 @@ impl<T: Member> Set<T> {
     }
 }
 
+impl<T: Member> std::hash::Hash for Set<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.bits.hash(state);
+    }
+}
+
 impl<T: Member> Default for Set<T> {
     fn default() -> Self {
         Self::all()

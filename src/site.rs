@@ -29,6 +29,7 @@ use crate::model::*;
 use crate::output::{Queue, Sink};
 use crate::pages;
 use crate::parse;
+use crate::references::References;
 use crate::search;
 use crate::session::Session;
 use crate::tailor::{self, Audience, Values};
@@ -152,6 +153,14 @@ pub fn build_staged(
         edition,
         &search::text::Analyzer::new(edition.settings.language),
     ));
+    let references = problems.take(References::load(edition, options.today));
+    let labels = Labels::new(edition.settings.language, &edition.settings.labels);
+    let mut corpus = corpus;
+    corpus
+        .documents
+        .extend(references.page(edition.settings.language, &labels, |id| {
+            corpus.documents.iter().any(|d| d.id == id)
+        }));
     // Pages that exist but are not built: links to them are not broken ones.
     let mut withheld = corpus.unparsed;
     withheld.extend(edition.excluded.iter().filter_map(|rel| {
@@ -170,8 +179,7 @@ pub fn build_staged(
     ));
     clock.lap("validate");
 
-    let labels = Labels::new(edition.settings.language, &edition.settings.labels);
-    let values = Values::of_edition(&edition.settings, audience, &labels, &data);
+    let values = Values::of_edition(&edition.settings, audience, &labels, &data, &references);
     clock.lap("data");
     let attachments = assets::attachments(edition);
     let catalogue = Catalogue::new(

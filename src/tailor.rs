@@ -25,6 +25,7 @@ use serde_yaml_ng::Value;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::edition::Org;
 use crate::model::*;
+use crate::references::References;
 
 /// What an edition is tailored to: `None` keeps every variant.
 #[derive(Clone, Copy, Debug, Default, Hash)]
@@ -157,6 +158,17 @@ pub struct Values<'a> {
     /// Data files by stem; `None` for one that did not parse (its values read as
     /// empty: the file's own error is reported once).
     pub data: &'a HashMap<String, Option<Value>>,
+    /// The legal references `{{ article.<id> }}` cites.
+    pub references: &'a References,
+    /// The edition's language, the citations' words.
+    pub language: crate::edition::Language,
+}
+
+/// A placeholder's value: text to show as written, or Markdown made by the build
+/// (a blank's mark, a citation's link).
+enum Filled {
+    Text(String),
+    Markdown(String),
 }
 
 impl<'a> Values<'a> {
@@ -167,6 +179,7 @@ impl<'a> Values<'a> {
         audience: Audience,
         labels: &crate::i18n::Labels,
         data: &'a HashMap<String, Option<Value>>,
+        references: &'a References,
     ) -> Values<'a> {
         Values {
             org: &settings.org,
@@ -178,6 +191,8 @@ impl<'a> Values<'a> {
                 .map(|s| labels.get(&format!("sector_{}", s.id())).to_string()),
             variables: &settings.variables,
             data,
+            references,
+            language: settings.language,
         }
     }
 
@@ -192,6 +207,7 @@ impl<'a> Values<'a> {
             .with(&self.org_sector_label)
             .with(self.variables)
             .with_json(&data)
+            .with(self.references)
             .finish()
     }
 }
@@ -319,8 +335,36 @@ fn placeholder_errors(doc: &Document, found: Vec<(String, String, String)>) -> V
 }
 
 impl Values<'_> {
+    /// The value of `name` (in a `markdown` text, a citation is a link), or why
+    /// it has none.
+    fn lookup(&self, name: &str, declared: &[Variable], markdown: bool) -> Result<Filled, String> {
+        if let Some(id) = name.strip_prefix("article.") {
+            let cite = self
+                .references
+                .citation(id, self.language, markdown)
+                .ok_or_else(|| {
+                    format!(
+                        "`{id}` is not an article of `data/{}.yaml`",
+                        crate::references::STEM
+                    )
+                })?;
+            return Ok(if markdown {
+                Filled::Markdown(cite)
+            } else {
+                Filled::Text(cite)
+            });
+        }
+        let text = self.plain(name, declared)?;
+        // A blank's mark escapes its own label.
+        Ok(if text.starts_with(marks::BLANK) {
+            Filled::Markdown(text)
+        } else {
+            Filled::Text(text)
+        })
+    }
+
     /// The text of `name`, or why it has none.
-    fn lookup(&self, name: &str, declared: &[Variable]) -> Result<String, String> {
+    fn plain(&self, name: &str, declared: &[Variable]) -> Result<String, String> {
         let unknown = || Err(format!("`{name}` is not defined by this edition"));
         let mut parts = name.splitn(2, '.');
         let (Some(root), rest) = (parts.next(), parts.next()) else {
@@ -385,6 +429,7 @@ impl Values<'_> {
         );
         names.extend(self.variables.keys().map(|k| format!("var.{k}")));
         names.extend(declared.iter().map(|v| format!("var.{}", v.name)));
+        names.extend(self.references.ids().map(|id| format!("article.{id}")));
         for (file, value) in self.data {
             if let Some(value) = value {
                 collect_data_names(&format!("data.{file}"), value, &mut names);
@@ -489,14 +534,14 @@ fn fill(
                 {
                     continue;
                 }
-                match values.lookup(p.name, declared) {
+                match values.lookup(p.name, declared, markdown) {
                     Ok(value) => {
                         out.push_str(&text[copied..p.range.start]);
-                        // A blank's mark escapes its own label.
-                        if markdown && !value.starts_with(marks::BLANK) {
-                            out.push_str(&markdown_escape(&value));
-                        } else {
-                            out.push_str(&value);
+                        match value {
+                            Filled::Text(value) if markdown => {
+                                out.push_str(&markdown_escape(&value))
+                            }
+                            Filled::Text(value) | Filled::Markdown(value) => out.push_str(&value),
                         }
                         copied = p.range.end;
                     }
@@ -980,6 +1025,8 @@ mod tests {
             org_sector_label: None,
             variables: &variables,
             data: &data,
+            references: &References::default(),
+            language: crate::edition::Language::Fr,
         };
         let declared = [Variable {
             name: "vide".into(),
@@ -1136,6 +1183,8 @@ mod tests {
             org_sector_label: None,
             variables: &variables,
             data: &data,
+            references: &References::default(),
+            language: crate::edition::Language::Fr,
         };
         let myth = Myth {
             claim: "{{ org.name }} est trop petite".into(),

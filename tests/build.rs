@@ -626,3 +626,96 @@ Corps.
         .unwrap_or_else(|| panic!("{errors:#?}"));
     assert_eq!(d.line_column().map(|(line, _)| line), Some(8), "{d:?}");
 }
+
+/// A small references file: a text for every sector, one for the private sector.
+const REFERENCES: &str = "texts:
+  reglement:
+    name: Règlement test
+    of: du règlement test
+  code:
+    name: Code test
+    of: du code test
+    sectors: private
+articles:
+  art-2:
+    text: reglement
+    article: article 2
+    summary: Le deuxième article prévoit ceci.
+    checked: 2026-11-21
+    status: Une proposition le modifierait.
+  art-l1:
+    text: code
+    article: article L1
+    summary: Le premier article du code.
+    checked: 2026-11-21
+";
+
+#[test]
+fn articles_make_a_references_page_that_citations_link_to() {
+    let cites = "---
+title: Citer
+summary: Une page qui cite.
+---
+Selon {{ article.art-2 }}, et {{ article.art-l1 }} en entreprise.
+";
+    let edition = child_of_base(
+        "",
+        &[
+            ("data/reglementation.yaml", REFERENCES),
+            ("content/pages/citer.md", cites),
+        ],
+    );
+    let generic = build_in_memory(edition.path(), &options(None, None))
+        .unwrap_or_else(|d| panic!("{d:#?}"))
+        .1;
+    let references = page(&generic, "pages/textes-de-reference.html");
+    for expected in [
+        r#"<h2 id="reglement">Règlement test</h2>"#,
+        r#"<h3 id="art-2">Article 2</h3>"#,
+        "Le deuxième article prévoit ceci.",
+        "21 novembre 2026",
+        "Une proposition le modifierait.",
+        r#"<h3 id="art-l1">Article L1</h3>"#,
+    ] {
+        assert!(references.contains(expected), "{expected} in {references}");
+    }
+    let html = page(&generic, "pages/citer.html");
+    assert!(
+        html.contains(
+            r#"<a href="../pages/textes-de-reference.html#art-2">l'article 2 du règlement test</a>"#
+        ),
+        "{html}"
+    );
+    // The print book links the citation inside the book, as every link.
+    let book = page(&generic, "impression.html");
+    assert!(book.contains("l'article 2 du règlement test</a>"), "{book}");
+    assert!(!book.contains("@textes-de-reference"), "{book}");
+
+    // A public edition lists no private-sector text, and a page of it that cites
+    // one has a broken anchor, at its line.
+    let errors = match build_in_memory(edition.path(), &options(None, Some(Sector::Public))) {
+        Ok(_) => panic!("a public page cites a private-sector article"),
+        Err(errors) => errors,
+    };
+    let d = errors
+        .iter()
+        .find(|d| d.message.contains("art-l1"))
+        .unwrap_or_else(|| panic!("{errors:#?}"));
+    assert_eq!(d.line_column().map(|(line, _)| line), Some(5), "{d:?}");
+    let only_common = cites.replace(", et {{ article.art-l1 }} en entreprise", "");
+    let edition = child_of_base(
+        "",
+        &[
+            ("data/reglementation.yaml", REFERENCES),
+            ("content/pages/citer.md", &only_common),
+        ],
+    );
+    let public = build_in_memory(edition.path(), &options(None, Some(Sector::Public)))
+        .unwrap_or_else(|d| panic!("{d:#?}"))
+        .1;
+    let references = page(&public, "pages/textes-de-reference.html");
+    assert!(
+        references.contains("Article 2") && !references.contains("Code test"),
+        "{references}"
+    );
+}

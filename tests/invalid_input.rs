@@ -672,3 +672,92 @@ Corps.
         summary.warnings
     );
 }
+
+#[test]
+fn legal_references_report_every_problem_at_its_line() {
+    let references = "texts:
+  reglement:
+    name: Règlement test
+    of: du règlement test
+articles:
+  Mauvais_Id:
+    text: reglement
+    article: article 1
+    summary: Un article.
+    checked: 2026-11-21
+  sans-texte:
+    text: reglemnt
+    article: article 2
+    summary: Un autre.
+    checked: 2026-11-21
+  ancien:
+    text: reglement
+    article: article 3
+    summary: Vérifié il y a longtemps.
+    checked: 2024-01-15
+";
+    let cites = "---
+title: Citer
+summary: Une page qui cite.
+---
+Selon {{ article.ancienne }}.
+";
+    let edition = common::child_of_base(
+        "",
+        &[
+            ("data/reglementation.yaml", references),
+            ("content/pages/citer.md", cites),
+        ],
+    );
+    let errors = errors_of(edition.path());
+    let line_of = |needle: &str| {
+        let d = errors
+            .iter()
+            .find(|d| d.message.contains(needle))
+            .unwrap_or_else(|| panic!("no error about {needle}: {errors:#?}"));
+        (
+            d.line_column().map(|(line, _)| line),
+            d.hint.clone().unwrap_or_default(),
+        )
+    };
+    assert_eq!(line_of("`Mauvais_Id` cannot be an anchor").0, Some(6));
+    let (line, hint) = line_of("`reglemnt` is not a text");
+    assert_eq!(line, Some(12));
+    assert!(hint.contains("`reglement`"), "{hint}");
+    let (line, hint) = line_of("`ancienne` is not an article");
+    assert_eq!(line, Some(5));
+    assert!(hint.contains("article.ancien"), "{hint}");
+
+    // Fixed, the file only warns of the article checked long ago.
+    let fixed = references
+        .replace("Mauvais_Id", "bon-id")
+        .replace("reglemnt", "reglement");
+    let cites = cites.replace("ancienne", "ancien");
+    let edition = common::child_of_base(
+        "",
+        &[
+            ("data/reglementation.yaml", &fixed),
+            ("content/pages/citer.md", &cites),
+        ],
+    );
+    let (summary, _) = common::build_in_memory(edition.path(), &common::options(None, None))
+        .unwrap_or_else(|d| panic!("{d:#?}"));
+    let stale: Vec<_> = summary
+        .warnings
+        .iter()
+        .filter(|d| d.message.contains("last checked"))
+        .collect();
+    assert_eq!(stale.len(), 1, "{:#?}", summary.warnings);
+    assert!(stale[0].message.contains("`ancien`"));
+    assert_eq!(stale[0].line_column().map(|(line, _)| line), Some(20));
+
+    // A wrong field is a typed error at its line.
+    let typo = fixed.replace("    summary: Un autre.", "    summery: Un autre.");
+    let edition = common::child_of_base("", &[("data/reglementation.yaml", &typo)]);
+    let errors = errors_of(edition.path());
+    let d = errors
+        .iter()
+        .find(|d| d.message.contains("summery"))
+        .unwrap_or_else(|| panic!("{errors:#?}"));
+    assert_eq!(d.line_column().map(|(line, _)| line), Some(14), "{d:?}");
+}

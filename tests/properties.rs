@@ -115,6 +115,8 @@ fn tailor(body: &str, size: Option<Size>) -> (String, Vec<usize>, usize) {
         org_sector_label: None,
         variables: &variables,
         data: &data,
+        references: &gouvernail::references::References::default(),
+        language: gouvernail::edition::Language::Fr,
     };
     let audience = Audience { size, sector: None };
     let (out, problems) = tailor_body(body, 10, audience, &values, &[]);
