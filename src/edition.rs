@@ -73,6 +73,29 @@ pub struct EditionFile {
     /// What the authors' raw HTML may do (see `sanitise`).
     #[serde(default)]
     pub raw_html: Option<RawHtml>,
+    #[serde(default)]
+    pub exports: Option<Exports>,
+}
+
+/// The files the build writes beside the pages, for people to pass around.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exports {
+    /// The RACI as a workbook, `raci.xlsx`.
+    #[serde(default = "yes")]
+    pub xlsx: bool,
+    /// The RACI matrix as `raci.csv`.
+    #[serde(default = "yes")]
+    pub csv: bool,
+}
+
+impl Default for Exports {
+    fn default() -> Exports {
+        Exports {
+            xlsx: true,
+            csv: true,
+        }
+    }
 }
 
 /// The organisation the edition is for.
@@ -155,6 +178,7 @@ pub struct Settings {
     pub per_page: usize,
     pub labels: BTreeMap<String, String>,
     pub raw_html: RawHtml,
+    pub exports: Exports,
 }
 
 /// One folder of the `extends` chain.
@@ -371,6 +395,7 @@ impl Edition {
             per_page: merged.lists.map_or(DEFAULT_PER_PAGE, |l| l.per_page.get()),
             labels: merged.labels,
             raw_html: merged.raw_html.unwrap_or_default(),
+            exports: merged.exports.unwrap_or_default(),
         };
         Ok(Edition {
             root: dir.to_path_buf(),

@@ -35,6 +35,7 @@ pub mod serve;
 pub mod session;
 pub mod site;
 pub mod spans;
+pub mod spreadsheet;
 pub mod tailor;
 pub mod templates;
 pub mod urls;

@@ -671,6 +671,28 @@ pub fn plain(title: &str, body: &TailoredBody, label: Label) -> String {
     out
 }
 
+/// A short text from front matter (a step's title) as plain text: its Markdown
+/// read, its markup dropped, each blank as `[label]`.
+pub fn inline_text(text: &str) -> String {
+    use crate::tailor::pieces;
+    let with_blanks: String = pieces(text)
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => text.to_string(),
+            Piece::Blank { label, .. } => format!("\\[{label}\\]"),
+        })
+        .collect();
+    let mut out = String::with_capacity(with_blanks.len());
+    for event in Parser::new(&with_blanks) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
 /// A short text rendered as inline HTML.
 pub struct Inline {
     pub html: String,

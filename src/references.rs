@@ -163,7 +163,13 @@ impl References {
             Language::Fr => "le ",
             Language::En => "",
         };
-        let words = format!("{the}{} {}", article.article, text.of);
+        // « l'article 26, paragraphe 7, du règlement » closes the apposition.
+        let comma = if article.article.contains(',') {
+            ","
+        } else {
+            ""
+        };
+        let words = format!("{the}{}{comma} {}", article.article, text.of);
         Some(if markdown {
             format!("[{}](@{}#{id})", markdown_escape(&words), page_id(language))
         } else {

@@ -282,6 +282,9 @@ pub fn build_staged(
         ));
         found
     });
+    write_part(sink, &mut written, &mut problems, |out| {
+        exports(&views, &edition.settings, options.today, out)
+    });
     // The former addresses last, where they can be checked against every file.
     let (redirects, clashes) = pages::redirects(&library, &written);
     problems.extend(clashes);
@@ -403,4 +406,29 @@ fn allow_warning(edition: &Edition) -> Option<Diagnostic> {
         .in_file(edition.root.join(crate::edition::EDITION_FILE))
         .hint("keep it only if you trust everyone who writes in this edition and its parents; `raw_html: sanitise` keeps the safe part of their HTML")
     })
+}
+
+/// The files beside the pages that the edition's `exports:` asks for.
+fn exports(
+    views: &Views,
+    settings: &crate::edition::Settings,
+    date: NaiveDate,
+    out: &Queue,
+) -> Vec<Diagnostic> {
+    use crate::spreadsheet;
+    let mut problems = Vec::new();
+    let mut send = |path: &str, made: Result<Vec<u8>, Diagnostic>| match made {
+        Ok(bytes) => out.send(path.to_string(), bytes),
+        Err(problem) => problems.push(problem),
+    };
+    if settings.exports.xlsx {
+        send(
+            spreadsheet::XLSX,
+            spreadsheet::xlsx(views, &settings.title, date),
+        );
+    }
+    if settings.exports.csv {
+        send(spreadsheet::CSV, spreadsheet::csv(views));
+    }
+    problems
 }

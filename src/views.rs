@@ -99,6 +99,9 @@ pub struct SiteView<'a> {
     pub logo: Option<String>,
     pub favicon: Option<String>,
     pub raci_url: &'static str,
+    /// The RACI's workbook and CSV, when the edition's `exports:` writes them.
+    pub raci_xlsx_url: Option<&'static str>,
+    pub raci_csv_url: Option<&'static str>,
     pub print_url: &'static str,
     pub tags_url: String,
     /// The full search page (the search box's form goes there).
@@ -732,6 +735,8 @@ impl<'a> Views<'a> {
                 .as_bytes(),
             ),
             raci_url: urls::raci(language),
+            raci_xlsx_url: settings.exports.xlsx.then_some(crate::spreadsheet::XLSX),
+            raci_csv_url: settings.exports.csv.then_some(crate::spreadsheet::CSV),
             print_url: urls::print(language),
             tags_url: urls::tags_index(language),
             search_url: urls::search(language).to_string(),
@@ -864,14 +869,7 @@ impl<'a> Views<'a> {
                 sectors: self.sector_marks(s.sectors),
             })
             .collect();
-        let mut role_ids: Vec<&str> = Vec::new();
-        for step in &playbook.steps {
-            for (_, id) in step_roles(step) {
-                if !role_ids.contains(&id) {
-                    role_ids.push(id);
-                }
-            }
-        }
+        let (role_ids, cells) = playbook_raci(playbook);
         let source_titles: Vec<&str> = match &self.library.pages[i].doc.data {
             KindData::Playbook(p) => p.steps.iter().map(|s| s.title.as_str()).collect(),
             _ => Vec::new(),
@@ -880,17 +878,12 @@ impl<'a> Views<'a> {
             .steps
             .iter()
             .zip(source_titles)
-            .map(|(step, title)| {
-                let letters = step_roles(step);
-                RaciRow {
-                    label: self.inline_unlinked(title),
-                    anchor: Some(urls::step_anchor(&step.id)),
-                    link: None,
-                    cells: role_ids
-                        .iter()
-                        .map(|role| letters_of(&letters, role))
-                        .collect(),
-                }
+            .zip(cells)
+            .map(|((step, title), cells)| RaciRow {
+                label: self.inline_unlinked(title),
+                anchor: Some(urls::step_anchor(&step.id)),
+                link: None,
+                cells,
             })
             .collect();
         PlaybookView {
@@ -1235,6 +1228,46 @@ fn lower_first(name: &str) -> String {
 }
 
 /// The distinct letters of one role among (letter, role) pairs, in RACI order.
+/// The roles a playbook's steps name, in order of first appearance, and each
+/// step's letters for each of them ("R", "A C"…, empty when none).
+pub fn playbook_raci(playbook: &Playbook) -> (Vec<&str>, Vec<Vec<String>>) {
+    let mut role_ids: Vec<&str> = Vec::new();
+    for step in &playbook.steps {
+        for (_, id) in step_roles(step) {
+            if !role_ids.contains(&id) {
+                role_ids.push(id);
+            }
+        }
+    }
+    let cells = playbook
+        .steps
+        .iter()
+        .map(|step| {
+            let letters = step_roles(step);
+            role_ids
+                .iter()
+                .map(|role| letters_of(&letters, role))
+                .collect()
+        })
+        .collect();
+    (role_ids, cells)
+}
+
+impl Link {
+    /// The page's name as text, as the edition names it: in an edition tailored
+    /// to a size where another role holds this one, « Direction générale (rôle de
+    /// sponsor exécutif) ».
+    pub fn name(&self) -> String {
+        match self.holdings.iter().find(|h| h.sizes.is_empty()) {
+            Some(h) => {
+                let roles: Vec<&str> = h.roles.iter().map(|r| r.name.as_str()).collect();
+                format!("{} ({} {})", h.holder_title, h.joiner, roles.join(", "))
+            }
+            None => self.title.clone(),
+        }
+    }
+}
+
 fn letters_of(pairs: &[(char, &str)], role: &str) -> String {
     let mut letters: Vec<char> = Vec::new();
     for letter in ['R', 'A', 'C', 'I'] {

@@ -719,3 +719,43 @@ Selon {{ article.art-2 }}, et {{ article.art-l1 }} en entreprise.
         "{references}"
     );
 }
+
+#[test]
+fn the_raci_workbook_and_csv_are_the_same_bytes_for_the_same_inputs_and_can_be_turned_off() {
+    use gouvernail::output::MemorySink;
+    let built = |dir: &std::path::Path, today: (i32, u32, u32)| {
+        let sink = MemorySink::default();
+        let mut options = options(None, None);
+        options.today = chrono::NaiveDate::from_ymd_opt(today.0, today.1, today.2).unwrap();
+        gouvernail::site::build(dir, &options, &sink).unwrap_or_else(|d| panic!("{d:#?}"));
+        sink.into_files()
+    };
+    let base = fixture("base");
+    let first = built(&base, (2026, 11, 21));
+    let again = built(&base, (2026, 11, 21));
+    let later = built(&base, (2027, 3, 2));
+    let xlsx = &first["raci.xlsx"];
+    assert!(xlsx.starts_with(b"PK\x03\x04"), "a zip, as XLSX files are");
+    assert_eq!(xlsx, &again["raci.xlsx"], "the same inputs, the same bytes");
+    assert_ne!(
+        xlsx, &later["raci.xlsx"],
+        "the workbook is dated by the build date"
+    );
+    let csv = String::from_utf8(first["raci.csv"].to_vec()).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(header.starts_with("Procédures,"), "{header}");
+    let raci = String::from_utf8(first["raci.html"].to_vec()).unwrap();
+    assert!(
+        raci.contains(r#"href="raci.xlsx" download"#)
+            && raci.contains(r#"href="raci.csv" download"#)
+    );
+
+    let off = child_of_base("exports: { xlsx: false, csv: false }\n", &[]);
+    let files = built(off.path(), (2026, 11, 21));
+    assert!(!files.contains_key("raci.xlsx") && !files.contains_key("raci.csv"));
+    let raci = String::from_utf8(files["raci.html"].to_vec()).unwrap();
+    assert!(
+        !raci.contains("raci.xlsx") && !raci.contains("raci.csv"),
+        "no link to a file not written"
+    );
+}

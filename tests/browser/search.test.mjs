@@ -116,7 +116,7 @@ for (const [name, rootOf] of [["file://", 0], ["http", 1]]) {
     await page.keyboard.press("Enter");
     await page.waitForURL(/recherche\.html\?q=GDPR/);
     await page.locator("[data-search-results] > li").first().waitFor();
-    await page.waitForFunction(() => /aussi « RGPD »/.test(document.querySelector("[data-search-summary]").textContent));
+    await page.waitForFunction(() => /aussi (« [^»]+ », )*« RGPD »/.test(document.querySelector("[data-search-summary]").textContent));
     // A word of the pages needs no explanation.
     await typeQuery(page, "formations");
     assert.match(await allOption.textContent(), /^\d+ pages trouvées$/);
