@@ -77,6 +77,25 @@ impl Diagnostic {
         self.at(source, span)
     }
 
+    /// Points at the first of `needles` found on `line`, or at the whole line (a
+    /// long front matter line is not underlined from end to end for one link).
+    pub fn at_in_line(self, source: &Arc<SourceFile>, line: usize, needles: &[&str]) -> Self {
+        let text = &source.text;
+        let Some(start) = source.lines().start(line.max(1)) else {
+            return self.at_line(source, line);
+        };
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let found = needles.iter().filter(|n| !n.is_empty()).find_map(|n| {
+            text[start..end]
+                .find(n)
+                .map(|at| start + at..start + at + n.len())
+        });
+        match found {
+            Some(span) => self.at(source, span),
+            None => self.at_line(source, line),
+        }
+    }
+
     /// Names a file that could not be quoted (unreadable, not UTF-8).
     pub fn in_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.path = Some(path.into());

@@ -189,7 +189,12 @@ pub fn check_anchors(library: &Library, bodies: &[Body]) -> Vec<Diagnostic> {
                         "the page `{}` has no anchor `#{}`",
                         library.pages[link.to].doc.id, link.anchor
                     ))
-                    .at_line(&library.pages[from].doc.source, link.line)
+                    .at_in_line(
+                        &library.pages[from].doc.source,
+                        link.line,
+                        // A link names the anchor; a citation, the article's id.
+                        &[&format!("#{}", link.anchor), &link.anchor],
+                    )
                     .hint(hint)
                 })
         })

@@ -87,6 +87,9 @@ struct Order {
 pub struct References {
     /// The texts, in the file's order.
     pub texts: Vec<TextEntry>,
+    /// The file could not be read: its error is reported once, and citations read
+    /// as empty rather than each as an error.
+    pub unreadable: bool,
 }
 
 /// A text, by id, with its articles in the file's order.
@@ -109,7 +112,20 @@ impl References {
                 let problems = check(&source, &file, today);
                 (References::ordered(file, order), problems)
             }
-            Err(problem) => (References::default(), vec![problem]),
+            Err(problem) => {
+                let unreadable = References {
+                    unreadable: true,
+                    ..References::default()
+                };
+                // A file that is not YAML at all was reported by the data stage.
+                let reported = std::fs::read_to_string(&origin.path).is_ok_and(|text| {
+                    serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text).is_err()
+                });
+                (
+                    unreadable,
+                    if reported { Vec::new() } else { vec![problem] },
+                )
+            }
         }
     }
 
@@ -132,7 +148,10 @@ impl References {
                 Some(TextEntry { id, text, articles })
             })
             .collect();
-        References { texts }
+        References {
+            texts,
+            unreadable: false,
+        }
     }
 
     /// The article `id` and its text.

@@ -206,8 +206,12 @@ pub fn build_staged(
     clock.lap("anchors");
     let views = Views::new(&library, &bodies);
     clock.lap("views");
-    let assets = assets::files(&edition.settings, theme);
+    let mut assets = assets::files(&edition.settings, theme);
     let asset_urls = assets::versioned_urls(&assets);
+    // The exports go with the assets, in the first part written (a preview has
+    // them with its first pages).
+    assets.extend(problems.take(exports(&views, &edition.settings, options.today)));
+    clock.lap("exports");
     // Each part names its own file URLs.
     let inputs = pages::Inputs {
         views: &views,
@@ -281,9 +285,6 @@ pub fn build_staged(
             out,
         ));
         found
-    });
-    write_part(sink, &mut written, &mut problems, |out| {
-        exports(&views, &edition.settings, options.today, out)
     });
     // The former addresses last, where they can be checked against every file.
     let (redirects, clashes) = pages::redirects(&library, &written);
@@ -413,12 +414,12 @@ fn exports(
     views: &Views,
     settings: &crate::edition::Settings,
     date: NaiveDate,
-    out: &Queue,
-) -> Vec<Diagnostic> {
+) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
     use crate::spreadsheet;
+    let mut files = Vec::new();
     let mut problems = Vec::new();
     let mut send = |path: &str, made: Result<Vec<u8>, Diagnostic>| match made {
-        Ok(bytes) => out.send(path.to_string(), bytes),
+        Ok(bytes) => files.push((path.to_string(), bytes)),
         Err(problem) => problems.push(problem),
     };
     if settings.exports.xlsx {
@@ -430,5 +431,5 @@ fn exports(
     if settings.exports.csv {
         send(spreadsheet::CSV, spreadsheet::csv(views));
     }
-    problems
+    (files, problems)
 }

@@ -339,6 +339,9 @@ impl Values<'_> {
     /// it has none.
     fn lookup(&self, name: &str, declared: &[Variable], markdown: bool) -> Result<Filled, String> {
         if let Some(id) = name.strip_prefix("article.") {
+            if self.references.unreadable {
+                return Ok(Filled::Text(String::new()));
+            }
             let cite = self
                 .references
                 .citation(id, self.language, markdown)

@@ -751,13 +751,25 @@ Selon {{ article.ancienne }}.
     assert!(stale[0].message.contains("`ancien`"));
     assert_eq!(stale[0].line_column().map(|(line, _)| line), Some(20));
 
-    // A wrong field is a typed error at its line.
+    // A wrong field is a typed error at its line, and a YAML error is reported
+    // once: neither makes every citation an error too.
     let typo = fixed.replace("    summary: Un autre.", "    summery: Un autre.");
-    let edition = common::child_of_base("", &[("data/reglementation.yaml", &typo)]);
-    let errors = errors_of(edition.path());
-    let d = errors
-        .iter()
-        .find(|d| d.message.contains("summery"))
-        .unwrap_or_else(|| panic!("{errors:#?}"));
-    assert_eq!(d.line_column().map(|(line, _)| line), Some(14), "{d:?}");
+    let broken = fixed.replace("    summary: Un autre.", "    summary: Un autre : [");
+    for (file, needle, line) in [(&typo, "summery", 14), (&broken, "", 14)] {
+        let edition = common::child_of_base(
+            "",
+            &[
+                ("data/reglementation.yaml", file),
+                ("content/pages/citer.md", &cites),
+            ],
+        );
+        let errors = errors_of(edition.path());
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert!(errors[0].message.contains(needle), "{errors:#?}");
+        assert_eq!(
+            errors[0].line_column().map(|(line, _)| line),
+            Some(line),
+            "{errors:?}"
+        );
+    }
 }

@@ -21,6 +21,9 @@ fn gouvernail(cwd: &Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(cwd)
         .env("NO_COLOR", "1")
+        // The date of `options()`, which the in-memory builds compared with use:
+        // the RACI workbook carries the build date.
+        .env("SOURCE_DATE_EPOCH", "1795219200")
         .output()
         .expect("run gouvernail")
 }
@@ -266,6 +269,7 @@ fn two_builds_at_once_into_one_folder_never_mix_their_files() {
             .map(|_| {
                 Command::new(env!("CARGO_BIN_EXE_gouvernail"))
                     .args(["build", &root, "--out", &out_arg, "--quiet"])
+                    .env("SOURCE_DATE_EPOCH", "1795219200")
                     .env("NO_COLOR", "1")
                     .stderr(Stdio::piped())
                     .spawn()
@@ -372,6 +376,7 @@ fn kill_9_of_a_real_build_never_loses_the_site() {
     let build = || {
         Command::new(env!("CARGO_BIN_EXE_gouvernail"))
             .args(["build", &root, "--out", &out_arg, "--quiet"])
+            .env("SOURCE_DATE_EPOCH", "1795219200")
             .stderr(Stdio::null())
             .spawn()
             .unwrap()
