@@ -81,6 +81,9 @@ pub struct EditionFile {
 #[derive(Clone, Copy, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exports {
+    /// Each charter as a Word document beside its page.
+    #[serde(default = "yes")]
+    pub docx: bool,
     /// The RACI as a workbook, `raci.xlsx`.
     #[serde(default = "yes")]
     pub xlsx: bool,
@@ -92,6 +95,7 @@ pub struct Exports {
 impl Default for Exports {
     fn default() -> Exports {
         Exports {
+            docx: true,
             xlsx: true,
             csv: true,
         }

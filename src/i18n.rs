@@ -32,6 +32,17 @@ impl Labels {
         self.0.get(key).map_or(key, String::as_str)
     }
 
+    /// « 21 novembre 2026 »: a date as the labels' language writes it in a sentence.
+    pub fn long_date(&self, date: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        format!(
+            "{} {} {}",
+            date.day(),
+            self.get(&format!("month_{}", date.month())),
+            date.year()
+        )
+    }
+
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.0.keys().map(String::as_str)
     }

@@ -15,6 +15,7 @@ pub mod bodies;
 pub mod book;
 pub mod branding;
 pub mod builtin;
+pub mod charter_files;
 pub mod diagnostics;
 pub mod edition;
 pub mod fingerprint;

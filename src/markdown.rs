@@ -631,21 +631,12 @@ pub fn variant_label(dimension: &str, ids: &[&str], label: Label) -> String {
     )
 }
 
-/// A tailored body as plain Markdown, under its title (a charter's downloadable
-/// template): each variant labelled as on paper, each admonition's title in bold,
-/// each blank as `[label]`.
-pub fn plain(title: &str, body: &TailoredBody, label: Label) -> String {
-    use crate::tailor::{container_mark, pieces};
-    let with_blanks = |text: &str| -> String {
-        pieces(text)
-            .into_iter()
-            .map(|piece| match piece {
-                Piece::Text(text) => text.to_string(),
-                Piece::Blank { label, .. } => format!("[{label}]"),
-            })
-            .collect()
-    };
-    let mut out = format!("# {}\n\n", with_blanks(title));
+/// A tailored body as plain Markdown (a charter's files): each variant labelled as
+/// on paper, each admonition's title in bold; the blanks kept as marks, for the
+/// caller to show as a field or as `[label]` (`tailor::bracket_blanks`).
+pub fn plain_marked(body: &TailoredBody, label: Label) -> String {
+    use crate::tailor::container_mark;
+    let mut out = String::with_capacity(body.text().len());
     for line in body.text().lines() {
         match container_mark(line) {
             Some(Some(n)) => match body.container(n) {
@@ -655,15 +646,15 @@ pub fn plain(title: &str, body: &TailoredBody, label: Label) -> String {
                 }
                 Some(Container::Admonition { kind, title }) => {
                     let title = title.clone().unwrap_or_else(|| label(kind));
-                    out.push_str(&format!("**{}**\n", with_blanks(&title)));
+                    out.push_str(&format!("**{title}**\n"));
                 }
                 None => {}
             },
             Some(None) => {}
             // The marks stand between blank lines: keep one.
-            None if line.trim().is_empty() && out.ends_with("\n\n") => {}
+            None if line.trim().is_empty() && (out.is_empty() || out.ends_with("\n\n")) => {}
             None => {
-                out.push_str(&with_blanks(line));
+                out.push_str(line);
                 out.push('\n');
             }
         }
@@ -935,8 +926,8 @@ mod tests {
             "a mark reached the HTML: {html}"
         );
 
-        let markdown = plain("Charte", &body, &label);
-        assert!(markdown.starts_with("# Charte\n\nAvant.\n"), "{markdown}");
+        let markdown = crate::tailor::bracket_blanks(&plain_marked(&body, &label));
+        assert!(markdown.starts_with("Avant.\n"), "{markdown}");
         assert!(markdown.contains("*Uniquement pour : TPE (moins de 10 personnes), Petite entreprise (10 à 49 personnes)*\n\nPetit : [Nom de l'outil \\[interne\\]].\n"), "{markdown}");
         assert!(
             markdown.contains(&format!("**{note}**\n\nNote.\n")),

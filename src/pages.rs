@@ -22,7 +22,6 @@ use crate::book;
 use crate::diagnostics::Diagnostic;
 use crate::fingerprint::Fingerprint;
 use crate::library::Library;
-use crate::markdown;
 use crate::model::Kind;
 use crate::output::{cannot_write, Bytes, Queue};
 use crate::session::Session;
@@ -53,15 +52,12 @@ pub struct Inputs<'a> {
     pub session: &'a Session,
 }
 
-/// Renders `part` of the library's pages (only the charters' Markdown templates
-/// when the templates did not load) and queues them in `out`. Returns the problems:
+/// Renders `part` of the library's pages (none when the templates did not load)
+/// and queues them in `out`. Returns the problems:
 /// a template that fails, a file that cannot be written.
 pub fn render(inputs: &Inputs, part: Part, out: &Queue) -> Vec<Diagnostic> {
     let (views, session) = (inputs.views, inputs.session);
     let pages = part != Part::PrintBook;
-    if pages {
-        out.send_all(charter_templates(views.library));
-    }
     let Some(templates) = inputs.templates else {
         return Vec::new();
     };
@@ -111,18 +107,6 @@ pub fn render(inputs: &Inputs, part: Part, out: &Queue) -> Vec<Diagnostic> {
     problems.extend(generated);
     problems.extend(renderer.frame_failures());
     problems
-}
-
-/// Each charter's tailored body as a Markdown file beside its page.
-fn charter_templates(library: &Library) -> Vec<(String, Vec<u8>)> {
-    let label = |key: &str| library.labels.get(key).to_string();
-    library
-        .of_kind(Kind::Charter)
-        .map(|page| {
-            let text = markdown::plain(&page.doc.common.title, &page.body, &label);
-            (urls::download(&page.url), text.into_bytes())
-        })
-        .collect()
 }
 
 /// A small page at each former address of a page (`aliases:`) that leads to where

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::diagnostics::{did_you_mean, Diagnostic};
@@ -239,7 +239,7 @@ impl References {
                     markdown_escape(&capitalised(&article.article)),
                     markdown_escape(&article.summary),
                     labels.get("references_checked"),
-                    long_date(article.checked, labels),
+                    labels.long_date(article.checked),
                 ));
                 if let Some(status) = &article.status {
                     text.push_str(&format!(
@@ -279,16 +279,6 @@ fn capitalised(text: &str) -> String {
     chars.next().map_or_else(String::new, |first| {
         first.to_uppercase().chain(chars).collect()
     })
-}
-
-/// « 21 novembre 2026 », in the labels' language.
-fn long_date(date: NaiveDate, labels: &Labels) -> String {
-    format!(
-        "{} {} {}",
-        date.day(),
-        labels.get(&format!("month_{}", date.month())),
-        date.year()
-    )
 }
 
 fn read(path: &Path) -> Result<(Arc<SourceFile>, ReferencesFile, Order), Diagnostic> {

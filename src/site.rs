@@ -409,15 +409,15 @@ fn allow_warning(edition: &Edition) -> Option<Diagnostic> {
     })
 }
 
-/// The files beside the pages that the edition's `exports:` asks for.
+/// The files beside the pages: each charter's Markdown, and what the edition's
+/// `exports:` asks for.
 fn exports(
     views: &Views,
     settings: &crate::edition::Settings,
     date: NaiveDate,
 ) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
     use crate::spreadsheet;
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
+    let (mut files, mut problems) = crate::charter_files::files(views, date, settings.exports.docx);
     let mut send = |path: &str, made: Result<Vec<u8>, Diagnostic>| match made {
         Ok(bytes) => files.push((path.to_string(), bytes)),
         Err(problem) => problems.push(problem),

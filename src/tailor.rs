@@ -107,6 +107,17 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
     found
 }
 
+/// `text` with each blank as `[label]` (a file that has no fields to fill).
+pub fn bracket_blanks(text: &str) -> String {
+    pieces(text)
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => text.to_string(),
+            Piece::Blank { label, .. } => format!("[{label}]"),
+        })
+        .collect()
+}
+
 /// The mark of a blank.
 fn blank_mark(name: &str, label: &str) -> String {
     let mut mark = String::with_capacity(name.len() + label.len() + 12);

@@ -109,6 +109,11 @@ pub fn download(page_url: &str) -> String {
     format!("{}.md", page_url.trim_end_matches(".html"))
 }
 
+/// A charter's Word document, beside its page.
+pub fn word_download(page_url: &str) -> String {
+    format!("{}.docx", page_url.trim_end_matches(".html"))
+}
+
 /// A file of the theme (or one the build makes for it), by its path in `assets/`.
 pub fn asset(path: &str) -> String {
     format!("{ASSETS}/{path}")

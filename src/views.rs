@@ -253,6 +253,8 @@ pub struct CharterView<'a> {
     pub approved_by: Vec<Link>,
     pub consulted: Vec<Link>,
     pub download_url: String,
+    /// The Word document, when the edition's `exports:` writes it.
+    pub word_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -586,7 +588,7 @@ impl<'a> Views<'a> {
     /// Links to pages `ids`. In an edition of one size, a holder is named once for
     /// all the roles of the list it holds, and for itself if the list names it too:
     /// « Direction générale (rôles de délégué à la protection des données, DSI) ».
-    fn links(&self, ids: &[String]) -> Vec<Link> {
+    pub fn links(&self, ids: &[String]) -> Vec<Link> {
         let mut links: Vec<Link> = Vec::new();
         for id in ids {
             let link = self.link(id);
@@ -924,6 +926,12 @@ impl<'a> Views<'a> {
             approved_by: self.links(&charter.adoption.approved_by),
             consulted: self.links(&charter.adoption.consulted),
             download_url: urls::download(url),
+            word_url: self
+                .library
+                .settings
+                .exports
+                .docx
+                .then(|| urls::word_download(url)),
         }
     }
 

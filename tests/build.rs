@@ -721,7 +721,7 @@ Selon {{ article.art-2 }}, et {{ article.art-l1 }} en entreprise.
 }
 
 #[test]
-fn the_raci_workbook_and_csv_are_the_same_bytes_for_the_same_inputs_and_can_be_turned_off() {
+fn the_exports_are_the_same_bytes_for_the_same_inputs_and_each_can_be_turned_off() {
     use gouvernail::output::MemorySink;
     let built = |dir: &std::path::Path, today: (i32, u32, u32)| {
         let sink = MemorySink::default();
@@ -730,32 +730,54 @@ fn the_raci_workbook_and_csv_are_the_same_bytes_for_the_same_inputs_and_can_be_t
         gouvernail::site::build(dir, &options, &sink).unwrap_or_else(|d| panic!("{d:#?}"));
         sink.into_files()
     };
+    let text = |files: &BTreeMap<String, gouvernail::output::Bytes>, path: &str| {
+        String::from_utf8(files[path].to_vec()).unwrap()
+    };
     let base = fixture("base");
     let first = built(&base, (2026, 11, 21));
     let again = built(&base, (2026, 11, 21));
     let later = built(&base, (2027, 3, 2));
-    let xlsx = &first["raci.xlsx"];
-    assert!(xlsx.starts_with(b"PK\x03\x04"), "a zip, as XLSX files are");
-    assert_eq!(xlsx, &again["raci.xlsx"], "the same inputs, the same bytes");
-    assert_ne!(
-        xlsx, &later["raci.xlsx"],
-        "the workbook is dated by the build date"
-    );
-    let csv = String::from_utf8(first["raci.csv"].to_vec()).unwrap();
+    for path in ["raci.xlsx", "chartes/charte.docx"] {
+        let bytes = &first[path];
+        assert!(
+            bytes.starts_with(b"PK\x03\x04"),
+            "{path}: a zip, as XLSX and DOCX are"
+        );
+        assert_eq!(
+            bytes, &again[path],
+            "{path}: the same inputs, the same bytes"
+        );
+        assert_ne!(bytes, &later[path], "{path}: dated by the build date");
+    }
+    let csv = text(&first, "raci.csv");
     let header = csv.lines().next().unwrap();
     assert!(header.starts_with("Procédures,"), "{header}");
-    let raci = String::from_utf8(first["raci.html"].to_vec()).unwrap();
+    let raci = text(&first, "raci.html");
     assert!(
         raci.contains(r#"href="raci.xlsx" download"#)
             && raci.contains(r#"href="raci.csv" download"#)
     );
+    let charter = text(&first, "chartes/charte.html");
+    assert!(
+        charter.contains(r#"href="../chartes/charte.docx" download"#),
+        "{charter}"
+    );
+    // The Markdown template has the rules and the signatures too.
+    let template = text(&first, "chartes/charte.md");
+    assert!(
+        template.contains("| Interdit | Saisir des données confidentielles. |"),
+        "{template}"
+    );
+    assert!(template.contains("Signature :"), "{template}");
 
-    let off = child_of_base("exports: { xlsx: false, csv: false }\n", &[]);
+    let off = child_of_base("exports: { docx: false, xlsx: false, csv: false }\n", &[]);
     let files = built(off.path(), (2026, 11, 21));
     assert!(!files.contains_key("raci.xlsx") && !files.contains_key("raci.csv"));
-    let raci = String::from_utf8(files["raci.html"].to_vec()).unwrap();
+    assert!(!files.contains_key("chartes/charte.docx") && files.contains_key("chartes/charte.md"));
+    let raci = text(&files, "raci.html");
     assert!(
         !raci.contains("raci.xlsx") && !raci.contains("raci.csv"),
         "no link to a file not written"
     );
+    assert!(!text(&files, "chartes/charte.html").contains(".docx"));
 }

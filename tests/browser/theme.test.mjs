@@ -123,6 +123,44 @@ for (const [scheme, index] of [["file://", 0], ["http", 1]]) {
     await context.close();
   });
 
+  test(`${scheme}: the charter, playbook and RACI pages' download links give the files beside them`, async () => {
+    const expected = {
+      [pages.charter]: [".docx", ".md"],
+      [pages.playbook]: [".xlsx"],
+      [pages.raci]: [".xlsx", ".csv"],
+    };
+    for (const [relative, kinds] of Object.entries(expected)) {
+      const { page, context, problems } = await open(rootOf(), relative);
+      const links = page.locator("a[download]");
+      const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+      for (const kind of kinds) {
+        const at = hrefs.findIndex((h) => h.endsWith(kind));
+        assert.ok(at >= 0, `${relative}: a ${kind} link among ${hrefs}`);
+        const onDisk = path.resolve(path.dirname(path.join(site, relative)), hrefs[at]);
+        const target = new URL(hrefs[at], page.url()).href;
+        // From disk Chromium ignores `download` for a file it can show (Markdown,
+        // CSV): it opens it instead, which gives the reader the file too.
+        const got = await Promise.any([
+          page.waitForEvent("download", { timeout: 10000 }),
+          page.waitForURL(target, { timeout: 10000 }).then(() => "opened"),
+          links.nth(at).click().then(() => new Promise(() => {})),
+        ]);
+        if (got === "opened") {
+          assert.ok(scheme === "file://" && [".md", ".csv"].includes(kind), `${relative}: ${hrefs[at]} opened rather than downloaded`);
+          assert.ok(fs.existsSync(onDisk), `${onDisk} exists`);
+          await page.goBack();
+          continue;
+        }
+        const saved = path.join(fs.mkdtempSync(path.join(process.env.TMPDIR || "/tmp", "export-")), got.suggestedFilename());
+        await got.saveAs(saved);
+        assert.ok(fs.readFileSync(saved).equals(fs.readFileSync(onDisk)), `${relative}: ${hrefs[at]} is the file beside the page`);
+        if (kind === ".docx" || kind === ".xlsx") assert.equal(fs.readFileSync(saved).subarray(0, 2).toString(), "PK", `${hrefs[at]} is a zip`);
+      }
+      assert.deepEqual(problems, [], `${relative}: ${problems.join("; ")}`);
+      await context.close();
+    }
+  });
+
   test(`${scheme}: playbook ticks persist, export to a file and import back`, async () => {
     const { page, context, problems } = await open(rootOf(), pages.playbook);
     const boxes = page.locator("input[data-check]");
