@@ -90,6 +90,13 @@ pub struct Exports {
     /// The RACI matrix as `raci.csv`.
     #[serde(default = "yes")]
     pub csv: bool,
+    /// The whole site as one zip inside it, linked from every page's footer (off
+    /// by default; a live preview never writes it).
+    #[serde(default)]
+    pub zip: bool,
+    /// The handbook as data, `handbook.json` (off by default).
+    #[serde(default)]
+    pub json: bool,
 }
 
 impl Default for Exports {
@@ -98,6 +105,8 @@ impl Default for Exports {
             docx: true,
             xlsx: true,
             csv: true,
+            zip: false,
+            json: false,
         }
     }
 }

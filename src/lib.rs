@@ -9,6 +9,7 @@
 //! come from `urls`; the shared types are in `model`. docs/architecture.md says
 //! what each stage takes and makes.
 
+pub mod archive;
 pub mod assets;
 pub mod batch;
 pub mod bodies;
@@ -20,6 +21,7 @@ pub mod diagnostics;
 pub mod edition;
 pub mod fingerprint;
 pub mod forks;
+pub mod handbook_json;
 pub mod i18n;
 pub mod library;
 pub mod links;

@@ -95,6 +95,8 @@ pub struct Library<'a> {
     pub by_kind: BTreeMap<Kind, Vec<usize>>,
     /// Each built page's place in its kind's list (for previous / next).
     pub place_in_kind: Vec<usize>,
+    /// The build's date (the files beside the pages carry it).
+    pub date: chrono::NaiveDate,
 }
 
 impl<'a> Library<'a> {
@@ -104,6 +106,7 @@ impl<'a> Library<'a> {
         audience: Audience,
         tailored: Vec<Tailored>,
         catalogue: Catalogue,
+        date: chrono::NaiveDate,
     ) -> Self {
         let pages: Vec<Page> = tailored
             .into_iter()
@@ -144,6 +147,7 @@ impl<'a> Library<'a> {
             by_id,
             by_kind,
             place_in_kind,
+            date,
         }
     }
 

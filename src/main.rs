@@ -119,6 +119,12 @@ enum Command {
         /// it, its content/, templates/, theme/ or data/, or a file.
         #[arg(long)]
         force: bool,
+        /// After the site, write all of it as one zip to FILE (or, when FILE is a
+        /// folder, to <title>-<organisation>-<date>.zip in it), to hand out for
+        /// reading from disk: extracted anywhere, its index.html works. One
+        /// edition only; never inside the site folder.
+        #[arg(long, value_name = "FILE", conflicts_with = "out_root")]
+        zip: Option<PathBuf>,
     },
     /// Check the edition as a build would, without writing anything. Exits 1 on any
     /// error.
@@ -244,6 +250,7 @@ fn main() -> ExitCode {
             out,
             out_root,
             force,
+            zip,
         } => {
             let dirs = match gouvernail::batch::edition_dirs(&dirs) {
                 Ok(dirs) => dirs,
@@ -255,7 +262,16 @@ fn main() -> ExitCode {
             match (&dirs[..], out_root) {
                 ([dir], None) => {
                     let out = out.unwrap_or_else(|| dir.join("public"));
-                    run(dir, &how, Some((&out, force)), cli.quiet, colour)
+                    let folder = Some(Output {
+                        out: &out,
+                        force,
+                        zip: zip.as_deref(),
+                    });
+                    run(dir, &how, folder, cli.quiet, colour)
+                }
+                (_, _) if zip.is_some() => {
+                    eprintln!("error: --zip archives the site of one edition; build the others without it");
+                    ExitCode::from(2)
                 }
                 (_, out_root) if out.is_none() => {
                     batch(&dirs, out_root.as_deref(), &how, force, cli.quiet, colour)
@@ -502,7 +518,7 @@ fn serve(
 fn run(
     dir: &Path,
     args: &HowArgs,
-    out: Option<(&Path, bool)>,
+    folder: Option<Output>,
     quiet: bool,
     colour: Colour,
 ) -> ExitCode {
@@ -514,13 +530,30 @@ fn run(
             return ExitCode::from(2);
         }
     };
-    let result = Edition::load(dir).and_then(|edition| match out {
-        Some((out, force)) => {
-            site::build_into_folder(&Session::default(), &edition, &options, out, force)
+    let mut archive = None;
+    let result = Edition::load(dir).and_then(|edition| match &folder {
+        Some(folder) => {
+            let summary = site::build_into_folder(
+                &Session::default(),
+                &edition,
+                &options,
+                folder.out,
+                folder.force,
+            )?;
+            // The site is in place: an archive that fails is its own error.
+            archive = folder.zip.map(|file| {
+                gouvernail::archive::write_archive(
+                    &edition.settings,
+                    folder.out,
+                    file,
+                    options.today,
+                )
+            });
+            Ok(summary)
         }
         None => site::build_edition(&edition, &options, &MemorySink::default()),
     });
-    let out = out.map(|(out, _)| out);
+    let out = folder.as_ref().map(|f| f.out);
     let (diagnostics, ok) = match result {
         Ok(summary) => {
             if !quiet && matches!(args.format, Format::Text) {
@@ -534,8 +567,18 @@ fn run(
                     summary.files,
                     started.elapsed().as_secs_f64()
                 );
+                if let Some(Ok(archive)) = &archive {
+                    eprintln!("archived the site into {}", archive.display());
+                }
             }
-            (summary.warnings, true)
+            let mut diagnostics = summary.warnings;
+            match &archive {
+                Some(Err(problem)) => {
+                    diagnostics.push(problem.clone());
+                    (diagnostics, false)
+                }
+                _ => (diagnostics, true),
+            }
         }
         Err(diagnostics) => (diagnostics, false),
     };
@@ -546,11 +589,19 @@ fn run(
     if ok {
         ExitCode::SUCCESS
     } else {
-        if matches!(args.format, Format::Text) && out.is_some() {
+        if matches!(args.format, Format::Text) && out.is_some() && archive.is_none() {
             eprintln!("the build failed: the previous output, if any, is unchanged");
         }
         ExitCode::FAILURE
     }
+}
+
+/// Where a build writes: its folder, whether it may replace other files there,
+/// and where it archives the site, if it does.
+struct Output<'a> {
+    out: &'a Path,
+    force: bool,
+    zip: Option<&'a Path>,
 }
 
 /// Builds several editions in one process (see `gouvernail::batch`): a progress

@@ -107,6 +107,22 @@ pub fn build_into_folder(
     };
     let mut summary = build_in(session, edition, options, &sink).map_err(with_repairs)?;
     summary.warnings = with_repairs(summary.warnings);
+    if edition.settings.exports.zip {
+        // Made of the whole site, so written last, into the site before it is
+        // swapped in.
+        let name = crate::archive::name(&edition.settings, options.today);
+        let file = format!("{name}.zip");
+        crate::archive::zip_folder(sink.staging(), &name, options.today, None)
+            .and_then(|bytes| std::fs::write(sink.staging().join(&file), bytes))
+            .map_err(|err| {
+                with_repairs(vec![Diagnostic::error(format!(
+                    "cannot write {file}: {err}"
+                ))
+                .hint(
+                    "check the free space and the permissions beside the output folder",
+                )])
+            })?;
+    }
     sink.commit().map_err(|err| {
         vec![Diagnostic::error(format!(
             "cannot move the new site into {}: {err}",
@@ -197,7 +213,14 @@ pub fn build_staged(
         session,
     ));
     clock.lap("tailor");
-    let library = Library::new(&edition.settings, &labels, audience, tailored, catalogue);
+    let library = Library::new(
+        &edition.settings,
+        &labels,
+        audience,
+        tailored,
+        catalogue,
+        options.today,
+    );
     clock.lap("library");
     let bodies = problems.take(bodies::render(&library, session));
     clock.lap("bodies");
@@ -210,7 +233,7 @@ pub fn build_staged(
     let asset_urls = assets::versioned_urls(&assets);
     // The exports go with the assets, in the first part written (a preview has
     // them with its first pages).
-    assets.extend(problems.take(exports(&views, &edition.settings, options.today)));
+    assets.extend(problems.take(exports(&views, &bodies, &edition.settings, options.today)));
     clock.lap("exports");
     // Each part names its own file URLs.
     let inputs = pages::Inputs {
@@ -413,6 +436,7 @@ fn allow_warning(edition: &Edition) -> Option<Diagnostic> {
 /// `exports:` asks for.
 fn exports(
     views: &Views,
+    bodies: &[crate::bodies::Body],
     settings: &crate::edition::Settings,
     date: NaiveDate,
 ) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
@@ -430,6 +454,12 @@ fn exports(
     }
     if settings.exports.csv {
         send(spreadsheet::CSV, spreadsheet::csv(views));
+    }
+    if settings.exports.json {
+        send(
+            crate::handbook_json::FILE,
+            Ok(crate::handbook_json::json(views, bodies)),
+        );
     }
     (files, problems)
 }

@@ -102,6 +102,8 @@ pub struct SiteView<'a> {
     /// The RACI's workbook and CSV, when the edition's `exports:` writes them.
     pub raci_xlsx_url: Option<&'static str>,
     pub raci_csv_url: Option<&'static str>,
+    /// The whole site as one zip, when the edition's `exports:` writes it.
+    pub archive_url: Option<String>,
     pub print_url: &'static str,
     pub tags_url: String,
     /// The full search page (the search box's form goes there).
@@ -739,6 +741,10 @@ impl<'a> Views<'a> {
             raci_url: urls::raci(language),
             raci_xlsx_url: settings.exports.xlsx.then_some(crate::spreadsheet::XLSX),
             raci_csv_url: settings.exports.csv.then_some(crate::spreadsheet::CSV),
+            archive_url: settings
+                .exports
+                .zip
+                .then(|| format!("{}.zip", crate::archive::name(settings, self.library.date))),
             print_url: urls::print(language),
             tags_url: urls::tags_index(language),
             search_url: urls::search(language).to_string(),

@@ -781,3 +781,42 @@ fn the_exports_are_the_same_bytes_for_the_same_inputs_and_each_can_be_turned_off
     );
     assert!(!text(&files, "chartes/charte.html").contains(".docx"));
 }
+
+#[test]
+fn handbook_json_is_off_by_default_and_on_lists_every_page_and_every_step_s_roles() {
+    let files = base(None, None);
+    assert!(!files.contains_key("handbook.json"), "off by default");
+    let edition = child_of_base("exports: { json: true }\n", &[]);
+    let (summary, files) =
+        build_in_memory(edition.path(), &options(None, None)).unwrap_or_else(|d| panic!("{d:#?}"));
+    let data: serde_json::Value = serde_json::from_str(page(&files, "handbook.json")).unwrap();
+    assert_eq!(data["format"], "gouvernail-handbook/1");
+    let pages = data["pages"].as_array().unwrap();
+    assert_eq!(pages.len(), summary.pages, "every page");
+    // Each step's roles are the source's: the fixture's playbook, read here.
+    let source =
+        std::fs::read_to_string(fixture("base").join("content/playbooks/pilote.md")).unwrap();
+    let playbook = pages
+        .iter()
+        .find(|p| p["id"] == "pilote")
+        .expect("the playbook");
+    let steps = playbook["fields"]["steps"].as_array().unwrap();
+    assert!(!steps.is_empty());
+    for step in steps {
+        let id = step["id"].as_str().unwrap();
+        assert!(source.contains(&format!("id: {id}")), "{id}");
+        for key in ["responsible", "accountable", "consulted", "informed"] {
+            for role in step[key].as_array().unwrap() {
+                let role = role.as_str().unwrap();
+                assert!(source.contains(role), "{id}: {key} {role} is the source's");
+            }
+        }
+    }
+    let charter = pages.iter().find(|p| p["kind"] == "charter").unwrap();
+    let markdown = charter["body_markdown"].as_str().unwrap();
+    assert!(
+        markdown.contains("{{ var.date_adoption }}"),
+        "a blank as its placeholder: {markdown}"
+    );
+    assert!(!markdown.contains('\u{fdd0}'), "no internal mark");
+}

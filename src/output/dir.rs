@@ -113,6 +113,11 @@ impl DirSink {
         &self.target
     }
 
+    /// Where the site is written until the commit.
+    pub fn staging(&self) -> &Path {
+        &self.staging
+    }
+
     /// What preparing the folder had to repair, to show the user.
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings

@@ -209,7 +209,11 @@ impl Preview {
                 self.session.expect_changes(&changes.paths);
                 Ok(last.clone())
             }
-            _ => Edition::load(&self.dir).map(Arc::new),
+            // A preview writes no archive of the site (nor links one).
+            _ => Edition::load(&self.dir).map(|mut edition| {
+                edition.settings.exports.zip = false;
+                Arc::new(edition)
+            }),
         };
         *last = edition.as_ref().ok().cloned();
         drop(last);
