@@ -9,8 +9,8 @@ use std::io::Cursor;
 
 use chrono::NaiveDate;
 use docx_rs::{
-    AlignmentType, Docx, Footer, Header, Paragraph, Run, RunFonts, Style, StyleType, Table,
-    TableCell, TableRow, WidthType,
+    AlignmentType, Docx, Footer, Header, LineSpacing, Paragraph, Run, RunFonts, Style, StyleType,
+    Table, TableCell, TableRow, WidthType,
 };
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -368,18 +368,23 @@ fn styles(docx: Docx) -> Docx {
             .bold()
             .size(size)
             .outline_lvl(level)
+            .line_spacing(LineSpacing::new().before(280).after(100))
     };
-    docx.add_style(
-        Style::new("Title", StyleType::Paragraph)
-            .name("Title")
-            .based_on("Normal")
-            .next("Normal")
-            .bold()
-            .size(40),
-    )
-    .add_style(heading("Heading1", "heading 1", 32, 0))
-    .add_style(heading("Heading2", "heading 2", 26, 1))
-    .add_style(heading("Heading3", "heading 3", 24, 2))
+    // A sans-serif text, as office documents have (Arial, or what stands for it).
+    let sans = RunFonts::new().ascii("Arial").hi_ansi("Arial").cs("Arial");
+    docx.default_fonts(sans)
+        .default_size(21)
+        .add_style(
+            Style::new("Title", StyleType::Paragraph)
+                .name("Title")
+                .based_on("Normal")
+                .next("Normal")
+                .bold()
+                .size(40),
+        )
+        .add_style(heading("Heading1", "heading 1", 32, 0))
+        .add_style(heading("Heading2", "heading 2", 26, 1))
+        .add_style(heading("Heading3", "heading 3", 24, 2))
 }
 
 enum Block {
@@ -526,8 +531,10 @@ impl BodyWriter {
     fn paragraph(&mut self) -> Paragraph {
         self.flush_text();
         let mut paragraph = Paragraph::new();
-        if let Some(style) = self.paragraph_style.take() {
-            paragraph = paragraph.style(&style);
+        match self.paragraph_style.take() {
+            Some(style) => paragraph = paragraph.style(&style),
+            // Body text breathes: a little space after each paragraph.
+            None => paragraph = paragraph.line_spacing(LineSpacing::new().after(120)),
         }
         if self.indent > 0 {
             paragraph = paragraph.indent(Some(self.indent), None, None, None);

@@ -614,3 +614,28 @@ fn with_format_json_each_build_prints_its_problems_as_one_line_of_json() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+#[test]
+fn the_preview_writes_every_export_but_the_archive_and_links_no_archive() {
+    let edition = common::child_of_base("exports: { zip: true, json: true }\n", &[]);
+    let preview = serve::Preview::new(edition.path(), &common::options(None, None));
+    let (_, result) = preview.build(&serve::Changes::default(), None);
+    let (files, _) = result.expect("builds");
+    assert!(
+        files.keys().all(|path| !path.ends_with(".zip")),
+        "no archive"
+    );
+    let home = String::from_utf8(files["index.html"].to_vec()).unwrap();
+    assert!(
+        !home.contains(".zip"),
+        "no link to an archive the preview does not serve"
+    );
+    for path in [
+        "raci.xlsx",
+        "raci.csv",
+        "chartes/charte.docx",
+        "handbook.json",
+    ] {
+        assert!(files.contains_key(path), "{path}");
+    }
+}
