@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::bodies::Body;
 use crate::markdown::variant_label;
 use crate::model::{Kind, Member};
-use crate::tailor::{container_mark, marks, pieces, Container, Piece, TailoredBody};
+use crate::tailor::{container_mark, map_blanks, marks, Container, TailoredBody};
 use crate::views::Views;
 
 /// The file's path in the site.
@@ -161,13 +161,7 @@ fn with_placeholders(text: &str) -> String {
     if !text.contains(marks::BLANK) {
         return text.to_string();
     }
-    pieces(text)
-        .into_iter()
-        .map(|piece| match piece {
-            Piece::Text(text) => text.to_string(),
-            Piece::Blank { name, .. } => format!("{{{{ var.{name} }}}}"),
-        })
-        .collect()
+    map_blanks(text, |name, _| format!("{{{{ var.{name} }}}}"))
 }
 
 /// Every string of `value` with its blanks as placeholders.

@@ -107,15 +107,20 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
     found
 }
 
-/// `text` with each blank as `[label]` (a file that has no fields to fill).
-pub fn bracket_blanks(text: &str) -> String {
+/// `text` with each blank as `blank(name, label)` makes it.
+pub fn map_blanks(text: &str, blank: impl Fn(&str, &str) -> String) -> String {
     pieces(text)
         .into_iter()
         .map(|piece| match piece {
             Piece::Text(text) => text.to_string(),
-            Piece::Blank { label, .. } => format!("[{label}]"),
+            Piece::Blank { name, label } => blank(name, label),
         })
         .collect()
+}
+
+/// `text` with each blank as `[label]` (a file that has no fields to fill).
+pub fn bracket_blanks(text: &str) -> String {
+    map_blanks(text, |_, label| format!("[{label}]"))
 }
 
 /// The mark of a blank.

@@ -174,19 +174,23 @@ fn the_site_archived_in_a_zip_works_once_extracted() {
     )
     .unwrap();
     let out = tmp.path().join("public");
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_gouvernail"))
-        .args(["build", "--quiet", "--today", "2026-12-02", "--out"])
-        .arg(&out)
-        .arg("--zip")
-        .arg(tmp.path())
-        .arg(&edition)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    // Builds the edition into `out`, archived into the folder `zip`.
+    let build_archived_into = |zip: &Path| {
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_gouvernail"))
+            .args(["build", "--quiet", "--today", "2026-12-02", "--out"])
+            .arg(&out)
+            .arg("--zip")
+            .arg(zip)
+            .arg(&edition)
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    };
+    build_archived_into(tmp.path());
     let name = "guide-de-gouvernance-de-l-ia-cooperative-test-2026-12-02";
     let inside = out.join(format!("{name}.zip"));
     let beside = tmp.path().join(format!("{name}.zip"));
@@ -198,19 +202,7 @@ fn the_site_archived_in_a_zip_works_once_extracted() {
     // The same inputs, the same bytes: built again, the archive does not change.
     let again = tmp.path().join("again");
     std::fs::create_dir(&again).unwrap();
-    let rerun = std::process::Command::new(env!("CARGO_BIN_EXE_gouvernail"))
-        .args(["build", "--quiet", "--today", "2026-12-02", "--out"])
-        .arg(&out)
-        .arg("--zip")
-        .arg(&again)
-        .arg(&edition)
-        .output()
-        .unwrap();
-    assert!(
-        rerun.status.success(),
-        "{}",
-        String::from_utf8_lossy(&rerun.stderr)
-    );
+    build_archived_into(&again);
     assert!(
         std::fs::read(&beside).unwrap()
             == std::fs::read(again.join(format!("{name}.zip"))).unwrap(),
