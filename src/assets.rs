@@ -24,8 +24,11 @@ pub fn files(settings: &Settings, theme: BTreeMap<String, Vec<u8>>) -> Vec<(Stri
         .filter(|(path, _)| !unused(path))
         .map(|(path, bytes)| (urls::asset(&path), bytes))
         .collect();
-    files.push((urls::asset("highlight.css"), code_light.into_bytes()));
-    files.push((urls::asset("highlight-dark.css"), code_dark.into_bytes()));
+    files.push((urls::asset("highlight.css"), code_light.as_bytes().to_vec()));
+    files.push((
+        urls::asset("highlight-dark.css"),
+        code_dark.as_bytes().to_vec(),
+    ));
     files.push((
         urls::asset("edition.css"),
         edition_css(settings).into_bytes(),

@@ -847,7 +847,14 @@ fn compact_css(css: &str) -> String {
 /// The highlighting stylesheets: a light theme, and a dark one that the pages link
 /// with `media="(prefers-color-scheme: dark)"` (the theme's toggle switches that
 /// media), so neither is written twice.
-pub fn highlight_css() -> (String, String) {
+/// Made once per process: loading syntect's themes takes a few milliseconds, which
+/// every edition of a batch would pay again.
+pub fn highlight_css() -> &'static (String, String) {
+    static CSS: OnceLock<(String, String)> = OnceLock::new();
+    CSS.get_or_init(highlight_css_of_themes)
+}
+
+fn highlight_css_of_themes() -> (String, String) {
     let themes = ThemeSet::load_defaults();
     // syntect's default themes give comments too little contrast for WCAG AA
     // (2.9:1 and 2.7:1 on their backgrounds); these colours reach 4.6:1 and 5.9:1.
