@@ -286,6 +286,7 @@ pub fn build_staged(
         early_urls
     });
     let index = make_index();
+    clock.lap("search index");
     let index_urls = assets::versioned_urls(&index);
     let mut file_urls = asset_urls.clone();
     file_urls.extend(index_urls.clone());
@@ -317,9 +318,9 @@ pub fn build_staged(
         Vec::new()
     });
     clock.lap(if early_urls.is_some() {
-        "index and print book"
+        "print book"
     } else {
-        "index and pages"
+        "pages"
     });
     session.end_pages();
     if !problems.has_errors() {

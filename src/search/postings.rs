@@ -64,13 +64,15 @@ type Tf = [u16; 4];
 /// every section of a term alike).
 type PagePosting = (u32, u16, f32);
 
-/// A page as the index reads it, before any score: for each section, the body's
-/// length and each term's frequencies in the four fields; the page's terms; and the
-/// folded words that lead to them, in the order they first occur. Scores depend on
-/// the whole corpus (the mean body length, the idf), so this is what a page gives
-/// whatever the others: the editions of a batch, which mostly show the same pages,
-/// read each page's text once (`PageCache`). Outside a batch, the terms and words
-/// are not spelled out (the reader that made it has their ids).
+/// Sections as the index reads them, before any score: for each section, the
+/// body's length and each term's frequencies in the four fields; their terms; and
+/// the folded words that lead to them, in the order they first occur. Scores
+/// depend on the whole corpus (the mean body length, the idf), so this is what a
+/// section gives whatever the others: the editions of a batch, which mostly show
+/// the same sections (a page that names the organisation differs from one edition
+/// to the next in that section only), read each section's text once
+/// (`PageCache`). Outside a batch, a page's sections are read together and their
+/// terms and words are not spelled out (the reader that made it has their ids).
 pub struct PageTerms {
     terms: Vec<String>,
     /// Folded word → the page's term.
@@ -79,7 +81,7 @@ pub struct PageTerms {
     sections: Vec<(usize, Vec<(u32, Tf)>)>,
 }
 
-/// Pages already read, by the fingerprint of their text and language.
+/// Sections already read, one each, by the fingerprint of their text and language.
 #[derive(Default)]
 pub struct PageCache(std::sync::RwLock<FxHashMap<u64, std::sync::Arc<PageTerms>>>);
 
@@ -100,30 +102,24 @@ impl PageCache {
     }
 }
 
-/// What a page's reading depends on: its fields' text and the language.
-fn page_key(page: &SearchPage, analyzer: &Analyzer) -> u64 {
+/// What a section's reading depends on: its fields' text and the language.
+fn section_key(fields: &[&str; 3], body: &str, analyzer: &Analyzer) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut add = |text: &str| {
+    for text in [
+        analyzer.language_id(),
+        fields[0],
+        fields[1],
+        fields[2],
+        body,
+    ] {
         hasher.update(&(text.len() as u64).to_le_bytes());
         hasher.update(text.as_bytes());
-    };
-    add(analyzer.language_id());
-    add(page.title);
-    add(page.summary);
-    for tag in page.tags {
-        add(tag);
-    }
-    add("");
-    for section in &page.sections {
-        add(if section.anchor.is_some() { "#" } else { "" });
-        add(&section.heading);
-        add(&section.text);
     }
     hasher.digest()
 }
 
-/// Reads pages into `PageTerms`, remembering each word it stems (one reader per
-/// thread's pages). Its scratch tables are arrays indexed by the reader's own ids,
+/// Reads pages or sections into `PageTerms`, remembering each word it stems (one
+/// reader per thread's pages). Its scratch tables are arrays indexed by the reader's own ids,
 /// reset after each page: the index reads every word of every page through here,
 /// and an array costs less than a hash map per word.
 struct Reader<'a> {
@@ -143,12 +139,12 @@ struct Reader<'a> {
     /// Scratch, per section: where each page term's frequencies are in the
     /// section's list.
     slot_in_section: Vec<u32>,
-    /// The last page read: the partial's id of each of its terms, and the
+    /// The last sections read: the partial's id of each of its terms, and the
     /// lexicon entries of its words that the partial has not met.
     page_ids: Vec<u32>,
     page_new_words: Vec<u32>,
-    /// Whether `read` spells out each page's terms and words in its `PageTerms`,
-    /// for the other editions of a batch; a single build needs only the ids.
+    /// Whether `read` spells out the terms and words in its `PageTerms`, for the
+    /// other editions of a batch; a single build needs only the ids.
     keep_text: bool,
 }
 
@@ -188,7 +184,9 @@ impl<'a> Reader<'a> {
         found
     }
 
-    fn read(&mut self, page: &SearchPage) -> PageTerms {
+    /// Reads `sections` (a page's, or one of them) as one unit: a term's
+    /// frequencies are counted per section, its words listed once.
+    fn read<'t>(&mut self, sections: impl Iterator<Item = ([&'t str; 3], &'t str)>) -> PageTerms {
         let mut terms = PageTerms {
             terms: Vec::new(),
             words: Vec::new(),
@@ -198,8 +196,7 @@ impl<'a> Reader<'a> {
         self.page_new_words.clear();
         self.term_on_page.resize(self.partial.terms.len(), UNSEEN);
         let mut entries: Vec<u32> = Vec::new();
-        let tags = page.tags.join(" ");
-        for (fields, body) in section_fields(page, &tags) {
+        for (fields, body) in sections {
             let mut tfs: Vec<(u32, Tf)> = Vec::new();
             for (f, text) in fields.iter().chain(std::iter::once(&body)).enumerate() {
                 for word in words(text) {
@@ -257,19 +254,32 @@ impl<'a> Reader<'a> {
         terms
     }
 
-    /// Adds page number `page_index`, which this reader has just read.
-    fn add_read(&mut self, page_index: u32, page: &PageTerms, average: f64) {
+    /// Adds what this reader has just read to page number `page_index`, its
+    /// sections numbered from `first_section`.
+    fn add_read(&mut self, page_index: u32, first_section: usize, page: &PageTerms, average: f64) {
         let lexicon = &self.lexicon;
         let words = self.page_new_words.iter().map(|&entry| {
             let (id, folded, _) = &lexicon[entry as usize];
             (folded.as_str(), *id)
         });
-        self.partial
-            .add_page(page_index, page, &self.page_ids, words, average);
+        self.partial.add_page(
+            (page_index, first_section),
+            page,
+            &self.page_ids,
+            words,
+            average,
+        );
     }
 
-    /// Adds page number `page_index`, read by another reader.
-    fn add_cached(&mut self, page_index: u32, page: &PageTerms, average: f64) {
+    /// Adds what another reader read to page number `page_index`, its sections
+    /// numbered from `first_section`.
+    fn add_cached(
+        &mut self,
+        page_index: u32,
+        first_section: usize,
+        page: &PageTerms,
+        average: f64,
+    ) {
         let ids: Vec<u32> = page
             .terms
             .iter()
@@ -280,7 +290,7 @@ impl<'a> Reader<'a> {
             .iter()
             .map(|(folded, term)| (folded.as_str(), ids[*term as usize]));
         self.partial
-            .add_page(page_index, page, &ids, words, average);
+            .add_page((page_index, first_section), page, &ids, words, average);
     }
 }
 
@@ -337,26 +347,35 @@ impl Partial {
         id
     }
 
-    /// Adds page number `page_index`, as read: for each of its terms, the section
-    /// where it scores best (BM25F without the idf; `average` is the corpus's mean
-    /// body length, in bytes).
-    /// `ids` are the partial's ids of the page's terms; `words`, the page's words
+    /// Adds sections of page number `page_index`, as read, numbered there from
+    /// `first_section`: for each of their terms, the section where it scores best
+    /// so far (BM25F without the idf; `average` is the corpus's mean body length,
+    /// in bytes). A page's sections come in order, in one call or several.
+    /// `ids` are the partial's ids of the sections' terms; `words`, their words
     /// that the partial may not have, with the partial's id of their term.
     fn add_page<'p>(
         &mut self,
-        page_index: u32,
+        (page_index, first_section): (u32, usize),
         page: &PageTerms,
         ids: &[u32],
         words: impl Iterator<Item = (&'p str, u32)>,
         average: f64,
     ) {
         for (folded, id) in words {
-            if !self.words.contains_key(folded) {
-                let term = self.terms[id as usize].clone();
-                self.words.insert(folded.to_string(), term);
+            // Two spellings that fold alike (connaît, connait) may stem apart: the
+            // smaller term is kept, here as in `merge`, so that the index does not
+            // depend on how the pages were shared between threads.
+            let term = &self.terms[id as usize];
+            match self.words.get_mut(folded) {
+                Some(kept) if *kept <= *term => {}
+                Some(kept) => *kept = term.clone(),
+                None => {
+                    self.words.insert(folded.to_string(), term.clone());
+                }
             }
         }
         for (section, (body_len, tfs)) in page.sections.iter().enumerate() {
+            let section = first_section + section;
             let norm = 1.0 - B + B * *body_len as f64 / average;
             for &(term, tf) in tfs {
                 let id = ids[term as usize] as usize;
@@ -408,8 +427,8 @@ fn score(tf: Tf, norm: f64) -> f64 {
     title + weighted * (K1 + 1.0) / (K1 + weighted)
 }
 
-/// Scores and encodes every term's postings; with a `cache`, a page whose text an
-/// earlier build read is not read again.
+/// Scores and encodes every term's postings; with a `cache`, a section whose text
+/// an earlier build read is not read again.
 pub fn index(pages: &[SearchPage], analyzer: &Analyzer, cache: Option<&PageCache>) -> Built {
     // The mean body length (in bytes) normalises each section's body frequencies.
     let (mut sections, mut body_bytes) = (0usize, 0usize);
@@ -434,21 +453,23 @@ pub fn index(pages: &[SearchPage], analyzer: &Analyzer, cache: Option<&PageCache
             let mut reader = Reader::new(analyzer, cache.is_some());
             for (i, page) in pages.iter().enumerate() {
                 let index = (c * chunk + i) as u32;
-                match cache {
-                    Some(cache) => {
-                        let key = page_key(page, analyzer);
-                        match cache.get(key) {
-                            Some(terms) => reader.add_cached(index, &terms, average),
-                            None => {
-                                let terms = std::sync::Arc::new(reader.read(page));
-                                reader.add_read(index, &terms, average);
-                                cache.keep(key, terms);
-                            }
+                let tags = page.tags.join(" ");
+                let sections = section_fields(page, &tags);
+                let Some(cache) = cache else {
+                    let terms = reader.read(sections);
+                    reader.add_read(index, 0, &terms, average);
+                    continue;
+                };
+                for (number, (fields, body)) in sections.enumerate() {
+                    let key = section_key(&fields, body, analyzer);
+                    match cache.get(key) {
+                        Some(terms) => reader.add_cached(index, number, &terms, average),
+                        None => {
+                            let terms = reader.read(std::iter::once((fields, body)));
+                            let terms = std::sync::Arc::new(terms);
+                            reader.add_read(index, number, &terms, average);
+                            cache.keep(key, terms);
                         }
-                    }
-                    None => {
-                        let terms = reader.read(page);
-                        reader.add_read(index, &terms, average);
                     }
                 }
             }
@@ -619,7 +640,13 @@ mod tests {
             let cached = index(&pages, &analyzer, Some(&cache));
             assert_eq!((&cached.words, &cached.terms), (&built.words, &built.terms));
         }
-        assert_eq!(cache.0.read().unwrap().len(), pages.len());
+        // One entry per distinct section: the filler, in every page, is read once.
+        let distinct: std::collections::HashSet<_> = pages
+            .iter()
+            .flat_map(|p| section_fields(p, "").collect::<Vec<_>>())
+            .collect();
+        assert!(distinct.len() < pages.iter().map(|p| p.sections.len() + 1).sum());
+        assert_eq!(cache.0.read().unwrap().len(), distinct.len());
         let budget = postings_of(&built, "budget");
         // Page 0: the section headed « Budget » (1, after the lead) outweighs the
         // one that says it three times; page 1 has none; page 2: its eleventh
@@ -633,6 +660,31 @@ mod tests {
         assert_eq!(gouvernance.len(), 1);
         assert_eq!((gouvernance[0].0, gouvernance[0].2), (0, 0));
         assert!(gouvernance[0].1 > budget[0].1);
+    }
+
+    #[test]
+    fn the_index_does_not_depend_on_how_many_threads_read_it() {
+        // « connaît » and « connait » fold alike but need not stem alike.
+        let pages = [
+            page("Un", &[("", "elle connaît")]),
+            page("Deux", &[("", "il connait")]),
+            page("Trois", &[("", "rien")]),
+            page("Quatre", &[("", "rien")]),
+        ];
+        let analyzer = super::super::text::Analyzer::new(crate::edition::Language::Fr);
+        let with_threads = |n| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap();
+            pool.install(|| index(&pages, &analyzer, None))
+        };
+        let (one, three) = (with_threads(1), with_threads(3));
+        assert_eq!((&one.words, &one.terms), (&three.words, &three.terms));
+        let smaller = ["connaît", "connait"]
+            .map(|w| analyzer.term(w))
+            .into_iter()
+            .min()
+            .unwrap();
+        let kept = one.words.iter().find(|(w, _)| w == "connait").unwrap();
+        assert_eq!(kept.1, smaller);
     }
 
     #[test]
