@@ -193,6 +193,15 @@ const FRAME_PARTS: [(&str, &str); 4] = [
     ("search_box", "search-box.html"),
 ];
 
+/// A generated page's own part of its context, and the keys it holds.
+fn own_context(own: &Own) -> tera::Result<(Context, Vec<String>)> {
+    let own = serde_json::to_value(own).map_err(tera::Error::json)?;
+    let keys = own
+        .as_object()
+        .map_or_else(Vec::new, |map| map.keys().cloned().collect());
+    Ok((Context::from_value(own)?, keys))
+}
+
 /// A generated page: its URL and template; its context is made when it renders.
 enum Generated<'l> {
     Home,
@@ -389,7 +398,9 @@ impl Renderer<'_> {
         which.push(Generated::NotFound);
         which
             .into_par_iter()
-            .filter_map(|page| {
+            // As for the content pages, each thread fills its own copy of the shared
+            // context with a page's own keys, and takes them out after.
+            .map_with(self.base.clone(), |context, page| {
                 let (path, template, root, own) = self.generated(page);
                 let (frame, frame_fingerprint) = self.generated_frame(&path, &root);
                 let fingerprint = self.session.keeps_pages().then(|| {
@@ -403,12 +414,19 @@ impl Renderer<'_> {
                     out.send(path, kept);
                     return None;
                 }
-                let own = match Context::from_serialize(&own) {
+                let (own, keys) = match own_context(&own) {
                     Ok(own) => own,
                     Err(err) => return Some(template_error(template, &path, &err)),
                 };
-                let context = self.context_with(own, &path, &root, &frame);
-                match self.tera.render(template, &context) {
+                context.extend(own);
+                context.insert("root", &root);
+                context.insert("current_url", &path);
+                context.insert("frame", &*frame);
+                let rendered = self.tera.render(template, context);
+                for key in &keys {
+                    context.remove(key);
+                }
+                match rendered {
                     Ok(html) => {
                         let html = Bytes::from(html);
                         if let Some(fingerprint) = fingerprint {
@@ -420,6 +438,7 @@ impl Renderer<'_> {
                     Err(err) => Some(template_error(template, &path, &err)),
                 }
             })
+            .flatten()
             .collect()
     }
 

@@ -673,7 +673,10 @@ mod tests {
         ];
         let analyzer = super::super::text::Analyzer::new(crate::edition::Language::Fr);
         let with_threads = |n| {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .unwrap();
             pool.install(|| index(&pages, &analyzer, None))
         };
         let (one, three) = (with_threads(1), with_threads(3));
