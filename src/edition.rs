@@ -226,7 +226,13 @@ impl Edition {
     pub fn load(dir: &Path) -> Result<Edition, Vec<Diagnostic>> {
         let mut chain: Vec<(PathBuf, EditionFile, Value, Arc<SourceFile>)> = Vec::new();
         let mut problems = Vec::new();
-        let mut next = Some((dir.to_path_buf(), None::<(Arc<SourceFile>, usize)>));
+        // The edition a folder is the parent of, whose `extends:` line a problem with
+        // the parent names (found only then: see `spans`).
+        let mut next = Some((dir.to_path_buf(), None::<Arc<SourceFile>>));
+        let extends_line = |source: &SourceFile| {
+            let at = YamlSpans::new(&source.text, 0).value_or_key(&[Key("extends")]);
+            crate::model::line_of(&source.text, at.start)
+        };
         while let Some((folder, extended_from)) = next.take() {
             let file = folder.join(EDITION_FILE);
             let canonical = folder.canonicalize().ok();
@@ -239,8 +245,8 @@ impl Edition {
                         .collect();
                     let mut d = Diagnostic::error(format!("`extends` makes a cycle: {}", cycle.join(" → ")))
                         .hint("an edition cannot extend itself or one of the editions that extend it; remove one `extends:`");
-                    if let Some((source, line)) = &extended_from {
-                        d = d.at_line(source, *line);
+                    if let Some(source) = &extended_from {
+                        d = d.at_line(source, extends_line(source));
                     }
                     problems.push(d);
                     break;
@@ -264,11 +270,11 @@ impl Edition {
                                 "run gouvernail in an edition folder, or name one (`gouvernail build path/to/edition`); \
                                  to start a new edition, create {EDITION_FILE} with a line `title: Mon guide` and a content/ folder"
                             )),
-                        Some((source, line)) => Diagnostic::error(format!(
+                        Some(source) => Diagnostic::error(format!(
                             "`extends` names {}, which has no {EDITION_FILE}",
                             display_dir(&folder)
                         ))
-                        .at_line(source, *line)
+                        .at_line(source, extends_line(source))
                         .hint("the path is relative to the folder of this handbook.yaml; check it names the parent edition's folder"),
                     };
                     problems.push(d);
@@ -290,21 +296,19 @@ impl Edition {
                 }
             };
             if let Some(parent) = &parsed.extends {
-                let at = YamlSpans::new(&source.text, 0).value_or_key(&[Key("extends")]);
-                let line = crate::model::line_of(&source.text, at.start);
                 // `builtin`: the handbook embedded in the binary.
                 let parent_folder = if parent == crate::builtin::NAME {
                     match crate::builtin::folder() {
                         Ok(builtin) => builtin,
                         Err(d) => {
-                            problems.push(d.at_line(&source, line));
+                            problems.push(d.at_line(&source, extends_line(&source)));
                             break;
                         }
                     }
                 } else {
                     folder.join(parent)
                 };
-                next = Some((parent_folder, Some((source.clone(), line))));
+                next = Some((parent_folder, Some(source.clone())));
             }
             chain.push((
                 canonical.unwrap_or_else(|| folder.clone()),
