@@ -25,8 +25,8 @@
 //! - the URLs of the last search index, which the next build's pages name until
 //!   its own index is made (`site::build_staged`).
 //!
-//! A batch's session (`for_batch`) keeps what the search index read of each page,
-//! by the page's text (see `search::PageCache`).
+//! A batch's session (`for_batch`) keeps what the search index read of each
+//! section of a page, by the section's text (see `search::PageCache`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::OsString;
@@ -121,8 +121,8 @@ pub struct Session {
     /// The names of the files a watcher saw change since the last build began,
     /// for the next.
     watched_changes: Mutex<Option<HashSet<OsString>>>,
-    /// The pages the search index read, by their text; none unless the session is
-    /// a batch's (see `for_batch`).
+    /// The sections the search index read, by their text; none unless the session
+    /// is a batch's (see `for_batch`).
     search_pages: Option<PageCache>,
 }
 
@@ -196,8 +196,8 @@ pub struct KeptBody {
 
 impl Session {
     /// A session for the builds of a batch of editions, which also keeps what the
-    /// search index read of each page: editions of one base mostly show the same
-    /// pages, which are then read once. (A single build has nothing to share, and a
+    /// search index read of each section: editions of one base mostly show the
+    /// same sections, which are then read once. (A single build has nothing to share, and a
     /// preview of 10,000 pages would hold 100 MB more.)
     pub fn for_batch() -> Session {
         Session {
