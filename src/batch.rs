@@ -4,7 +4,7 @@
 //! build's is; one edition's errors do not stop the others. The builds share one
 //! `Session`, so the pages and templates of a base they extend parse once (the
 //! first edition is built alone, and the others, in parallel, take its parse), and
-//! the search index reads each page they share once (`search::PageCache`).
+//! the search index reads each section they share once (`search::SectionCache`).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

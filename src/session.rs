@@ -26,7 +26,7 @@
 //!   its own index is made (`site::build_staged`).
 //!
 //! A batch's session (`for_batch`) keeps what the search index read of each
-//! section of a page, by the section's text (see `search::PageCache`).
+//! section of a page, by the section's text (see `search::SectionCache`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::OsString;
@@ -43,7 +43,7 @@ use crate::model::{Document, SourceFile};
 use crate::output::Bytes;
 use crate::output::Sink;
 use crate::sanitise::RawHtml;
-use crate::search::PageCache;
+use crate::search::SectionCache;
 use crate::site::{self, BuildOptions, Summary};
 use crate::tailor::{Tailored, TailoredBody};
 use crate::templates::{self, Sources, Templates};
@@ -123,7 +123,7 @@ pub struct Session {
     watched_changes: Mutex<Option<HashSet<OsString>>>,
     /// The sections the search index read, by their text; none unless the session
     /// is a batch's (see `for_batch`).
-    search_pages: Option<PageCache>,
+    search_pages: Option<SectionCache>,
 }
 
 /// The pages earlier builds tailored, each with the source it was parsed from, and
@@ -201,13 +201,13 @@ impl Session {
     /// preview of 10,000 pages would hold 100 MB more.)
     pub fn for_batch() -> Session {
         Session {
-            search_pages: Some(PageCache::default()),
+            search_pages: Some(SectionCache::default()),
             ..Session::default()
         }
     }
 
     /// What the search index read of pages, when the session keeps it.
-    pub fn search_pages(&self) -> Option<&PageCache> {
+    pub fn search_pages(&self) -> Option<&SectionCache> {
         self.search_pages.as_ref()
     }
 

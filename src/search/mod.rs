@@ -14,7 +14,7 @@
 
 mod postings;
 pub mod synonyms;
-pub use postings::PageCache;
+pub use postings::SectionCache;
 pub mod text;
 
 use std::borrow::Cow;
@@ -106,7 +106,7 @@ const SNIPPET_FILES_PER_PAGE: f64 = 0.006;
 pub fn build(
     pages: &[SearchPage],
     settings: &Settings,
-    cache: Option<&PageCache>,
+    cache: Option<&SectionCache>,
 ) -> Vec<(String, Vec<u8>)> {
     let analyzer = text::Analyzer::new(settings.language);
     let built = postings::index(pages, &analyzer, cache);
@@ -570,7 +570,7 @@ pub fn index(
     library: &Library,
     bodies: &[Body],
     synonyms: &synonyms::Synonyms,
-    cache: Option<&PageCache>,
+    cache: Option<&SectionCache>,
 ) -> Vec<(String, Vec<u8>)> {
     use crate::model::KindData;
     let pages: Vec<SearchPage> = library

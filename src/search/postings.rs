@@ -71,7 +71,7 @@ type PagePosting = (u32, u16, f32);
 /// section gives whatever the others: the editions of a batch, which mostly show
 /// the same sections (a page that names the organisation differs from one edition
 /// to the next in that section only), read each section's text once
-/// (`PageCache`). Outside a batch, a page's sections are read together and their
+/// (`SectionCache`). Outside a batch, a page's sections are read together and their
 /// terms and words are not spelled out (the reader that made it has their ids).
 pub struct PageTerms {
     terms: Vec<String>,
@@ -83,9 +83,9 @@ pub struct PageTerms {
 
 /// Sections already read, one each, by the fingerprint of their text and language.
 #[derive(Default)]
-pub struct PageCache(std::sync::RwLock<FxHashMap<u64, std::sync::Arc<PageTerms>>>);
+pub struct SectionCache(std::sync::RwLock<FxHashMap<u64, std::sync::Arc<PageTerms>>>);
 
-impl PageCache {
+impl SectionCache {
     fn get(&self, key: u64) -> Option<std::sync::Arc<PageTerms>> {
         self.0
             .read()
@@ -119,9 +119,9 @@ fn section_key(fields: &[&str; 3], body: &str, analyzer: &Analyzer) -> u64 {
 }
 
 /// Reads pages or sections into `PageTerms`, remembering each word it stems (one
-/// reader per thread's pages). Its scratch tables are arrays indexed by the reader's own ids,
-/// reset after each page: the index reads every word of every page through here,
-/// and an array costs less than a hash map per word.
+/// reader per thread's pages). Its scratch tables are arrays indexed by the
+/// reader's own ids, reset after each read: the index reads every word of every
+/// page through here, and an array costs less than a hash map per word.
 struct Reader<'a> {
     analyzer: &'a Analyzer,
     /// Word as written → its entry in `lexicon`, or None for a stop word. Words are
@@ -429,7 +429,7 @@ fn score(tf: Tf, norm: f64) -> f64 {
 
 /// Scores and encodes every term's postings; with a `cache`, a section whose text
 /// an earlier build read is not read again.
-pub fn index(pages: &[SearchPage], analyzer: &Analyzer, cache: Option<&PageCache>) -> Built {
+pub fn index(pages: &[SearchPage], analyzer: &Analyzer, cache: Option<&SectionCache>) -> Built {
     // The mean body length (in bytes) normalises each section's body frequencies.
     let (mut sections, mut body_bytes) = (0usize, 0usize);
     for page in pages {
@@ -635,7 +635,7 @@ mod tests {
         let analyzer = super::super::text::Analyzer::new(crate::edition::Language::Fr);
         let built = index(&pages, &analyzer, None);
         // Read through a cache, first filled then used, the index is the same.
-        let cache = PageCache::default();
+        let cache = SectionCache::default();
         for _ in 0..2 {
             let cached = index(&pages, &analyzer, Some(&cache));
             assert_eq!((&cached.words, &cached.terms), (&built.words, &built.terms));
