@@ -193,6 +193,14 @@ const FRAME_PARTS: [(&str, &str); 4] = [
     ("search_box", "search-box.html"),
 ];
 
+/// Puts in `context` what says where a page is: its URL, the way back to the
+/// root, and its frame's pieces.
+fn place(context: &mut Context, url: &str, root: &str, frame: &serde_json::Value) {
+    context.insert("root", root);
+    context.insert("current_url", url);
+    context.insert("frame", frame);
+}
+
 /// A generated page's own part of its context, and the keys it holds.
 fn own_context(own: &Own) -> tera::Result<(Context, Vec<String>)> {
     let own = serde_json::to_value(own).map_err(tera::Error::json)?;
@@ -280,9 +288,7 @@ impl Renderer<'_> {
         if let Some(kept) = fingerprint.and_then(|f| self.session.page(&page.url, f)) {
             return Ok(kept);
         }
-        context.insert("root", &root);
-        context.insert("current_url", &page.url);
-        context.insert("frame", &*frame);
+        place(context, &page.url, &root, &frame);
         context.insert("page", &view);
         // Rendered to bytes: they go to a file as they are, with no UTF-8 check.
         let mut html = Vec::with_capacity(body.html.len() + 16 * 1024);
@@ -419,9 +425,7 @@ impl Renderer<'_> {
                     Err(err) => return Some(template_error(template, &path, &err)),
                 };
                 context.extend(own);
-                context.insert("root", &root);
-                context.insert("current_url", &path);
-                context.insert("frame", &*frame);
+                place(context, &path, &root, &frame);
                 let rendered = self.tera.render(template, context);
                 for key in &keys {
                     context.remove(key);
@@ -571,9 +575,7 @@ impl Renderer<'_> {
     ) -> Context {
         let mut context = own;
         context.extend(self.base.clone());
-        context.insert("root", root);
-        context.insert("current_url", url);
-        context.insert("frame", frame);
+        place(&mut context, url, root, frame);
         context
     }
 
