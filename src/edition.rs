@@ -19,6 +19,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{Sector, Size, SourceFile};
 use crate::parse::{decode, yaml_error, yaml_value};
 use crate::sanitise::RawHtml;
+use crate::session::Session;
 use crate::spans::{Index, Key, YamlSpans};
 
 pub const EDITION_FILE: &str = "handbook.yaml";
@@ -726,8 +727,12 @@ fn merge(base: &mut Value, child: Value) {
 /// Reads the data files (`data/*.yaml` or `data/*.yml`) of an edition, by stem: a
 /// nearer layer's file wins whatever its extension, and two files of one stem in
 /// one layer are an error. A file that does not parse maps to `None`: its error is
-/// reported here, once, and not again at each use of its values.
-pub fn load_data(edition: &Edition) -> (HashMap<String, Option<Value>>, Vec<Diagnostic>) {
+/// reported here, once, and not again at each use of its values. A file `session`
+/// parsed before, with the same text, is not parsed again.
+pub fn load_data(
+    edition: &Edition,
+    session: &Session,
+) -> (HashMap<String, Option<Value>>, Vec<Diagnostic>) {
     let mut data = HashMap::new();
     let mut problems = Vec::new();
     let mut chosen: BTreeMap<&str, (usize, &PathBuf)> = BTreeMap::new();
@@ -761,7 +766,9 @@ pub fn load_data(edition: &Edition) -> (HashMap<String, Option<Value>>, Vec<Diag
                 Diagnostic::error(format!("cannot read the data file: {err}")).in_file(path)
             })
             .and_then(|bytes| decode(path.clone(), bytes))
-            .and_then(|source| yaml_value(&source, 0..source.text.len()));
+            .and_then(|source| {
+                session.parsed(&source, || yaml_value(&source, 0..source.text.len()))
+            });
         match value {
             Ok(value) => data.insert(stem.to_string(), Some(value)),
             Err(d) => {

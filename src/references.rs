@@ -23,6 +23,7 @@ use crate::edition::Language;
 use crate::i18n::Labels;
 use crate::model::{Document, Kind, SectorSet, SourceFile};
 use crate::parse::{decode, is_valid_id, parse_document, read_source, yaml_error};
+use crate::session::Session;
 use crate::spans::{Key, YamlSpans};
 use crate::tailor::markdown_escape;
 
@@ -65,7 +66,7 @@ pub struct Article {
     pub status: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 struct ReferencesFile {
     #[serde(default)]
     texts: BTreeMap<String, Text>,
@@ -102,15 +103,29 @@ pub struct TextEntry {
 
 impl References {
     /// The references of `edition`, with every problem found in them; an article
-    /// last checked more than a year before `today` is a warning.
-    pub fn load(edition: &Edition, today: NaiveDate) -> (References, Vec<Diagnostic>) {
+    /// last checked more than a year before `today` is a warning. A file `session`
+    /// parsed before, with the same text, is not parsed again.
+    pub fn load(
+        edition: &Edition,
+        today: NaiveDate,
+        session: &Session,
+    ) -> (References, Vec<Diagnostic>) {
         let Some(origin) = NAMES.iter().find_map(|name| edition.origin("data", name)) else {
             return (References::default(), Vec::new());
         };
-        match read(&origin.path) {
-            Ok((source, file, order)) => {
+        let parsed = read_source(&origin.path)
+            .map_err(|err| {
+                Diagnostic::error(format!("cannot read the data file: {err}")).in_file(&origin.path)
+            })
+            .and_then(|bytes| decode(origin.path.clone(), bytes))
+            .and_then(|source| {
+                let parsed = session.parsed(&source, || parse(&source));
+                parsed.map(|(file, references)| (source, file, references))
+            });
+        match parsed {
+            Ok((source, file, references)) => {
                 let problems = check(&source, &file, today);
-                (References::ordered(file, order), problems)
+                (references, problems)
             }
             Err(problem) => {
                 let unreadable = References {
@@ -281,20 +296,19 @@ fn capitalised(text: &str) -> String {
     })
 }
 
-fn read(path: &Path) -> Result<(Arc<SourceFile>, ReferencesFile, Order), Diagnostic> {
-    let bytes = read_source(path).map_err(|err| {
-        Diagnostic::error(format!("cannot read the data file: {err}")).in_file(path)
-    })?;
-    let source = decode(path.to_path_buf(), bytes)?;
+/// The references file's text parsed: the file's maps, and the references in its
+/// order.
+fn parse(source: &Arc<SourceFile>) -> Result<(Arc<ReferencesFile>, References), Diagnostic> {
     if source.text.trim().is_empty() {
-        return Ok((source, ReferencesFile::default(), Order::default()));
+        return Ok((Arc::default(), References::default()));
     }
     let hint = "an article is `id: { text: <a key of texts:>, article: article 26, summary: …, checked: 2026-11-21 }`, a text `id: { name: …, of: « du Code du travail », sectors: private }`";
     let file: ReferencesFile = serde_yaml_ng::from_str(&source.text)
-        .map_err(|err| yaml_error(&source, 0, &err, "").hint(hint))?;
+        .map_err(|err| yaml_error(source, 0, &err, "").hint(hint))?;
     let order: Order = serde_yaml_ng::from_str(&source.text)
-        .map_err(|err| yaml_error(&source, 0, &err, "").hint(hint))?;
-    Ok((source, file, order))
+        .map_err(|err| yaml_error(source, 0, &err, "").hint(hint))?;
+    let references = References::ordered(file.clone(), order);
+    Ok((Arc::new(file), references))
 }
 
 /// Ids that cannot be anchors, articles of no declared text, empty summaries,

@@ -27,7 +27,13 @@
 //!
 //! A batch's session (`for_batch`) keeps what the search index read of each
 //! section of a page, by the section's text (see `search::SectionCache`).
+//!
+//! Every session keeps the data files (`data/*.yaml`, the references, the
+//! synonyms) as parsed, by file and by the text they were parsed from: the base's
+//! parse once for all the editions of a batch, and once for all the rebuilds of a
+//! preview that leaves them alone.
 
+use std::any::{Any, TypeId};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -124,7 +130,13 @@ pub struct Session {
     /// The sections the search index read, by their text; none unless the session
     /// is a batch's (see `for_batch`).
     search_pages: Option<SectionCache>,
+    /// The data files as parsed, by file and by what they were parsed into.
+    data_files: Kept<HashMap<(PathBuf, TypeId), KeptDataFile>>,
+    reused_data_files: std::sync::atomic::AtomicUsize,
 }
+
+/// A data file as parsed: the source it was parsed from, and what came of it.
+type KeptDataFile = (Arc<SourceFile>, Arc<dyn Any + Send + Sync>);
 
 /// The pages earlier builds tailored, each with the source it was parsed from, and
 /// the fingerprint of the audience and values they were all tailored with.
@@ -204,6 +216,30 @@ impl Session {
             search_pages: Some(SectionCache::default()),
             ..Session::default()
         }
+    }
+
+    /// What `parse` makes of `source`, a data file: taken from an earlier build
+    /// while the file's text is the one it was parsed from.
+    pub fn parsed<T: Clone + Send + Sync + 'static>(
+        &self,
+        source: &Arc<SourceFile>,
+        parse: impl FnOnce() -> T,
+    ) -> T {
+        let key = (source.path.clone(), TypeId::of::<T>());
+        if let Some((kept, value)) = self.data_files.read().get(&key) {
+            if kept.text == source.text {
+                if let Some(value) = value.downcast_ref::<T>() {
+                    self.reused_data_files
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    return value.clone();
+                }
+            }
+        }
+        let value = parse();
+        self.data_files
+            .write()
+            .insert(key, (source.clone(), Arc::new(value.clone())));
+        value
     }
 
     /// What the search index read of pages, when the session keeps it.
@@ -470,5 +506,11 @@ impl Session {
     /// How many pages builds of this session took from an earlier one.
     pub fn reused_documents(&self) -> usize {
         self.reused.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many parsed data files builds of this session took from an earlier one.
+    pub fn reused_data_files(&self) -> usize {
+        self.reused_data_files
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 }

@@ -164,12 +164,13 @@ pub fn build_staged(
         .unwrap_or_default();
     problems.extend(branding::check_images(edition, &theme));
     problems.extend(branding::contrast_warnings(edition, &theme));
-    let data = problems.take(load_data(edition));
+    let data = problems.take(load_data(edition, session));
     let synonyms = problems.take(search::synonyms::Synonyms::load(
         edition,
         &search::text::Analyzer::new(edition.settings.language),
+        session,
     ));
-    let references = problems.take(References::load(edition, options.today));
+    let references = problems.take(References::load(edition, options.today, session));
     let labels = Labels::new(edition.settings.language, &edition.settings.labels);
     let mut corpus = corpus;
     corpus

@@ -91,3 +91,35 @@ fn a_changed_template_is_parsed_again_and_a_restored_one_gives_the_first_site() 
     std::fs::remove_file(templates.join("footer.html")).unwrap();
     assert_eq!(build_with(&session, ed.path()), first);
 }
+
+#[test]
+fn data_files_parse_once_per_text_and_a_changed_one_is_parsed_again() {
+    let ed = copy_of_fixture("base");
+    std::fs::write(
+        ed.path().join("data/synonyms.yaml"),
+        "groups:\n  - [RGPD, GDPR]\n",
+    )
+    .unwrap();
+    let session = Session::default();
+    let first = build_with(&session, ed.path());
+    assert_eq!(session.reused_data_files(), 0);
+
+    // Three parses are taken again: regles.yaml and synonyms.yaml as data, and
+    // synonyms.yaml as the search's synonyms.
+    let again = build_with(&session, ed.path());
+    assert_eq!(session.reused_data_files(), 3);
+    assert_eq!(again, first);
+
+    // A changed file is parsed again, and its new value is the one the pages show.
+    std::fs::write(
+        ed.path().join("data/regles.yaml"),
+        "version: 4\nai_act:\n  nom: Règlement européen sur l’IA\n",
+    )
+    .unwrap();
+    let changed = build_with(&session, ed.path());
+    assert_eq!(session.reused_data_files(), 3 + 2);
+    assert_eq!(changed, fresh_build(ed.path()));
+    assert!(changed
+        .values()
+        .any(|bytes| String::from_utf8_lossy(bytes).contains("Règlement européen sur l’IA")));
+}

@@ -17,6 +17,7 @@ use crate::diagnostics::Diagnostic;
 use crate::edition::Edition;
 use crate::model::SourceFile;
 use crate::parse::{decode, read_source, yaml_error};
+use crate::session::Session;
 use crate::spans::{Index, Key, YamlSpans};
 
 use super::text::{fold, words, Analyzer};
@@ -47,7 +48,11 @@ pub struct Synonyms {
 impl Synonyms {
     /// The synonyms of every layer of `edition` (its `data/synonyms.yaml`, base
     /// first), with every problem found in them.
-    pub fn load(edition: &Edition, analyzer: &Analyzer) -> (Synonyms, Vec<Diagnostic>) {
+    pub fn load(
+        edition: &Edition,
+        analyzer: &Analyzer,
+        session: &Session,
+    ) -> (Synonyms, Vec<Diagnostic>) {
         let mut synonyms = Synonyms::default();
         let mut problems = Vec::new();
         let Some(origin) = edition.origin("data", FILE) else {
@@ -55,11 +60,13 @@ impl Synonyms {
         };
         // `shadows` lists the lower layers' copies nearest first.
         for path in origin.shadows.iter().rev().chain([&origin.path]) {
-            match read(path) {
+            match read(path, session) {
                 Ok((source, file)) => {
                     problems.extend(check(&source, &file, analyzer));
-                    synonyms.groups.extend(file.groups);
-                    synonyms.expansions.extend(file.expansions);
+                    synonyms.groups.extend(file.groups.iter().cloned());
+                    synonyms
+                        .expansions
+                        .extend(file.expansions.iter().map(|(k, v)| (k.clone(), v.clone())));
                 }
                 Err(problem) => problems.push(problem),
             }
@@ -76,19 +83,28 @@ impl Synonyms {
     }
 }
 
-fn read(path: &Path) -> Result<(Arc<SourceFile>, SynonymsFile), Diagnostic> {
+/// The file at `path`, read, and parsed unless `session` parsed its text before.
+fn read(
+    path: &Path,
+    session: &Session,
+) -> Result<(Arc<SourceFile>, Arc<SynonymsFile>), Diagnostic> {
     let bytes = read_source(path).map_err(|err| {
         Diagnostic::error(format!("cannot read the synonyms file: {err}")).in_file(path)
     })?;
     let source = decode(path.to_path_buf(), bytes)?;
+    let file = session.parsed(&source, || parse(&source))?;
+    Ok((source, file))
+}
+
+fn parse(source: &Arc<SourceFile>) -> Result<Arc<SynonymsFile>, Diagnostic> {
     if source.text.trim().is_empty() {
-        return Ok((source, SynonymsFile::default()));
+        return Ok(Arc::default());
     }
     let file: SynonymsFile = serde_yaml_ng::from_str(&source.text).map_err(|err| {
-        yaml_error(&source, 0, &err, "")
+        yaml_error(source, 0, &err, "")
             .hint("data/synonyms.yaml holds `groups:` (lists of equivalent words or phrases) and `expansions:` (a word: the words it also finds)")
     })?;
-    Ok((source, file))
+    Ok(Arc::new(file))
 }
 
 /// A group of fewer than two entries, and an entry with no word the search keeps
