@@ -45,8 +45,9 @@ impl Built {
 }
 
 /// The edition folders `args` name: folders, or glob patterns such as `clients/*`
-/// for a shell that does not expand them, matching the folders that hold a
-/// `handbook.yaml`. The same folder named twice is given once; among several, a file
+/// for a shell that does not expand them, matching folders as the shell would (a
+/// folder without `handbook.yaml` is then an edition that fails, not one silently
+/// left out). The same folder named twice is given once; among several, a file
 /// (which a shell's `clients/*` catches beside the folders) is left out.
 pub fn edition_dirs(args: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut dirs: Vec<PathBuf> = Vec::new();
@@ -63,14 +64,10 @@ pub fn edition_dirs(args: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         let matches = glob::glob(&text)
             .map_err(|err| format!("`{text}` is not a pattern gouvernail can read: {err}"))?;
         let before = dirs.len();
-        dirs.extend(
-            matches
-                .flatten()
-                .filter(|path| path.join(EDITION_FILE).is_file()),
-        );
+        dirs.extend(matches.flatten().filter(|path| path.is_dir()));
         if dirs.len() == before {
             return Err(format!(
-                "no folder matching `{text}` holds a {EDITION_FILE}; name the edition folders, or a pattern such as clients/*"
+                "no folder matches `{text}`; name the edition folders (each holds a {EDITION_FILE}), or a pattern such as clients/*"
             ));
         }
     }

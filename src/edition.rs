@@ -267,10 +267,10 @@ impl Edition {
                     let d = match &extended_from {
                         None => Diagnostic::error(format!("no {EDITION_FILE} in {}", display_dir(&folder)))
                             .in_file(&file)
-                            .hint(format!(
+                            .hint(
                                 "run gouvernail in an edition folder, or name one (`gouvernail build path/to/edition`); \
-                                 to start a new edition, create {EDITION_FILE} with a line `title: Mon guide` and a content/ folder"
-                            )),
+                                 to start one, `gouvernail new DIR` (add `--extends builtin` for a client edition of the default handbook)",
+                            ),
                         Some(source) => Diagnostic::error(format!(
                             "`extends` names {}, which has no {EDITION_FILE}",
                             display_dir(&folder)

@@ -122,9 +122,15 @@ pub fn fork(edition: &Edition, page: &str) -> Result<Forked, String> {
         None => match crate::templates::builtin(folder, &rel) {
             Some(bytes) => (bytes.to_vec(), "gouvernail".to_string()),
             None => {
+                let mut known: Vec<String> =
+                    edition.files(folder).map(|(r, _)| r.clone()).collect();
+                known.extend(crate::templates::builtin_names(folder));
+                let hint = crate::diagnostics::did_you_mean(&rel, known.iter().map(String::as_str))
+                    .map(|near| format!("; did you mean `{folder}/{near}`?"))
+                    .unwrap_or_default();
                 return Err(format!(
-                    "no file {key} in this edition, its parents or gouvernail's built-in templates and theme"
-                ))
+                    "no file {key} in this edition, its parents or gouvernail's built-in templates and theme{hint}"
+                ));
             }
         },
     };
@@ -184,9 +190,18 @@ fn resolve(edition: &Edition, page: &str) -> Result<(&'static str, String), Stri
         .files("content")
         .filter_map(|(rel, _)| rel.rsplit('/').next()?.strip_suffix(".md"))
         .collect();
-    let hint = match did_you_mean(page, ids) {
-        Some(id) => format!("did you mean `{id}`?"),
-        None => "name a page by its id (its file's name without .md) or a file by its path, such as templates/page.html".to_string(),
+    // A template or theme file named without its folder.
+    let file = ["templates", "theme"].into_iter().find_map(|folder| {
+        let mut names: Vec<String> = edition.files(folder).map(|(r, _)| r.clone()).collect();
+        names.extend(crate::templates::builtin_names(folder));
+        names
+            .contains(&page.to_string())
+            .then(|| format!("{folder}/{page}"))
+    });
+    let hint = match (file, did_you_mean(page, ids)) {
+        (Some(file), _) => format!("did you mean `{file}`?"),
+        (None, Some(id)) => format!("did you mean `{id}`?"),
+        (None, None) => "name a page by its id (its file's name without .md) or a file by its path, such as templates/page.html".to_string(),
     };
     Err(format!(
         "no page `{page}` in this edition or its parents; {hint}"

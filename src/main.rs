@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use gouvernail::diagnostics::{self, Colour};
+use gouvernail::diagnostics::{self, Colour, Diagnostic};
 use gouvernail::edition::Edition;
 use gouvernail::model::{parse_member, Member, Sector, Size};
 use gouvernail::output::MemorySink;
@@ -53,7 +53,8 @@ enum Command {
         sector: Option<Sector>,
     },
     /// Copy a file this edition inherits (a page by its id, or a path such as
-    /// content/charters/charte.md or templates/page.html) into the edition's own
+    /// content/charters/charte-utilisation-ia.md, templates/page.html or
+    /// theme/style.css) into the edition's own
     /// folders to adapt it, and record in editions.lock where it came from.
     Fork {
         /// The page's id, or the file's path under content/, templates/, theme/ or
@@ -343,15 +344,19 @@ fn fork(dir: &Path, page: &str, quiet: bool, colour: Colour) -> ExitCode {
 
 fn drift(dir: &Path, format: Format, quiet: bool, colour: Colour) -> ExitCode {
     use gouvernail::forks::State;
-    let report = Edition::load(dir)
-        .map_err(|problems| {
-            diagnostics::print_text(&problems, colour);
-        })
-        .and_then(|edition| {
-            gouvernail::forks::drift(&edition).map_err(|message| eprintln!("error: {message}"))
-        });
-    let Ok(report) = report else {
-        return ExitCode::from(2);
+    let report = Edition::load(dir).and_then(|edition| {
+        gouvernail::forks::drift(&edition).map_err(|message| vec![Diagnostic::error(message)])
+    });
+    let report = match report {
+        Ok(report) => report,
+        // A script that asked for JSON gets its errors as JSON too, as `check`'s.
+        Err(problems) => {
+            match format {
+                Format::Text => diagnostics::print_text(&problems, colour),
+                Format::Json => println!("{}", diagnostics::to_json(&problems)),
+            }
+            return ExitCode::from(2);
+        }
     };
     let drifted = report.iter().filter(|d| d.drifted()).count();
     match format {

@@ -214,14 +214,23 @@ pub fn conflict_markers(text: &str) -> Option<std::ops::Range<usize>> {
     None
 }
 
+/// What the error for a file a merge left half done says.
+const CONFLICT: &str =
+    "the file holds an unresolved merge conflict (<<<<<<<, =======, >>>>>>> lines)";
+
 /// The error for a text file a merge left half done, at its first conflict.
 pub fn conflict_error(source: &Arc<SourceFile>) -> Option<Diagnostic> {
     let at = conflict_markers(&source.text)?;
     Some(
-        Diagnostic::error("the file holds an unresolved merge conflict (<<<<<<<, =======, >>>>>>> lines)")
+        Diagnostic::error(CONFLICT)
             .at(source, at)
             .hint("keep the right text of each conflict and delete its marker lines (<<<<<<<, |||||||, =======, >>>>>>>); a half-merged file is never published"),
     )
+}
+
+/// Whether `problem` is a file's unresolved merge conflict.
+pub fn is_conflict(problem: &Diagnostic) -> bool {
+    problem.message == CONFLICT
 }
 
 /// The first NUL or reserved noncharacter (`tailor::marks::RESERVED`) of a text, by

@@ -171,7 +171,13 @@ fn handbook_yaml(title: &str, extends: Option<&str>, new: &NewEdition) -> String
             None => org += &example(&format!("{key}: {sample}")),
         }
     }
-    org += &example("Les contacts que les pages citent avec {{ org.contacts.referent_ia }}…");
+    // A comment, not a setting: still one once the block's `#` are taken away.
+    let note = "Les contacts que les pages citent avec {{ org.contacts.referent_ia }}…";
+    org += &if any {
+        example(note)
+    } else {
+        example(&format!("# {note}"))
+    };
     match contact {
         Some(contact) => {
             org += &format!("  contacts:\n    referent_ia: {contact}\n");

@@ -171,6 +171,12 @@ pub fn build_staged(
         session,
     ));
     let references = problems.take(References::load(edition, options.today, session));
+    // A half-merged file stops the build here: the later stages would miss what it
+    // holds (a theme file, a data file, the references), and their errors would
+    // bury the conflict under one for every page.
+    if problems.0.iter().any(parse::is_conflict) {
+        return Err(problems.0);
+    }
     let labels = Labels::new(edition.settings.language, &edition.settings.labels);
     let mut corpus = corpus;
     corpus

@@ -129,6 +129,19 @@ fn conflict_in(path: &std::path::Path, text: &str) -> Option<Diagnostic> {
     crate::parse::conflict_error(&source)
 }
 
+/// The paths of the built-in files of `folder` (`templates` or `theme`).
+pub fn builtin_names(folder: &str) -> Vec<String> {
+    let dir = match folder {
+        "templates" => &BUILTIN_TEMPLATES,
+        "theme" => &BUILTIN_THEME,
+        _ => return Vec::new(),
+    };
+    builtin_files(dir)
+        .into_iter()
+        .map(|f| f.path().to_string_lossy().replace('\\', "/"))
+        .collect()
+}
+
 /// The built-in file `rel` of `folder` (`templates` or `theme`), if there is one.
 pub fn builtin(folder: &str, rel: &str) -> Option<&'static [u8]> {
     let dir = match folder {

@@ -194,6 +194,13 @@ fn a_batch_refuses_two_editions_of_one_name_and_out_for_several() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(a.join("public/index.html").is_file() && b.join("public/index.html").is_file());
+    // A folder the pattern matches that lost its handbook.yaml fails, as it does
+    // when the shell expands the pattern: a client never silently drops out.
+    std::fs::create_dir_all(tmp.path().join("c/client/content")).unwrap();
+    let output = gouvernail(&["build".as_ref(), pattern.as_os_str(), "--quiet".as_ref()]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stdout) + String::from_utf8_lossy(&output.stderr);
+    assert!(text.contains("no handbook.yaml"), "{text}");
 }
 
 #[test]

@@ -211,7 +211,7 @@ fn a_hand_copy_a_vanished_parent_a_binary_change_and_a_lost_copy_are_each_told()
 }
 
 #[test]
-fn a_half_merged_page_template_or_stylesheet_fails_the_check_at_its_conflict() {
+fn a_half_merged_file_of_any_kind_fails_the_check_at_its_conflict_alone() {
     let conflicted = "avant\n<<<<<<< client\nla version du client\n=======\nla version de la base\n>>>>>>> base\naprès\n";
     for (path, text) in [
         (
@@ -220,6 +220,10 @@ fn a_half_merged_page_template_or_stylesheet_fails_the_check_at_its_conflict() {
         ),
         ("templates/footer.html", conflicted.to_string()),
         ("theme/edition.css", format!("/* */\n{conflicted}")),
+        // The stylesheet every page links, and a data file pages read: what the
+        // later stages would miss is not reported page after page.
+        ("theme/style.css", format!("body {{}}\n{conflicted}")),
+        ("data/regles.yaml", format!("version: 3\n{conflicted}")),
     ] {
         let child = child_of_base("", &[(path, &text)]);
         let errors = common::errors_of(child.path());
@@ -234,6 +238,7 @@ fn a_half_merged_page_template_or_stylesheet_fails_the_check_at_its_conflict() {
             rendered.contains(&format!(":{line}:")),
             "{path}, line {line}: {rendered}"
         );
+        assert_eq!(errors.len(), 1, "{path}: {errors:?}");
     }
 }
 
@@ -540,4 +545,48 @@ fn a_lock_entry_edited_by_hand_is_refused_rather_than_reported_as_drift() {
     assert!(err.contains("edited by hand"), "{err}");
     let err = gouvernail::forks::update(&load(&child), None).unwrap_err();
     assert!(err.contains("edited by hand"), "{err}");
+}
+
+#[test]
+fn drift_in_json_reports_an_edition_that_does_not_load_as_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gouvernail"))
+        .args(["drift", "--format", "json"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let problems: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)));
+    let problem = &problems.as_array().unwrap()[0];
+    assert_eq!(problem["severity"], "error");
+    assert!(
+        problem["message"]
+            .as_str()
+            .unwrap()
+            .contains("no handbook.yaml"),
+        "{problem}"
+    );
+}
+
+#[test]
+fn a_mistyped_or_folderless_file_name_gets_the_file_it_meant() {
+    let child = child_of_base("", &[]);
+    let edition = load(child.path());
+    for (asked, meant) in [
+        ("templates/pag.html", "templates/page.html"),
+        ("theme/styles.css", "theme/style.css"),
+        ("page.html", "templates/page.html"),
+        ("style.css", "theme/style.css"),
+    ] {
+        let error = fork(&edition, asked).unwrap_err();
+        assert!(
+            error.contains(&format!("did you mean `{meant}`")),
+            "{asked}: {error}"
+        );
+        assert!(
+            !child.path().join(meant).exists(),
+            "{asked}: nothing written"
+        );
+    }
 }

@@ -257,7 +257,7 @@ fn missing_edition_file_says_how_to_start() {
         .hint
         .as_deref()
         .unwrap()
-        .contains("title: Mon guide"));
+        .contains("gouvernail new DIR"));
 }
 
 #[test]

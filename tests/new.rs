@@ -263,3 +263,34 @@ fn a_client_of_the_embedded_handbook_builds_with_nothing_but_the_binary() {
     let home = std::fs::read_to_string(tmp.path().join("client/public/index.html")).unwrap();
     assert!(home.contains("Dupont SA"));
 }
+
+#[test]
+fn the_org_example_block_uncommented_line_by_line_is_a_valid_setting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("client");
+    let base = fixture("base");
+    create(&new_at(&dir, Some(&base))).unwrap();
+    let yaml = std::fs::read_to_string(dir.join("handbook.yaml")).unwrap();
+    // What the file says to do: take away the `# ` at the start of each line of the
+    // block.
+    let mut in_block = false;
+    let uncommented: String = yaml
+        .lines()
+        .map(|line| {
+            in_block = line == "# org:" || (in_block && !line.is_empty());
+            let line = if in_block {
+                line.strip_prefix("# ").unwrap_or(line)
+            } else {
+                line
+            };
+            format!("{line}\n")
+        })
+        .collect();
+    assert!(uncommented.contains("\norg:\n"), "{uncommented}");
+    std::fs::write(dir.join("handbook.yaml"), &uncommented).unwrap();
+    let edition = Edition::load(&dir).unwrap_or_else(|p| panic!("{p:?}\n{uncommented}"));
+    assert_eq!(
+        edition.settings.org.name.as_deref(),
+        Some("Mon organisation")
+    );
+}
